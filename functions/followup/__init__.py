@@ -1,0 +1,1 @@
+"""The followup function (handler in app.py)."""

@@ -1,0 +1,1 @@
+"""The staff_api function (handler in app.py)."""

@@ -1,0 +1,78 @@
+"""`python -m ackline_local` (make dev): run the local stack until SIGINT/SIGTERM.
+
+Prints where everything listens for people, then one `ACKLINE_READY {...}` line for scripts and tests that
+start the stack as a subprocess and wait for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from ackline_local.stack import LocalStack
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m ackline_local", description=__doc__)
+    parser.add_argument(
+        "--port", type=int, default=None, help="gateway port (default: PORT from dev.env, 3000; 0 = any)"
+    )
+    parser.add_argument("--sandbox-port", type=int, default=0, help="platform sandbox port (default: any free port)")
+    parser.add_argument(
+        "--visibility-scale", type=float, default=1.0, help="multiply queue visibility timeouts (e.g. 0.05 for demos)"
+    )
+    parser.add_argument("--template", type=Path, default=None, help="template.yaml to run (default: the repo's)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request otherwise
+    stopping = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        stack = LocalStack(
+            template_path=args.template,
+            port=args.port,
+            sandbox_port=args.sandbox_port,
+            visibility_scale=args.visibility_scale,
+        ).start()
+    except (FileNotFoundError, ValueError, OSError) as error:
+        print(f"ackline local stack could not start: {error}", file=sys.stderr)
+        return 2
+    try:
+        print_summary(stack)
+        stopping.wait()
+    finally:
+        print("stopping the local stack", flush=True)
+        stack.stop()
+    return 0
+
+
+def print_summary(stack: LocalStack) -> None:
+    print("\nackline local stack is running (Ctrl-C to stop)")
+    print("  webhooks:")
+    for route_key, url in sorted(stack.webhook_urls().items()):
+        print(f"    {route_key.split(' ', 1)[0]:<5} {url}")
+    print(f"  queue page:       {stack.queue_page_url}")
+    print(f"  staff API:        {stack.gateway_url}/api/...")
+    print("                    (send `Authorization: Bearer <STAFF_API_TOKEN>`, the value in infra/local/dev.env)")
+    print(f"  platform sandbox: {stack.sandbox_url}  (recorded calls: {stack.sandbox_url}/_sandbox/calls)")
+    print(f"  moto (AWS):       {stack.moto_url}")
+    print("  send a sample:    make demo   (or: .venv/bin/python -m ackline_local.demo)\n")
+    print(stack.ready_line(), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

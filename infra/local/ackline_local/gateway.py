@@ -1,0 +1,203 @@
+"""The local API Gateway (HTTP API): serves exactly template.yaml's routes and invokes their handlers in-process.
+
+Requests become payload-2.0 events (see `http_payload`), handlers get a LambdaContext-like object whose deadline
+follows the function Timeout, and results go back through the 2.0 response rules. Unknown routes answer 404
+and handler crashes 500, with API Gateway's own bodies. Routes behind the JWT authorizer require
+`Authorization: Bearer <STAFF_API_TOKEN>` locally and receive fixed claims where API Gateway puts verified ones.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ackline_local.http_payload import (
+    LOCAL_STAFF_CLAIMS,
+    HttpRequest,
+    HttpResponse,
+    build_event,
+    build_response,
+    json_response,
+)
+from ackline_local.lambda_runtime import LambdaTarget
+from ackline_local.template import Template
+
+logger = logging.getLogger(__name__)
+
+NOT_FOUND = {"message": "Not Found"}
+UNAUTHORIZED = {"message": "Unauthorized"}
+INTERNAL_ERROR = {"message": "Internal Server Error"}
+
+_PARAMETER = re.compile(r"\{([^}]+)\}")
+
+
+@dataclass(frozen=True)
+class GatewayRoute:
+    """One route: `path` may hold `{name}` parameters and a trailing greedy `{name+}`."""
+
+    method: str
+    path: str
+    target: LambdaTarget
+    authorized: bool = False
+
+    @property
+    def route_key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+class _CompiledRoute:
+    def __init__(self, route: GatewayRoute) -> None:
+        self.route = route
+        self.names: list[str] = []
+        pattern = ""
+        for segment in route.path.strip("/").split("/") if route.path.strip("/") else []:
+            match = _PARAMETER.fullmatch(segment)
+            if match is None:
+                pattern += "/" + re.escape(segment)
+            elif match.group(1).endswith("+"):
+                self.names.append(match.group(1)[:-1])
+                pattern += "/(.+)"
+            else:
+                self.names.append(match.group(1))
+                pattern += "/([^/]+)"
+        self.regex = re.compile("^" + (pattern or "/") + "$")
+        greedy = route.path.endswith("+}")
+        # API Gateway prefers the most specific route: literal paths, then fewer parameters, then greedy ones.
+        self.priority = (greedy, len(self.names), -route.path.count("/"))
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        if self.route.method not in (method, "ANY"):
+            return None
+        found = self.regex.match(path)
+        if found is None:
+            return None
+        return {name: unquote(value) for name, value in zip(self.names, found.groups(), strict=True)}
+
+
+def routes_from_template(template: Template, name_prefix: str = "ackline-local") -> list[GatewayRoute]:
+    """Every HttpApi event of every function, wired to that function's handler (imported on first call)."""
+    routes: list[GatewayRoute] = []
+    for function in template.functions:
+        if not function.http_routes:
+            continue
+        target = LambdaTarget(
+            function_name=f"{name_prefix}-{function.logical_id}",
+            handler=function.handler_ref,
+            timeout_seconds=function.timeout_seconds,
+            memory_mb=function.memory_mb,
+        )
+        routes.extend(GatewayRoute(r.method, r.path, target, r.authorized) for r in function.http_routes)
+    return routes
+
+
+class ApiGateway:
+    """A ThreadingHTTPServer on 127.0.0.1 serving `routes`; `port=0` picks a free port (see `url`)."""
+
+    def __init__(
+        self, routes: Iterable[GatewayRoute], *, port: int = 0, staff_token: str | None = None, host: str = "127.0.0.1"
+    ) -> None:
+        self._routes = sorted((_CompiledRoute(r) for r in routes), key=lambda r: r.priority)
+        self._staff_token = staff_token
+        self._server = _GatewayServer((host, port), _GatewayRequestHandler, self)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def routes(self) -> list[GatewayRoute]:
+        return [compiled.route for compiled in self._routes]
+
+    def start(self) -> ApiGateway:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="ackline-gateway", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Route, authorize, invoke: the whole gateway minus the socket (usable directly in tests)."""
+        for compiled in self._routes:
+            path_parameters = compiled.match(request.method, request.raw_path)
+            if path_parameters is not None:
+                return self._invoke(compiled.route, request, path_parameters)
+        return json_response(404, NOT_FOUND)
+
+    def _invoke(self, route: GatewayRoute, request: HttpRequest, path_parameters: Mapping[str, str]) -> HttpResponse:
+        claims: Mapping[str, Any] | None = None
+        if route.authorized:
+            if not self._bearer_ok(request):
+                return json_response(401, UNAUTHORIZED)
+            claims = LOCAL_STAFF_CLAIMS
+        event = build_event(request, route.route_key, path_parameters, claims)
+        try:
+            return build_response(route.target.invoke(event))
+        except Exception:
+            logger.exception("handler failed", extra={"route": route.route_key, "function": route.target.function_name})
+            return json_response(500, INTERNAL_ERROR)
+
+    def _bearer_ok(self, request: HttpRequest) -> bool:
+        if not self._staff_token:
+            return False
+        supplied = next((v for k, v in request.headers if k.lower() == "authorization"), "")
+        scheme, _, token = supplied.partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), self._staff_token.encode())
+
+
+class _GatewayServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], gateway: ApiGateway) -> None:
+        super().__init__(address, handler)
+        self.gateway = gateway
+
+
+class _GatewayRequestHandler(BaseHTTPRequestHandler):
+    server: _GatewayServer
+
+    def _serve(self) -> None:
+        started = time.monotonic()
+        split = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        request = HttpRequest(
+            method=self.command,
+            raw_path=split.path or "/",
+            raw_query=split.query,
+            headers=tuple(self.headers.items()),
+            body=self.rfile.read(length) if length else b"",
+            source_ip=self.client_address[0],
+            protocol=self.request_version,
+            domain_name=self.headers.get("Host", "127.0.0.1").split(":", 1)[0],
+        )
+        response = self.server.gateway.handle(request)
+        self.send_response(response.status)
+        for name, value in response.headers:
+            if name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+        # Path only: query strings carry secrets (Meta's hub.verify_token).
+        logger.info(
+            "%s %s %d %.0fms", self.command, request.raw_path, response.status, (time.monotonic() - started) * 1000
+        )
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the default access log (it would print query strings); `_serve` logs instead."""

@@ -1,0 +1,237 @@
+"""The whole local stack in one object: moto, template resources, secrets, sandbox, gateway and pollers.
+
+`python -m ackline_local` (make dev) and end-to-end tests both use `LocalStack`, so what a developer clicks
+through is what the tests exercise. Handlers run in this process and find moto through the standard
+`AWS_ENDPOINT_URL` variable, so no Lambda code carries an `if local:` branch; the variables this class sets
+are restored by `stop()`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import MutableMapping
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from ackline_local.config import LocalConfig, load_config
+from ackline_local.gateway import ApiGateway, routes_from_template
+from ackline_local.intrinsics import LOCAL_REGION, LOCAL_STACK_NAME
+from ackline_local.poller import QueuePoller, event_sources_from_resources
+from ackline_local.resources import LocalResources, create_resources
+from ackline_local.sandbox import PlatformSandbox
+from ackline_local.template import Template, load_template
+
+if TYPE_CHECKING:
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SECRETS_PATH = "/ackline"
+
+
+class LocalStack:
+    """Start with `with LocalStack() as stack:` (or `start()`/`stop()`); see the properties for its URLs.
+
+    `port=None` takes PORT from the config (dev.env, 3000); `0` picks a free port, as do `sandbox_port=0` and
+    `moto_port=0`. `visibility_scale` shrinks queue visibility timeouts for retry tests (1.0 = the template's).
+    `start_pollers=False` leaves queues unconsumed so tests can inspect or drive them (`pollers` still lists them).
+    """
+
+    def __init__(
+        self,
+        *,
+        config: LocalConfig | None = None,
+        template_path: Path | None = None,
+        port: int | None = None,
+        sandbox_port: int = 0,
+        moto_port: int = 0,
+        visibility_scale: float = 1.0,
+        name_prefix: str = LOCAL_STACK_NAME,
+        start_pollers: bool = True,
+        environ: MutableMapping[str, str] | None = None,
+    ) -> None:
+        self.config = config or load_config()
+        self.template: Template = load_template(template_path)
+        self._port = self.config.port if port is None else port
+        self._sandbox_port = sandbox_port
+        self._moto_port = moto_port
+        self._visibility_scale = visibility_scale
+        self._name_prefix = name_prefix
+        self._start_pollers = start_pollers
+        self._environ = os.environ if environ is None else environ
+        self._saved_environ: dict[str, str | None] = {}
+        self._moto: ThreadedMotoServer | None = None
+        self._resources: LocalResources | None = None
+        self._sandbox: PlatformSandbox | None = None
+        self._gateway: ApiGateway | None = None
+        self.pollers: list[QueuePoller] = []
+        self.environment: dict[str, str] = {}
+
+    # --- lifecycle -------------------------------------------------------------------------------------------
+
+    def start(self) -> LocalStack:
+        from moto.server import ThreadedMotoServer
+
+        try:
+            self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self._moto_port, verbose=False)
+            self._moto.start()
+            self._set_environ(_aws_environment(self.moto_url))
+            session = self.boto3_session()
+            self._resources = create_resources(
+                self.template,
+                session=session,
+                endpoint_url=self.moto_url,
+                name_prefix=self._name_prefix,
+                visibility_scale=self._visibility_scale,
+            )
+            self._write_secrets(session)
+            self._sandbox = PlatformSandbox(port=self._sandbox_port).start()
+            self.environment = self._function_environment()
+            self._set_environ(self.environment)
+            routes = routes_from_template(self.template, self._name_prefix)
+            self._gateway = ApiGateway(routes, port=self._port, staff_token=self.config.staff_api_token).start()
+            sqs = session.client("sqs", endpoint_url=self.moto_url)
+            self.pollers = [QueuePoller(s, sqs) for s in event_sources_from_resources(self._resources)]
+            if self._start_pollers:
+                for poller in self.pollers:
+                    poller.start()
+        except BaseException:
+            self.stop()
+            raise
+        logger.info("local stack ready", extra={"gateway": self.gateway_url, "sandbox": self.sandbox_url})
+        return self
+
+    def stop(self) -> None:
+        """Stop everything that started (pollers first, so no handler runs against a stopped moto)."""
+        for poller in self.pollers:
+            poller.stop()
+        if self._gateway is not None:
+            self._gateway.stop()
+            self._gateway = None
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+        self._restore_environ()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # --- what tests and the CLI read -------------------------------------------------------------------------
+
+    @property
+    def moto_url(self) -> str:
+        if self._moto is None:
+            raise RuntimeError("the stack is not started")
+        host, port = self._moto.get_host_and_port()
+        return f"http://{host}:{port}"
+
+    @property
+    def gateway(self) -> ApiGateway:
+        if self._gateway is None:
+            raise RuntimeError("the stack is not started")
+        return self._gateway
+
+    @property
+    def sandbox(self) -> PlatformSandbox:
+        if self._sandbox is None:
+            raise RuntimeError("the stack is not started")
+        return self._sandbox
+
+    @property
+    def resources(self) -> LocalResources:
+        if self._resources is None:
+            raise RuntimeError("the stack is not started")
+        return self._resources
+
+    @property
+    def gateway_url(self) -> str:
+        return self.gateway.url
+
+    @property
+    def sandbox_url(self) -> str:
+        return self.sandbox.url
+
+    @property
+    def queue_page_url(self) -> str:
+        return f"{self.gateway_url}/queue"
+
+    @property
+    def secrets_path(self) -> str:
+        value = (self._resources.parameters if self._resources else {}).get("SecretsPath", DEFAULT_SECRETS_PATH)
+        return value.rstrip("/") or DEFAULT_SECRETS_PATH
+
+    def webhook_urls(self) -> dict[str, str]:
+        """Route key -> URL for every `/webhooks/...` route in the template."""
+        return {
+            route.route_key: f"{self.gateway_url}{route.path}"
+            for route in self.gateway.routes
+            if route.path.startswith("/webhooks/")
+        }
+
+    def ready_line(self) -> str:
+        """The one machine-readable line `python -m ackline_local` prints once everything listens."""
+        payload = {"gateway": self.gateway_url, "sandbox": self.sandbox_url, "moto": self.moto_url}
+        return "ACKLINE_READY " + json.dumps(payload)
+
+    def boto3_session(self) -> boto3.session.Session:
+        """A session with the dummy credentials moto accepts (pass `endpoint_url=stack.moto_url` to clients)."""
+        import boto3
+
+        return boto3.session.Session(
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",  # noqa: S106 - moto's dummy credentials
+            region_name=LOCAL_REGION,
+        )
+
+    # --- internals -------------------------------------------------------------------------------------------
+
+    def _write_secrets(self, session: boto3.session.Session) -> None:
+        ssm = session.client("ssm", endpoint_url=self.moto_url)
+        for suffix, value in self.config.secrets().items():
+            ssm.put_parameter(Name=f"{self.secrets_path}/{suffix}", Value=value, Type="SecureString", Overwrite=True)
+
+    def _function_environment(self) -> dict[str, str]:
+        environment = self.resources.environment()
+        environment.update(self.sandbox.base_urls)
+        environment.update(self.config.platform_url_overrides())
+        environment["SECRETS_PATH"] = environment.get("SECRETS_PATH", self.secrets_path)
+        environment["POWERTOOLS_TRACE_DISABLED"] = "true"
+        return environment
+
+    def _set_environ(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            if key not in self._saved_environ:
+                self._saved_environ[key] = self._environ.get(key)
+            self._environ[key] = value
+
+    def _restore_environ(self) -> None:
+        for key, previous in self._saved_environ.items():
+            if previous is None:
+                self._environ.pop(key, None)
+            else:
+                self._environ[key] = previous
+        self._saved_environ.clear()
+
+
+def _aws_environment(moto_url: str) -> dict[str, str]:
+    """What makes every boto3 client in this process (the handlers') talk to moto with dummy credentials."""
+    return {
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": LOCAL_REGION,
+        "AWS_REGION": LOCAL_REGION,
+    }

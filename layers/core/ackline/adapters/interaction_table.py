@@ -1,0 +1,167 @@
+"""InteractionStore on the single DynamoDB table.
+
+Item: pk `INT#<platform>#<external id>`, sk `INT` — the idempotency key is the primary key, so a
+single conditional put both stores and deduplicates (1 write, no transaction). The conversation
+(every interaction of one author with one brand account) is one Query on ConversationIndex:
+gsi1pk `CONV#<conversation key>`, gsi1sk `<time>#<key>`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
+from ackline.domain.model import (
+    Action,
+    Decision,
+    Interaction,
+    Kind,
+    ReplyStatus,
+    StoredInteraction,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+ACTIVITY_RETENTION_SECONDS = 90 * 24 * 3600  # reactions and read receipts are kept 90 days, not forever
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+_INTERACTION_FIELDS = set(Interaction.model_fields)
+_DECISION_FIELDS = {f"decision_{name}" for name in Decision.model_fields}
+
+
+def interaction_pk(key: str) -> dict[str, Any]:
+    return {"pk": {"S": f"INT#{key}"}, "sk": {"S": "INT"}}
+
+
+def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) -> dict[str, Any]:
+    item: dict[str, Any] = interaction.model_dump(mode="json")
+    item.update({f"decision_{k}": v for k, v in decision.model_dump(mode="json").items()})
+    item.update(
+        pk=f"INT#{interaction.key}",
+        sk="INT",
+        gsi1pk=f"CONV#{interaction.conversation_key}",
+        gsi1sk=f"{sortable_time(interaction.created_at)}#{interaction.key}",
+        reply_status=status.value,
+        reply_attempts=0,
+        dispatched=status is ReplyStatus.NONE and not decision.escalate,
+    )
+    if interaction.kind is Kind.ACTIVITY:
+        item["expires_at"] = int(interaction.received_at) + ACTIVITY_RETENTION_SECONDS
+    return item
+
+
+def _from_item(raw: dict[str, Any]) -> StoredInteraction:
+    item = decode(raw)
+    interaction = Interaction.model_validate({k: v for k, v in item.items() if k in _INTERACTION_FIELDS})
+    decision = Decision.model_validate(
+        {k.removeprefix("decision_"): v for k, v in item.items() if k in _DECISION_FIELDS}
+    )
+    return StoredInteraction(
+        interaction=interaction,
+        decision=decision,
+        reply_status=ReplyStatus(item.get("reply_status", ReplyStatus.NONE)),
+        reply_id=item.get("reply_id", ""),
+        reply_text=item.get("reply_text", ""),
+        reply_error=item.get("reply_error", ""),
+        reply_attempts=item.get("reply_attempts", 0),
+        reply_lease_until=item.get("reply_lease_until"),
+        replied_at=item.get("replied_at"),
+        ack_latency_ms=item.get("ack_latency_ms"),
+        dispatched=bool(item.get("dispatched", False)),
+    )
+
+
+class DynamoInteractionStore:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def add(self, interaction: Interaction, decision: Decision) -> StoredInteraction | None:
+        status = ReplyStatus.PENDING if decision.action is Action.REPLY else ReplyStatus.NONE
+        item = _to_item(interaction, decision, status)
+        try:
+            self._client.put_item(
+                TableName=self._table, Item=encode(item), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == _CONDITION_FAILED:
+                return None
+            raise
+        return _from_item(encode(item))
+
+    def get(self, key: str) -> StoredInteraction | None:
+        found = self._client.get_item(TableName=self._table, Key=interaction_pk(key), ConsistentRead=True)
+        return _from_item(found["Item"]) if "Item" in found else None
+
+    def mark_dispatched(self, key: str) -> None:
+        self._client.update_item(
+            TableName=self._table,
+            Key=interaction_pk(key),
+            UpdateExpression="SET dispatched = :t",
+            ExpressionAttributeValues={":t": {"BOOL": True}},
+            ConditionExpression="attribute_exists(pk)",
+        )
+
+    def claim_reply(self, key: str, now: float, lease_seconds: int) -> StoredInteraction | None:
+        try:
+            result = self._client.update_item(
+                TableName=self._table,
+                Key=interaction_pk(key),
+                UpdateExpression="SET reply_status = :sending, reply_lease_until = :lease ADD reply_attempts :one",
+                ConditionExpression="reply_status = :pending",
+                ExpressionAttributeValues={
+                    ":sending": {"S": ReplyStatus.SENDING.value},
+                    ":pending": {"S": ReplyStatus.PENDING.value},
+                    ":lease": encode_value(now + lease_seconds),
+                    ":one": {"N": "1"},
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == _CONDITION_FAILED:
+                return None
+            raise
+        return _from_item(result["Attributes"])
+
+    def finish_reply(
+        self,
+        key: str,
+        status: ReplyStatus,
+        *,
+        reply_id: str = "",
+        reply_text: str = "",
+        error: str = "",
+        replied_at: float | None = None,
+        ack_latency_ms: int | None = None,
+    ) -> None:
+        values: dict[str, Any] = {"reply_status": status.value, "reply_error": error[:1000]}
+        optional = {
+            "reply_id": reply_id,
+            "reply_text": reply_text,
+            "replied_at": replied_at,
+            "ack_latency_ms": ack_latency_ms,
+        }
+        values.update({k: v for k, v in optional.items() if v not in (None, "")})
+        names = {f"#{k}": k for k in values}
+        self._client.update_item(
+            TableName=self._table,
+            Key=interaction_pk(key),
+            UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in values) + " REMOVE reply_lease_until",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={f":{k}": encode_value(v) for k, v in values.items()},
+            ConditionExpression="attribute_exists(pk)",
+        )
+
+    def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]:
+        result = self._client.query(
+            TableName=self._table,
+            IndexName="ConversationIndex",
+            KeyConditionExpression="gsi1pk = :c",
+            ExpressionAttributeValues={":c": {"S": f"CONV#{conversation_key}"}},
+            ScanIndexForward=False,  # newest first, then reversed: the latest `limit` in reading order
+            Limit=limit,
+        )
+        return [_from_item(item) for item in reversed(result.get("Items", []))]

@@ -1,0 +1,43 @@
+"""Secrets from SSM Parameter Store (SecureString), through Powertools Parameters' cache.
+
+Each value may hold several secrets (one per line or comma-separated) while one is being rolled;
+the cache (`max_age`) keeps the webhook hot path to one SSM call per secret per five minutes.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.utilities import parameters
+
+from ackline.domain.signatures import split_secrets
+
+
+class SsmSecrets:
+    def __init__(self, path: str, max_age: int) -> None:
+        self._path = path.rstrip("/")
+        self._max_age = max_age
+
+    def _values(self, name: str) -> list[str]:
+        value = parameters.get_parameter(f"{self._path}/{name}", decrypt=True, max_age=self._max_age)
+        return split_secrets(str(value))
+
+    def _first(self, name: str) -> str:
+        values = self._values(name)
+        return values[0] if values else ""
+
+    def meta_app_secrets(self) -> list[str]:
+        return self._values("meta/app-secret")
+
+    def meta_verify_tokens(self) -> list[str]:
+        return self._values("meta/verify-token")
+
+    def meta_page_token(self) -> str:
+        return self._first("meta/page-access-token")
+
+    def x_consumer_secrets(self) -> list[str]:
+        return self._values("x/consumer-secret")
+
+    def telegram_secret_tokens(self) -> list[str]:
+        return self._values("telegram/secret-token")
+
+    def generic_webhook_secrets(self) -> list[str]:
+        return self._values("generic/webhook-secret")

@@ -1,0 +1,45 @@
+"""Dispatcher on SQS: queue messages go out in batches of ten (one request per ten messages)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from ackline.contracts.messages import AckRequest, FollowUpRequest
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
+
+SQS_BATCH = 10
+
+
+class DispatchFailed(Exception):
+    """SQS did not accept every message; the webhook must not be answered 2xx."""
+
+
+class SqsDispatcher:
+    def __init__(self, client: SQSClient, ack_queue_url: str, follow_up_queue_url: str) -> None:
+        self._client = client
+        self._ack_url = ack_queue_url
+        self._follow_up_url = follow_up_queue_url
+
+    def request_acks(self, requests: Sequence[AckRequest]) -> None:
+        self._send(self._ack_url, requests)
+
+    def request_follow_ups(self, requests: Sequence[FollowUpRequest]) -> None:
+        self._send(self._follow_up_url, requests)
+
+    def _send(self, queue_url: str, messages: Sequence[BaseModel]) -> None:
+        if messages and not queue_url:
+            raise DispatchFailed("queue URL is not configured for this function")
+        for start in range(0, len(messages), SQS_BATCH):
+            chunk = messages[start : start + SQS_BATCH]
+            entries: list[SendMessageBatchRequestEntryTypeDef] = [
+                {"Id": str(i), "MessageBody": m.model_dump_json()} for i, m in enumerate(chunk)
+            ]
+            result = self._client.send_message_batch(QueueUrl=queue_url, Entries=entries)
+            if failed := result.get("Failed"):
+                raise DispatchFailed(f"{len(failed)} of {len(chunk)} messages refused: {failed[0].get('Code')}")

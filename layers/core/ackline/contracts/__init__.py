@@ -1,0 +1,1 @@
+"""Wire formats: inbound webhook payloads per platform and the versioned queue envelopes."""

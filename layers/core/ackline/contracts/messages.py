@@ -1,0 +1,26 @@
+"""Versioned SQS message bodies. Consumers accept what they know and reject the rest loudly."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class AckRequest(BaseModel):
+    """AckQueue: 'this interaction is due an automated reply'. The reply is rendered at send time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    v: Literal[1] = 1
+    interaction_key: str
+
+
+class FollowUpRequest(BaseModel):
+    """FollowUpQueue: 'a person must see this interaction', with why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    v: Literal[1] = 1
+    interaction_key: str
+    reasons: tuple[str, ...] = ()

@@ -1,0 +1,72 @@
+"""X Account Activity deliveries -> interactions: mentions/replies and DMs; the rest is activity."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ackline.contracts.raw import raw_interaction, raw_json
+from ackline.domain.model import Interaction, Kind, Platform
+
+
+def _tweet(for_user: str, tweet: dict[str, Any], received_at: float) -> Interaction:
+    user = tweet.get("user") or {}
+    text = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("text") or ""
+    created_ms = tweet.get("timestamp_ms")
+    return Interaction(
+        platform=Platform.X,
+        kind=Kind.COMMENT,
+        external_id=str(tweet["id_str"]),
+        account_id=for_user,
+        author_id=str(user.get("id_str", "")),
+        author_name=str(user.get("name", "")),
+        thread_id=str(tweet["id_str"]),
+        text=str(text),
+        created_at=float(created_ms) / 1000 if created_ms else received_at,
+        received_at=received_at,
+        is_own=str(user.get("id_str", "")) == for_user,
+        raw=raw_json(tweet),
+    )
+
+
+def _dm(for_user: str, event: dict[str, Any], users: dict[str, Any], received_at: float) -> Interaction:
+    create = event["message_create"]
+    sender = str(create.get("sender_id", ""))
+    return Interaction(
+        platform=Platform.X,
+        kind=Kind.MESSAGE,
+        external_id=f"dm-{event['id']}",
+        account_id=for_user,
+        author_id=sender,
+        author_name=str((users.get(sender) or {}).get("name", "")),
+        thread_id=sender,
+        text=str((create.get("message_data") or {}).get("text", "")),
+        created_at=float(event.get("created_timestamp", received_at * 1000)) / 1000,
+        received_at=received_at,
+        is_own=sender == for_user,
+        raw=raw_json(event),
+    )
+
+
+def parse_x_delivery(body: bytes, received_at: float) -> list[Interaction]:
+    try:
+        payload = json.loads(body)
+        for_user = str(payload.get("for_user_id", ""))
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return [raw_interaction(Platform.X, body.decode("utf-8", "replace"), received_at)]
+    out: list[Interaction] = []
+    for field, events in payload.items():
+        if not isinstance(events, list):
+            continue
+        for event in events:
+            try:
+                if field == "tweet_create_events":
+                    out.append(_tweet(for_user, event, received_at))
+                elif field == "direct_message_events" and event.get("type") == "message_create":
+                    out.append(_dm(for_user, event, payload.get("users") or {}, received_at))
+                else:
+                    activity = raw_interaction(Platform.X, raw_json(event), received_at, for_user)
+                    out.append(activity.model_copy(update={"kind": Kind.ACTIVITY, "activity": field}))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                out.append(raw_interaction(Platform.X, raw_json(event), received_at, for_user))
+    return out or [raw_interaction(Platform.X, raw_json(payload), received_at, for_user)]

@@ -1,0 +1,1 @@
+"""Pure domain: models, triage, replies and signature checks. Nothing here touches the network."""

@@ -1,0 +1,58 @@
+"""Typed domain errors; `ackline.http.errors` maps each to an HTTP status in one place."""
+
+
+class AcklineError(Exception):
+    """Base class of every error the domain raises on purpose."""
+
+
+class AuthenticationFailed(AcklineError):
+    """A webhook's signature or secret did not verify: answer 401 and store nothing."""
+
+
+class VerificationRejected(AcklineError):
+    """A subscription handshake asked with the wrong verify token: answer 403."""
+
+
+class BadRequest(AcklineError):
+    """Authenticated but unusable input (e.g. a body that is not JSON)."""
+
+
+class CaseNotFound(AcklineError):
+    """No case with that id."""
+
+
+class CaseConflict(AcklineError):
+    """The case is not in a state that allows the requested transition."""
+
+
+class PlatformError(AcklineError):
+    """A platform API refused or failed a call."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class RateLimited(PlatformError):
+    """Try again later; nothing was sent."""
+
+    def __init__(self, message: str, *, retry_after: float, status: int | None = None, code: str = "") -> None:
+        super().__init__(message, status=status, code=code)
+        self.retry_after = retry_after
+
+
+class TransientPlatformError(PlatformError):
+    """A failure where the platform did not accept the message (5xx, connection refused): safe to retry."""
+
+
+class PermanentPlatformError(PlatformError):
+    """The platform will never accept this message (window closed, permission missing, deleted content)."""
+
+
+class OutcomeUnknown(PlatformError):
+    """The request may have reached the platform (a read timeout): retrying could post twice."""
+
+
+class StaffUnauthenticated(AcklineError):
+    """A staff route reached without verified identity claims (the authorizer should have stopped it)."""

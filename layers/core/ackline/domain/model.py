@@ -1,0 +1,147 @@
+"""The domain's nouns: an interaction from a customer, the decision about it, and a case for a person."""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Platform(StrEnum):
+    FACEBOOK = "facebook"
+    MESSENGER = "messenger"
+    INSTAGRAM = "instagram"
+    WHATSAPP = "whatsapp"
+    X = "x"
+    TELEGRAM = "telegram"
+    GENERIC = "generic"
+
+
+class Kind(StrEnum):
+    COMMENT = "comment"  # public: a comment or visitor post under the brand's content
+    MESSAGE = "message"  # private: a direct message
+    ACTIVITY = "activity"  # known but not a customer message (reactions, edits, read receipts)
+    RAW = "raw"  # authenticated but not understood: stored as received, a person looks at it
+
+
+class Intent(StrEnum):
+    PRAISE = "praise"
+    COMPLAINT = "complaint"
+    QUESTION = "question"
+    CRISIS = "crisis"
+    SPAM = "spam"
+    OTHER = "other"
+
+
+class Action(StrEnum):
+    REPLY = "reply"
+    SUPPRESS = "suppress"
+    ESCALATE_ONLY = "escalate_only"  # no automated reply possible; a person must answer
+
+
+class Priority(StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+
+class ReplyStatus(StrEnum):
+    NONE = "none"  # no reply is due (suppressed or escalated only)
+    PENDING = "pending"
+    SENDING = "sending"  # leased by one responder; a crash here means the outcome is unknown
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # a send may or may not have happened: a person decides, never a retry
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+
+
+class Interaction(BaseModel):
+    """One customer message (or one authenticated event we could not understand), normalised."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: Platform
+    kind: Kind
+    external_id: str = Field(min_length=1, max_length=512)
+    account_id: str = ""  # the brand's own page / account / bot the event was delivered for
+    author_id: str = ""
+    author_name: str = ""
+    thread_id: str = ""  # what a public reply attaches to (the comment, the post) or the chat
+    text: str = ""
+    created_at: float  # platform timestamp, epoch seconds
+    received_at: float  # when ackline stored it, epoch seconds
+    is_own: bool = False  # sent by the brand itself (echo, our own comment): never answered
+    activity: str = ""  # for ACTIVITY kinds: what happened ("reaction", "edited", ...)
+    raw: str = ""  # the event exactly as received (JSON text) so nothing is ever lost
+
+    @property
+    def key(self) -> str:
+        """Idempotency key: platform + the platform's own message id."""
+        return f"{self.platform}#{self.external_id}"
+
+    @property
+    def conversation_key(self) -> str:
+        """All interactions of one author with one brand account form one conversation."""
+        author = self.author_id or self.external_id
+        return f"{self.platform}#{self.account_id}#{author}"
+
+
+class Decision(BaseModel):
+    """What ackline does about an interaction, always with the reasons that fired."""
+
+    model_config = ConfigDict(frozen=True)
+
+    intent: Intent
+    action: Action
+    escalate: bool
+    priority: Priority = Priority.P4
+    reasons: tuple[str, ...] = ()
+    reply_template: str = ""  # a template key, never text: replies are rendered at send time
+
+
+class StoredInteraction(BaseModel):
+    """An interaction with the state ackline keeps about it."""
+
+    interaction: Interaction
+    decision: Decision
+    reply_status: ReplyStatus
+    reply_id: str = ""
+    reply_text: str = ""
+    reply_error: str = ""
+    reply_attempts: int = 0
+    reply_lease_until: float | None = None
+    replied_at: float | None = None
+    ack_latency_ms: int | None = None
+    dispatched: bool = False  # its queue messages have been accepted by SQS
+
+
+class Case(BaseModel):
+    """Work for a person: one open case per conversation, holding every escalated interaction."""
+
+    case_id: str
+    status: CaseStatus
+    priority: Priority
+    platform: Platform
+    conversation_key: str
+    author_id: str = ""
+    author_name: str = ""
+    summary: str = ""
+    reasons: tuple[str, ...] = ()
+    interaction_keys: tuple[str, ...] = ()
+    opened_at: float
+    updated_at: float
+    due_at: float
+    claimed_by: str = ""
+    resolved_by: str = ""
+
+
+def case_id_for(interaction_key: str) -> str:
+    """A case is named after the interaction that opened it, so opening it twice is a no-op."""
+    return "c_" + hashlib.sha256(interaction_key.encode()).hexdigest()[:20]

@@ -1,0 +1,1 @@
+"""HTTP entry points: Powertools routers for the webhooks and the staff API, and the error mapping."""

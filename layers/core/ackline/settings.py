@@ -1,0 +1,40 @@
+"""Configuration from the environment, read on first use (never at import) and validated once.
+
+Only names live here; secret values come from SSM Parameter Store through `ackline.adapters.secrets`.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ConfigurationError(RuntimeError):
+    """A setting this function needs is missing: fail loudly rather than default quietly."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    table_name: str = ""
+    ack_queue_url: str = ""
+    followup_queue_url: str = ""
+    secrets_path: str = "/ackline"
+    meta_graph_url: str = "https://graph.facebook.com/v21.0"
+    x_api_url: str = "https://api.x.com"
+    telegram_api_url: str = "https://api.telegram.org"
+    secret_cache_seconds: int = 300
+
+    def require(self, name: str) -> str:
+        value = getattr(self, name)
+        if not value:
+            raise ConfigurationError(f"environment variable {name.upper()} is not set")
+        return str(value)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    env = {name: os.environ[name.upper()] for name in Settings.model_fields if name.upper() in os.environ}
+    return Settings.model_validate(env)

@@ -1,0 +1,109 @@
+"""Send the automated acknowledgement for one interaction: at most once, and never silently lost.
+
+A duplicate public reply is worse than a late one, so the send is guarded by a lease
+(pending -> sending). Whatever cannot be settled by retrying becomes a case for a person:
+a permanent refusal, too many attempts, or a send whose outcome is unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.errors import (
+    OutcomeUnknown,
+    PermanentPlatformError,
+    PlatformError,
+    RateLimited,
+    TransientPlatformError,
+)
+from ackline.domain.model import ReplyStatus, StoredInteraction
+from ackline.domain.replies import render_reply
+from ackline.ports import Dispatcher, InteractionStore, PlatformReplier
+
+# Longer than the responder's timeout (20 s) so a live send is never taken over; a lease that
+# expires means the worker died mid-send and the outcome is unknown.
+LEASE_SECONDS = 120
+MAX_ATTEMPTS = 5
+
+
+class RetryLater(Exception):
+    """Nothing was sent and it is safe to try again after `delay` seconds."""
+
+    def __init__(self, reason: str, delay: float) -> None:
+        super().__init__(reason)
+        self.delay = delay
+
+
+class InteractionMissing(Exception):
+    """An ack request for an interaction the store does not hold."""
+
+
+@dataclass(frozen=True)
+class RespondOutcome:
+    status: ReplyStatus
+    reply_id: str = ""
+    ack_latency_ms: int | None = None
+
+
+def _hand_to_person(key: str, reason: str, dispatcher: Dispatcher) -> None:
+    dispatcher.request_follow_ups([FollowUpRequest(interaction_key=key, reasons=(reason,))])
+
+
+def _settle_unclaimed(
+    current: StoredInteraction, now: float, store: InteractionStore, dispatcher: Dispatcher
+) -> ReplyStatus:
+    lease = current.reply_lease_until
+    if current.reply_status is ReplyStatus.SENDING and lease is not None and lease < now:
+        # the worker holding the lease died mid-send: the reply may be live, so a person checks
+        key = current.interaction.key
+        store.finish_reply(key, ReplyStatus.UNKNOWN, error="a previous send never reported back")
+        _hand_to_person(key, "reply outcome unknown: check the platform before answering", dispatcher)
+        return ReplyStatus.UNKNOWN
+    return current.reply_status
+
+
+def respond(
+    request: AckRequest,
+    store: InteractionStore,
+    replier: PlatformReplier,
+    dispatcher: Dispatcher,
+    clock: Callable[[], float],
+) -> RespondOutcome:
+    now = clock()
+    key = request.interaction_key
+    current = store.get(key)
+    if current is None:
+        raise InteractionMissing(key)
+    claimed = store.claim_reply(key, now, LEASE_SECONDS) if current.reply_status is ReplyStatus.PENDING else None
+    if claimed is None:
+        # Already sent, given up, or leased by a live worker: a redelivered request sends nothing.
+        latest = store.get(key) or current
+        return RespondOutcome(status=_settle_unclaimed(latest, now, store, dispatcher), reply_id=latest.reply_id)
+    interaction = claimed.interaction
+    text = render_reply(claimed.decision.reply_template, interaction.key, interaction.author_name)
+    try:
+        reply_id = replier.reply(interaction, text)
+    except (RateLimited, TransientPlatformError) as exc:
+        if claimed.reply_attempts >= MAX_ATTEMPTS:
+            store.finish_reply(key, ReplyStatus.FAILED, error=str(exc), reply_text=text)
+            _hand_to_person(key, f"reply failed after {claimed.reply_attempts} attempts: {exc}", dispatcher)
+            return RespondOutcome(status=ReplyStatus.FAILED)
+        store.finish_reply(key, ReplyStatus.PENDING, error=str(exc))
+        raise RetryLater(str(exc), exc.retry_after if isinstance(exc, RateLimited) else 0) from exc
+    except OutcomeUnknown as exc:
+        store.finish_reply(key, ReplyStatus.UNKNOWN, error=str(exc), reply_text=text)
+        _hand_to_person(key, f"reply outcome unknown: {exc}", dispatcher)
+        return RespondOutcome(status=ReplyStatus.UNKNOWN)
+    except (PermanentPlatformError, PlatformError) as exc:
+        store.finish_reply(key, ReplyStatus.FAILED, error=str(exc), reply_text=text)
+        _hand_to_person(key, f"reply refused by the platform: {exc}", dispatcher)
+        return RespondOutcome(status=ReplyStatus.FAILED)
+    # the latency the customer saw: from their message to the platform accepting our reply
+    replied_at = clock()
+    latency_ms = max(0, round((replied_at - interaction.created_at) * 1000))
+    store.finish_reply(
+        key, ReplyStatus.SENT, reply_id=reply_id, reply_text=text, replied_at=replied_at, ack_latency_ms=latency_ms
+    )
+    return RespondOutcome(status=ReplyStatus.SENT, reply_id=reply_id, ack_latency_ms=latency_ms)

@@ -1,0 +1,39 @@
+"""Shared test helpers: fixture events, safe environment defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EVENTS = Path(__file__).parent / "events"
+
+# Never let a test reach real AWS, whatever the developer's shell holds.
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",  # noqa: S105
+    AWS_SESSION_TOKEN="testing",  # noqa: S105
+    AWS_DEFAULT_REGION="us-east-1",
+    POWERTOOLS_TRACE_DISABLED="true",
+    POWERTOOLS_METRICS_NAMESPACE="ackline-tests",
+    POWERTOOLS_SERVICE_NAME="ackline",
+)
+os.environ.pop("AWS_PROFILE", None)
+
+
+def load_event(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((EVENTS / name).read_text())
+    return data
+
+
+def meta_wire_bytes(payload: dict[str, Any]) -> bytes:
+    """Bytes the way Meta sends them: compact, ASCII-escaped JSON with `/` escaped as `\\/`."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=True).replace("/", "\\/").encode()
+
+
+@pytest.fixture
+def event_loader():
+    return load_event

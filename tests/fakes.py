@@ -1,0 +1,180 @@
+"""In-memory implementations of ackline's ports, with the same conditional semantics as DynamoDB's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.errors import CaseConflict, CaseNotFound, PlatformError
+from ackline.domain.model import (
+    Action,
+    Case,
+    CaseStatus,
+    Decision,
+    Interaction,
+    Priority,
+    ReplyStatus,
+    StoredInteraction,
+    case_id_for,
+)
+from ackline.domain.triage import SLA_SECONDS
+
+
+class InMemoryInteractionStore:
+    def __init__(self) -> None:
+        self.items: dict[str, StoredInteraction] = {}
+
+    def add(self, interaction: Interaction, decision: Decision) -> StoredInteraction | None:
+        if interaction.key in self.items:
+            return None
+        status = ReplyStatus.PENDING if decision.action is Action.REPLY else ReplyStatus.NONE
+        stored = StoredInteraction(
+            interaction=interaction,
+            decision=decision,
+            reply_status=status,
+            dispatched=status is ReplyStatus.NONE and not decision.escalate,
+        )
+        self.items[interaction.key] = stored
+        return stored
+
+    def get(self, key: str) -> StoredInteraction | None:
+        return self.items.get(key)
+
+    def mark_dispatched(self, key: str) -> None:
+        self.items[key] = self.items[key].model_copy(update={"dispatched": True})
+
+    def claim_reply(self, key: str, now: float, lease_seconds: int) -> StoredInteraction | None:
+        current = self.items[key]
+        if current.reply_status is not ReplyStatus.PENDING:
+            return None
+        claimed = current.model_copy(
+            update={
+                "reply_status": ReplyStatus.SENDING,
+                "reply_lease_until": now + lease_seconds,
+                "reply_attempts": current.reply_attempts + 1,
+            }
+        )
+        self.items[key] = claimed
+        return claimed
+
+    def finish_reply(
+        self,
+        key: str,
+        status: ReplyStatus,
+        *,
+        reply_id: str = "",
+        reply_text: str = "",
+        error: str = "",
+        replied_at: float | None = None,
+        ack_latency_ms: int | None = None,
+    ) -> None:
+        current = self.items[key]
+        update: dict[str, object] = {"reply_status": status, "reply_error": error, "reply_lease_until": None}
+        optional = {"reply_id": reply_id, "reply_text": reply_text, "replied_at": replied_at}
+        update |= {k: v for k, v in optional.items() if v not in (None, "")}
+        if ack_latency_ms is not None:
+            update["ack_latency_ms"] = ack_latency_ms
+        self.items[key] = current.model_copy(update=update)
+
+    def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]:
+        found = [s for s in self.items.values() if s.interaction.conversation_key == conversation_key]
+        return sorted(found, key=lambda s: s.interaction.created_at)[-limit:]
+
+
+class InMemoryCaseStore:
+    def __init__(self) -> None:
+        self.cases: dict[str, Case] = {}
+        self.open_by_conversation: dict[str, str] = {}
+
+    def open_or_append(self, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float) -> Case:
+        case_id = self.open_by_conversation.get(interaction.conversation_key)
+        if case_id is None:
+            case_id = case_id_for(interaction.key)
+            if case_id in self.cases:
+                return self.cases[case_id]
+            case = Case(
+                case_id=case_id,
+                status=CaseStatus.OPEN,
+                priority=priority,
+                platform=interaction.platform,
+                conversation_key=interaction.conversation_key,
+                author_id=interaction.author_id,
+                author_name=interaction.author_name,
+                summary=interaction.text[:280],
+                reasons=tuple(reasons),
+                interaction_keys=(interaction.key,),
+                opened_at=now,
+                updated_at=now,
+                due_at=now + SLA_SECONDS[priority],
+            )
+            self.cases[case_id] = case
+            self.open_by_conversation[interaction.conversation_key] = case_id
+            return case
+        case = self.cases[case_id]
+        if interaction.key in case.interaction_keys:
+            return case
+        urgent = min(case.priority, priority, key=lambda p: p.value)
+        case = case.model_copy(
+            update={
+                "interaction_keys": (*case.interaction_keys, interaction.key),
+                "priority": urgent,
+                "reasons": tuple(dict.fromkeys((*case.reasons, *reasons))),
+                "summary": interaction.text[:280] or case.summary,
+                "updated_at": now,
+            }
+        )
+        self.cases[case_id] = case
+        return case
+
+    def get_case(self, case_id: str) -> Case | None:
+        return self.cases.get(case_id)
+
+    def list_cases(self, status: CaseStatus, limit: int) -> list[Case]:
+        found = [c for c in self.cases.values() if c.status is status]
+        return sorted(found, key=lambda c: (c.priority.value, c.opened_at))[:limit]
+
+    def transition(self, case_id: str, to: CaseStatus, by: str, now: float) -> Case:
+        case = self.cases.get(case_id)
+        if case is None:
+            raise CaseNotFound(case_id)
+        allowed = {CaseStatus.CLAIMED: {CaseStatus.OPEN}, CaseStatus.RESOLVED: {CaseStatus.OPEN, CaseStatus.CLAIMED}}
+        if case.status not in allowed.get(to, set()):
+            raise CaseConflict(case_id)
+        who = {"claimed_by": by} if to is CaseStatus.CLAIMED else {"resolved_by": by}
+        case = case.model_copy(update={"status": to, "updated_at": now, **who})
+        self.cases[case_id] = case
+        if to is CaseStatus.RESOLVED:
+            self.open_by_conversation.pop(case.conversation_key, None)
+        return case
+
+
+class RecordingDispatcher:
+    def __init__(self, fail: bool = False) -> None:
+        self.acks: list[AckRequest] = []
+        self.follow_ups: list[FollowUpRequest] = []
+        self.fail = fail
+
+    def request_acks(self, requests: Sequence[AckRequest]) -> None:
+        if self.fail and requests:
+            raise RuntimeError("queue unavailable")
+        self.acks.extend(requests)
+
+    def request_follow_ups(self, requests: Sequence[FollowUpRequest]) -> None:
+        if self.fail and requests:
+            raise RuntimeError("queue unavailable")
+        self.follow_ups.extend(requests)
+
+
+class ScriptedReplier:
+    """Answers each reply with the next scripted outcome: an id to return or an error to raise."""
+
+    def __init__(self, *outcomes: str | PlatformError) -> None:
+        self.outcomes = list(outcomes)
+        self.sent: list[tuple[str, str]] = []
+
+    def reply(self, interaction: Interaction, text: str) -> str:
+        outcome = self.outcomes.pop(0) if self.outcomes else f"reply-{len(self.sent) + 1}"
+        if isinstance(outcome, PlatformError):
+            raise outcome
+        self.sent.append((interaction.key, text))
+        return outcome

@@ -1,0 +1,145 @@
+"""Ingest, respond and follow-up through the ports, with in-memory fakes."""
+
+import pytest
+
+from ackline.domain.errors import OutcomeUnknown, PermanentPlatformError, RateLimited, TransientPlatformError
+from ackline.domain.model import CaseStatus, Priority, ReplyStatus
+from ackline.usecases.follow_up import follow_up
+from ackline.usecases.ingest import ingest
+from ackline.usecases.respond import LEASE_SECONDS, MAX_ATTEMPTS, RetryLater, respond
+from ackline.usecases.staff_queue import claim_case, list_queue, open_case, resolve_case
+from tests.fakes import InMemoryCaseStore, InMemoryInteractionStore, RecordingDispatcher, ScriptedReplier
+from tests.unit.builders import comment
+
+
+class Clock:
+    def __init__(self, now: float = 1_002.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def store():
+    return InMemoryInteractionStore()
+
+
+@pytest.fixture
+def dispatcher():
+    return RecordingDispatcher()
+
+
+def test_ingest_queues_an_ack_for_praise_and_both_for_a_complaint(store, dispatcher):
+    praise = comment("Love it", external_id="c1")
+    complaint = comment("Arrived broken, I want a refund", external_id="c2", author_id="user-2")
+    result = ingest([praise, complaint], store, dispatcher)
+    assert (result.stored, result.acks, result.follow_ups) == (2, 2, 1)
+    assert [a.interaction_key for a in dispatcher.acks] == ["facebook#c1", "facebook#c2"]
+    assert [f.interaction_key for f in dispatcher.follow_ups] == ["facebook#c2"]
+    assert all(s.dispatched for s in store.items.values())
+
+
+def test_redelivery_stores_and_queues_nothing_new(store, dispatcher):
+    ingest([comment("Love it")], store, dispatcher)
+    again = ingest([comment("Love it")], store, dispatcher)
+    assert (again.stored, again.duplicates, again.acks) == (0, 1, 0)
+    assert len(dispatcher.acks) == 1
+
+
+def test_redelivery_requeues_work_an_earlier_attempt_stored_but_never_queued(store):
+    with pytest.raises(RuntimeError):
+        ingest([comment("Love it")], store, RecordingDispatcher(fail=True))
+    retry = RecordingDispatcher()
+    result = ingest([comment("Love it")], store, retry)
+    assert result.duplicates == 1 and len(retry.acks) == 1
+
+
+def test_spam_and_own_messages_are_stored_but_not_queued(store, dispatcher):
+    result = ingest([comment("crypto giveaway, dm me to earn"), comment("hi", external_id="c9", is_own=True)],
+                    store, dispatcher)  # fmt: skip
+    assert result.stored == 2 and not dispatcher.acks and not dispatcher.follow_ups
+
+
+def test_respond_sends_once_and_records_id_and_latency(store, dispatcher):
+    ingest([comment("Love it", created_at=1_000.0)], store, dispatcher)
+    replier = ScriptedReplier("reply-1")
+    outcome = respond(dispatcher.acks[0], store, replier, dispatcher, Clock(1_002.5))
+    assert outcome.status is ReplyStatus.SENT and outcome.reply_id == "reply-1" and outcome.ack_latency_ms == 2500
+    stored = store.get("facebook#post_1_comment_1")
+    assert stored.reply_status is ReplyStatus.SENT and stored.reply_text == replier.sent[0][1]
+    # a retried SQS message sends nothing more
+    again = respond(dispatcher.acks[0], store, replier, dispatcher, Clock(1_003.0))
+    assert again.status is ReplyStatus.SENT and len(replier.sent) == 1
+
+
+@pytest.mark.parametrize("error", [RateLimited("slow down", retry_after=30), TransientPlatformError("503")])
+def test_retryable_failures_hand_the_reply_back_and_retry_later(store, dispatcher, error):
+    ingest([comment("Love it")], store, dispatcher)
+    replier = ScriptedReplier(error, "reply-2")
+    with pytest.raises(RetryLater):
+        respond(dispatcher.acks[0], store, replier, dispatcher, Clock())
+    assert store.get("facebook#post_1_comment_1").reply_status is ReplyStatus.PENDING
+    assert respond(dispatcher.acks[0], store, replier, dispatcher, Clock()).status is ReplyStatus.SENT
+    assert len(replier.sent) == 1
+
+
+def test_permanent_failure_becomes_a_case_with_the_reason(store, dispatcher):
+    ingest([comment("Love it")], store, dispatcher)
+    replier = ScriptedReplier(PermanentPlatformError("comment deleted"))
+    assert respond(dispatcher.acks[0], store, replier, dispatcher, Clock()).status is ReplyStatus.FAILED
+    assert "comment deleted" in dispatcher.follow_ups[-1].reasons[0]
+
+
+def test_unknown_outcome_is_never_retried_and_reaches_a_person(store, dispatcher):
+    ingest([comment("Love it")], store, dispatcher)
+    replier = ScriptedReplier(OutcomeUnknown("read timeout"))
+    assert respond(dispatcher.acks[0], store, replier, dispatcher, Clock()).status is ReplyStatus.UNKNOWN
+    assert respond(dispatcher.acks[0], store, replier, dispatcher, Clock()).status is ReplyStatus.UNKNOWN
+    assert not replier.sent and "outcome unknown" in dispatcher.follow_ups[-1].reasons[0]
+
+
+def test_a_worker_that_died_mid_send_leaves_an_unknown_outcome_not_a_second_reply(store, dispatcher):
+    ingest([comment("Love it")], store, dispatcher)
+    store.claim_reply("facebook#post_1_comment_1", 1_000.0, LEASE_SECONDS)  # the dead worker's lease
+    replier = ScriptedReplier()
+    still_leased = respond(dispatcher.acks[0], store, replier, dispatcher, Clock(1_000.0 + LEASE_SECONDS - 1))
+    assert still_leased.status is ReplyStatus.SENDING and not dispatcher.follow_ups
+    expired = respond(dispatcher.acks[0], store, replier, dispatcher, Clock(1_000.0 + LEASE_SECONDS + 1))
+    assert expired.status is ReplyStatus.UNKNOWN and not replier.sent
+    assert dispatcher.follow_ups
+
+
+def test_too_many_attempts_give_up_to_a_person(store, dispatcher):
+    ingest([comment("Love it")], store, dispatcher)
+    replier = ScriptedReplier(*[TransientPlatformError("503")] * MAX_ATTEMPTS)
+    for _ in range(MAX_ATTEMPTS - 1):
+        with pytest.raises(RetryLater):
+            respond(dispatcher.acks[0], store, replier, dispatcher, Clock())
+    assert respond(dispatcher.acks[0], store, replier, dispatcher, Clock()).status is ReplyStatus.FAILED
+    assert "after 5 attempts" in dispatcher.follow_ups[-1].reasons[0]
+
+
+def test_follow_up_opens_one_case_per_conversation_and_is_idempotent(store, dispatcher):
+    cases = InMemoryCaseStore()
+    first = comment("This arrived broken", external_id="c1")
+    second = comment("Still waiting for a refund!!", external_id="c2", created_at=1_100.0)
+    ingest([first, second], store, dispatcher)
+    for request in dispatcher.follow_ups + dispatcher.follow_ups:
+        case = follow_up(request, store, cases, 1_200.0)
+    assert len(cases.cases) == 1
+    assert case.interaction_keys == ("facebook#c1", "facebook#c2") and case.priority is Priority.P2
+    detail = open_case(case.case_id, cases, store)
+    assert [s.interaction.text for s in detail.conversation] == [first.text, second.text]
+
+
+def test_staff_claim_and_resolve_then_a_new_complaint_opens_a_new_case(store, dispatcher):
+    cases = InMemoryCaseStore()
+    ingest([comment("terrible service", external_id="c1")], store, dispatcher)
+    case = follow_up(dispatcher.follow_ups[0], store, cases, 1_200.0)
+    assert claim_case(case.case_id, "ana@brand", cases, 1_300.0).claimed_by == "ana@brand"
+    resolve_case(case.case_id, "ana@brand", cases, 1_400.0)
+    assert list_queue(cases, CaseStatus.OPEN, 10) == []
+    ingest([comment("still broken", external_id="c2")], store, dispatcher)
+    new_case = follow_up(dispatcher.follow_ups[-1], store, cases, 1_500.0)
+    assert new_case.case_id != case.case_id and new_case.status is CaseStatus.OPEN
