@@ -34,6 +34,11 @@ class _NoManagedPolicies:
 
 
 @pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
 def template_path() -> Path:
     return TEMPLATE_PATH
 

@@ -56,8 +56,9 @@ def test_redelivery_requeues_work_an_earlier_attempt_stored_but_never_queued(sto
 
 
 def test_spam_and_own_messages_are_stored_but_not_queued(store, dispatcher):
-    result = ingest([comment("crypto giveaway, dm me to earn"), comment("hi", external_id="c9", is_own=True)],
-                    store, dispatcher)  # fmt: skip
+    result = ingest(
+        [comment("crypto giveaway, dm me to earn"), comment("hi", external_id="c9", is_own=True)], store, dispatcher
+    )
     assert result.stored == 2 and not dispatcher.acks and not dispatcher.follow_ups
 
 

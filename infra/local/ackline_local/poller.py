@@ -128,9 +128,11 @@ class QueuePoller:
                 AttributeNames=["All"],
                 MessageAttributeNames=["All"],
             ).get("Messages", [])
-            if not received:
-                break
-            messages.extend(received)
+            seen = {m["MessageId"] for m in messages}
+            fresh = [m for m in received if m["MessageId"] not in seen]
+            messages.extend(fresh)
+            if len(fresh) < len(received) or not received:
+                break  # empty, or a zero visibility timeout handed back a message already in this batch
         return messages
 
     def _deliver(self, messages: list[MessageTypeDef]) -> None:

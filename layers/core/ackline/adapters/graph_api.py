@@ -66,10 +66,17 @@ def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
 
 
 class GraphReplier:
-    def __init__(self, base_url: str, page_token: Callable[[], str], session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        page_token: Callable[[], str],
+        session: requests.Session | None = None,
+        timeouts: tuple[float, float] = TIMEOUTS,
+    ) -> None:
         self._base = base_url.rstrip("/")
         self._token = page_token
         self._session = session or requests.Session()
+        self._timeouts = timeouts
 
     def reply(self, interaction: Interaction, text: str) -> str:
         if interaction.platform is Platform.FACEBOOK:
@@ -88,7 +95,7 @@ class GraphReplier:
     def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self._token()}"}
         try:
-            response = self._session.post(self._base + path, json=payload, headers=headers, timeout=TIMEOUTS)
+            response = self._session.post(self._base + path, json=payload, headers=headers, timeout=self._timeouts)
         except requests.exceptions.ConnectTimeout as exc:
             raise TransientPlatformError("Graph API connect timeout") from exc
         except requests.exceptions.ConnectionError as exc:

@@ -1,0 +1,110 @@
+"""The local stack as a user runs it (`python -m ackline_local`), driven over HTTP only."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from ackline_local.config import load_config
+
+READY = "ACKLINE_READY "
+# Retries come back after VisibilityTimeout x this; 120 s x 0.02 = 2.4 s keeps retry tests short.
+VISIBILITY_SCALE = "0.02"
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    gateway: str
+    sandbox: str
+    moto: str
+    staff_token: str
+    meta_app_secret: str
+    meta_verify_token: str
+
+    def staff_get(self, path: str) -> requests.Response:
+        return requests.get(self.gateway + path, headers={"Authorization": f"Bearer {self.staff_token}"}, timeout=10)
+
+    def staff_post(self, path: str) -> requests.Response:
+        return requests.post(self.gateway + path, headers={"Authorization": f"Bearer {self.staff_token}"}, timeout=10)
+
+    def sandbox_calls(self) -> list[dict[str, Any]]:
+        calls: list[dict[str, Any]] = requests.get(self.sandbox + "/_sandbox/calls", timeout=5).json()
+        return calls
+
+    def add_fault(self, **fault: Any) -> None:
+        requests.post(self.sandbox + "/_sandbox/faults", json=fault, timeout=5).raise_for_status()
+
+    def table_items(self) -> list[dict[str, Any]]:
+        dynamodb = boto3.client("dynamodb", endpoint_url=self.moto, region_name="us-east-1")
+        [table] = [t for t in dynamodb.list_tables()["TableNames"] if t.endswith("DataTable")]
+        items: list[dict[str, Any]] = dynamodb.scan(TableName=table)["Items"]
+        return items
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05) -> Any:
+    """Poll until `check()` is truthy; returns its value (or the last falsy one after the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[RunningStack]:
+    env = dict(os.environ)
+    command = [
+        sys.executable,
+        "-m",
+        "ackline_local",
+        "--port",
+        "0",
+        "--sandbox-port",
+        "0",
+        "--visibility-scale",
+        VISIBILITY_SCALE,
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    assert process.stdout is not None
+    output: list[str] = []
+    ready: dict[str, str] = {}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        output.append(line)
+        if line.startswith(READY):
+            ready = json.loads(line[len(READY) :])
+            break
+    if not ready:
+        process.kill()
+        pytest.fail("local stack did not start:\n" + "".join(output[-40:]))
+    # keep draining its output so the pipe never fills and blocks the stack
+    threading.Thread(target=lambda: [output.append(x) for x in process.stdout or []], daemon=True).start()
+    config = load_config()
+    yield RunningStack(
+        gateway=ready["gateway"],
+        sandbox=ready["sandbox"],
+        moto=ready["moto"],
+        staff_token=config.staff_api_token,
+        meta_app_secret=config.meta_app_secret,
+        meta_verify_token=config.meta_verify_token,
+    )
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()

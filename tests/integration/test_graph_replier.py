@@ -1,0 +1,78 @@
+"""GraphReplier over HTTP against the platform sandbox, including its failure paths."""
+
+import pytest
+
+from ackline.adapters.graph_api import GraphReplier
+from ackline.domain.errors import OutcomeUnknown, PermanentPlatformError, RateLimited, TransientPlatformError
+from ackline.domain.model import Kind, Platform
+from ackline_local.sandbox import Fault
+from tests.unit.builders import comment
+
+
+def _replier(sandbox, timeouts=(1.0, 2.0)):
+    return GraphReplier(sandbox.base_urls["META_GRAPH_URL"], lambda: "page-token", timeouts=timeouts)
+
+
+def test_comment_reply_goes_to_the_comment_with_the_token_in_a_header(sandbox):
+    reply_id = _replier(sandbox).reply(comment(thread_id="123_456"), "Thank you!")
+    [call] = sandbox.calls()
+    assert call.method == "POST" and call.path.endswith("/123_456/comments")
+    assert call.body == {"message": "Thank you!"}
+    assert call.headers.get("Authorization", call.headers.get("authorization")) == "Bearer page-token"
+    assert "page-token" not in call.path and reply_id
+
+
+def test_messenger_reply_uses_the_send_api_inside_the_window(sandbox):
+    message = comment(platform=Platform.MESSENGER, kind=Kind.MESSAGE, account_id="page-1", author_id="psid-1")
+    assert _replier(sandbox).reply(message, "Thanks").startswith("m_")
+    [call] = sandbox.calls()
+    assert call.path.endswith("/page-1/messages")
+    assert call.body == {"recipient": {"id": "psid-1"}, "messaging_type": "RESPONSE", "message": {"text": "Thanks"}}
+
+
+def test_http_429_is_rate_limited_with_retry_after(sandbox):
+    sandbox.add_fault(Fault(status=429, headers={"Retry-After": "7"}))
+    with pytest.raises(RateLimited) as raised:
+        _replier(sandbox).reply(comment(), "x")
+    assert raised.value.retry_after == 7
+
+
+def test_graph_rate_limit_code_613_is_rate_limited(sandbox):
+    sandbox.add_fault(
+        Fault(
+            status=400,
+            body={
+                "error": {
+                    "message": "Calls to this api have exceeded the rate limit",
+                    "type": "OAuthException",
+                    "code": 613,
+                }
+            },
+        )
+    )
+    with pytest.raises(RateLimited):
+        _replier(sandbox).reply(comment(), "x")
+
+
+def test_5xx_is_transient(sandbox):
+    sandbox.add_fault(Fault(status=503))
+    with pytest.raises(TransientPlatformError):
+        _replier(sandbox).reply(comment(), "x")
+
+
+def test_a_refused_comment_is_permanent(sandbox):
+    sandbox.add_fault(Fault(status=400, body={"error": {"message": "Object does not exist", "code": 100}}))
+    with pytest.raises(PermanentPlatformError):
+        _replier(sandbox).reply(comment(), "x")
+
+
+def test_a_slow_platform_is_an_unknown_outcome_not_a_retry(sandbox):
+    sandbox.add_fault(Fault(delay_seconds=1.5))
+    with pytest.raises(OutcomeUnknown):
+        _replier(sandbox, timeouts=(1.0, 0.5)).reply(comment(), "x")
+
+
+def test_nothing_listening_is_transient():
+    replier = GraphReplier("http://127.0.0.1:9/meta", lambda: "t", timeouts=(0.5, 0.5))
+    with pytest.raises(TransientPlatformError):
+        replier.reply(comment(), "x")
