@@ -37,3 +37,7 @@ def meta_wire_bytes(payload: dict[str, Any]) -> bytes:
 @pytest.fixture
 def event_loader():
     return load_event
+
+
+# the running local stack (a session fixture), shared by the e2e and browser suites
+pytest_plugins = ["tests.running_stack"]

@@ -7,7 +7,7 @@ import time
 import requests
 
 from ackline_local.webhooks import facebook_feed_comment, messenger_message, signed_meta_request
-from tests.e2e.conftest import RunningStack, wait_for
+from tests.running_stack import RunningStack, wait_for
 
 
 def _replies_to(stack: RunningStack, comment_id: str) -> list[dict]:

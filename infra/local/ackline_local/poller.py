@@ -119,11 +119,13 @@ class QueuePoller:
                 self._stop.wait(1)
 
     def _receive_batch(self, wait_seconds: int) -> list[MessageTypeDef]:
+        """Up to BatchSize messages; more than one ReceiveMessage only when BatchSize exceeds SQS's 10."""
         messages: list[MessageTypeDef] = []
         while len(messages) < self.source.batch_size and not self._stop.is_set():
+            wanted = min(_MAX_RECEIVE, self.source.batch_size - len(messages))
             received = self._sqs.receive_message(
                 QueueUrl=self.source.queue_url,
-                MaxNumberOfMessages=min(_MAX_RECEIVE, self.source.batch_size - len(messages)),
+                MaxNumberOfMessages=wanted,
                 WaitTimeSeconds=0 if messages else wait_seconds,
                 AttributeNames=["All"],
                 MessageAttributeNames=["All"],
@@ -131,8 +133,8 @@ class QueuePoller:
             seen = {m["MessageId"] for m in messages}
             fresh = [m for m in received if m["MessageId"] not in seen]
             messages.extend(fresh)
-            if len(fresh) < len(received) or not received:
-                break  # empty, or a zero visibility timeout handed back a message already in this batch
+            if len(received) < wanted or len(fresh) < len(received):
+                break  # the queue is drained, or a zero visibility timeout handed back a message already in hand
         return messages
 
     def _deliver(self, messages: list[MessageTypeDef]) -> None:

@@ -1,4 +1,7 @@
-"""The local stack as a user runs it (`python -m ackline_local`), driven over HTTP only."""
+"""The local stack as a user runs it (`python -m ackline_local`), started once per session, driven over HTTP.
+
+Registered as a pytest plugin by tests/conftest.py so the e2e and browser suites share one running stack.
+"""
 
 from __future__ import annotations
 
