@@ -44,8 +44,8 @@ class InMemoryInteractionStore:
         self.items[key] = self.items[key].model_copy(update={"dispatched": True})
 
     def claim_reply(self, key: str, now: float, lease_seconds: int) -> StoredInteraction | None:
-        current = self.items[key]
-        if current.reply_status is not ReplyStatus.PENDING:
+        current = self.items.get(key)
+        if current is None or current.reply_status is not ReplyStatus.PENDING:
             return None
         claimed = current.model_copy(
             update={

@@ -18,7 +18,7 @@ from tests.local_stack.conftest import FIXTURE_TEMPLATE
 
 def _status(url, headers=None):
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=5) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=5) as response:  # noqa: S310 - local test servers
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -26,11 +26,11 @@ def _status(url, headers=None):
 
 @pytest.fixture
 def stack():
-    before = dict(os.environ)
+    before = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
     with LocalStack(template_path=FIXTURE_TEMPLATE, port=0, start_pollers=False, config=load_config(environ={})) as s:
         yield s
     # Then stopping restores the process environment
-    assert dict(os.environ) == before
+    assert {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"} == before
 
 
 def test_local_stack_wires_moto_secrets_sandbox_and_environment(stack):

@@ -7,9 +7,9 @@ import json
 from ackline_local.demo import COMPLAINT, demo_requests
 from ackline_local.webhooks import (
     facebook_feed_comment,
+    messenger_message,
     meta_json_bytes,
     meta_signature,
-    messenger_message,
     signed_generic_request,
     signed_meta_request,
     standard_webhooks_signature,

@@ -144,3 +144,11 @@ def test_staff_claim_and_resolve_then_a_new_complaint_opens_a_new_case(store, di
     ingest([comment("still broken", external_id="c2")], store, dispatcher)
     new_case = follow_up(dispatcher.follow_ups[-1], store, cases, 1_500.0)
     assert new_case.case_id != case.case_id and new_case.status is CaseStatus.OPEN
+
+
+def test_an_ack_for_an_unknown_interaction_is_an_error_not_a_silent_drop(store, dispatcher):
+    from ackline.contracts.messages import AckRequest
+    from ackline.usecases.respond import InteractionMissing
+
+    with pytest.raises(InteractionMissing):
+        respond(AckRequest(interaction_key="facebook#nope"), store, ScriptedReplier(), dispatcher, Clock())

@@ -119,7 +119,9 @@ class ApiGateway:
         return [compiled.route for compiled in self._routes]
 
     def start(self) -> ApiGateway:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name="ackline-gateway", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.1,), name="ackline-gateway", daemon=True
+        )
         self._thread.start()
         return self
 

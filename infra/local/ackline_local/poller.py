@@ -101,7 +101,8 @@ class QueuePoller:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=RECEIVE_WAIT_SECONDS + 5)
+        if self._thread.ident is not None:  # never started (e.g. LocalStack(start_pollers=False))
+            self._thread.join(timeout=RECEIVE_WAIT_SECONDS + 5)
 
     def poll_once(self, wait_seconds: int = RECEIVE_WAIT_SECONDS) -> int:
         """Receive one batch, invoke, delete successes; returns the number of records delivered."""

@@ -105,7 +105,9 @@ class PlatformSandbox:
         }
 
     def start(self) -> PlatformSandbox:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name="ackline-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.1,), name="ackline-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -111,6 +111,7 @@ class DynamoInteractionStore:
                 TableName=self._table,
                 Key=interaction_pk(key),
                 UpdateExpression="SET reply_status = :sending, reply_lease_until = :lease ADD reply_attempts :one",
+                # a missing item fails the condition too: the caller then finds it missing
                 ConditionExpression="reply_status = :pending",
                 ExpressionAttributeValues={
                     ":sending": {"S": ReplyStatus.SENDING.value},

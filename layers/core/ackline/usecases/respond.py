@@ -73,14 +73,14 @@ def respond(
 ) -> RespondOutcome:
     now = clock()
     key = request.interaction_key
-    current = store.get(key)
-    if current is None:
-        raise InteractionMissing(key)
-    claimed = store.claim_reply(key, now, LEASE_SECONDS) if current.reply_status is ReplyStatus.PENDING else None
+    # Claim first (one conditional write); read only when the claim is refused, which is the rare path.
+    claimed = store.claim_reply(key, now, LEASE_SECONDS)
     if claimed is None:
         # Already sent, given up, or leased by a live worker: a redelivered request sends nothing.
-        latest = store.get(key) or current
-        return RespondOutcome(status=_settle_unclaimed(latest, now, store, dispatcher), reply_id=latest.reply_id)
+        current = store.get(key)
+        if current is None:
+            raise InteractionMissing(key)
+        return RespondOutcome(status=_settle_unclaimed(current, now, store, dispatcher), reply_id=current.reply_id)
     interaction = claimed.interaction
     text = render_reply(claimed.decision.reply_template, interaction.key, interaction.author_name)
     try:

@@ -1,0 +1,145 @@
+"""`make bench`: the speed, request and memory figures of the walking skeleton, printed, never asserted.
+
+Three kinds of figure, each labelled with what it really measures:
+- pure domain cost (normalising a 1,000-update Meta delivery, triage per message) — what Lambda pays;
+- webhook-to-reply latency through the local stack (moto, the HTTP gateway emulator, the SQS poller,
+  the platform sandbox) — an upper bound on ackline's own overhead, since moto is far slower than AWS;
+- DynamoDB and SQS requests per interaction, counted at the boto3 client — the basis of the cost model
+  (moto's milliseconds say nothing about DynamoDB's, so requests, not time, are the cost unit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import logging
+import resource
+import statistics
+import time
+from collections import Counter
+from typing import Any
+
+from ackline import bootstrap
+from ackline.contracts.meta import parse_meta_delivery
+from ackline.domain.triage import triage
+from ackline_local.stack import LocalStack
+from ackline_local.webhooks import facebook_feed_comment, meta_json_bytes, signed_meta_request
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def bench_domain(updates: int = 1000, rounds: int = 5) -> dict[str, Any]:
+    first = facebook_feed_comment("My parcel arrived broken, really disappointed")
+    entry = first["entry"][0]
+    change = entry["changes"][0]
+    changes = []
+    for i in range(updates):
+        value = dict(change["value"], comment_id=f"{change['value']['post_id'].split('_')[-1]}_{i}")
+        changes.append({"field": "feed", "value": value})
+    body = meta_json_bytes({"object": "page", "entry": [dict(entry, changes=changes)]})
+    parse_times, triage_times = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        interactions = parse_meta_delivery(body, time.time())
+        parse_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for interaction in interactions:
+            triage(interaction)
+        triage_times.append(time.perf_counter() - started)
+    return {
+        "delivery_updates": updates,
+        "delivery_bytes": len(body),
+        "parse_ms_per_delivery_median": round(statistics.median(parse_times) * 1000, 2),
+        "parse_us_per_update": round(statistics.median(parse_times) / updates * 1e6, 1),
+        "triage_us_per_message": round(statistics.median(triage_times) / updates * 1e6, 1),
+    }
+
+
+class _RequestCounter:
+    """Counts AWS API calls by operation at the boto3 clients the handlers use."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, event_name: str, **_: Any) -> None:
+        # event_name is "before-call.<service>.<Operation>"
+        _, service, operation = event_name.split(".", 2)
+        self.calls[f"{service}.{operation}"] += 1
+
+    def attach(self) -> None:
+        for client in (bootstrap.dynamodb(), bootstrap.sqs()):
+            client.meta.events.register("before-call.*.*", self)
+
+
+def _wait(check: Any, timeout: float) -> Any:
+    deadline = time.monotonic() + timeout
+    while (value := check()) is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return value
+
+
+def bench_stack(samples: int) -> dict[str, Any]:
+    with LocalStack(port=0, sandbox_port=0, name_prefix="ackline-bench") as stack:
+        secret = stack.config.meta_app_secret
+        counter = _RequestCounter()
+
+        def reply_time(comment_id: str) -> float | None:
+            calls = stack.sandbox.calls()
+            return next((c.time for c in calls if c.path.endswith(f"/{comment_id}/comments") and not c.fault), None)
+
+        # warm up: imports, SSM parameter cache, boto3 clients (a warm Lambda container has these)
+        warm = facebook_feed_comment("Love it!")
+        signed_meta_request(warm, secret).send(stack.gateway_url)
+        _wait(lambda: reply_time(warm["entry"][0]["changes"][0]["value"]["comment_id"]), 10)
+        counter.attach()
+
+        latencies, answer_ms = [], []
+        for i in range(samples):
+            text = "Love this, thank you!" if i % 2 else "My order arrived broken, really disappointed"
+            payload = facebook_feed_comment(text, author_id=f"9{i:08d}")
+            request = signed_meta_request(payload, secret)
+            started = time.time()
+            status, _ = request.send(stack.gateway_url)
+            answer_ms.append((time.time() - started) * 1000)
+            assert status == 200, status
+            replied = _wait(lambda p=payload: reply_time(p["entry"][0]["changes"][0]["value"]["comment_id"]), 10)
+            if replied is not None:
+                latencies.append((replied - started) * 1000)
+        time.sleep(1.0)  # let the follow-ups of the last complaints settle before reading the counters
+        calls = dict(sorted(counter.calls.items()))
+    per_interaction = {op: round(n / samples, 2) for op, n in calls.items()}
+    return {
+        "samples": samples,
+        "webhook_answer_ms_p50": round(_percentile(answer_ms, 50), 1),
+        "webhook_answer_ms_p95": round(_percentile(answer_ms, 95), 1),
+        "webhook_to_reply_ms_p50": round(_percentile(latencies, 50), 1),
+        "webhook_to_reply_ms_p95": round(_percentile(latencies, 95), 1),
+        "webhook_to_reply_ms_max": round(max(latencies), 1),
+        "replies_seen": len(latencies),
+        "aws_requests_per_interaction (half praise, half complaint)": per_interaction,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ackline_local.bench", description=__doc__)
+    parser.add_argument("--samples", type=int, default=40, help="webhooks sent through the local stack")
+    args = parser.parse_args(argv)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    figures = {"domain (pure Python, this machine)": bench_domain()}
+    # the handlers' structured logs and metrics go to stdout, as in Lambda; keep them out of the figures
+    with contextlib.redirect_stdout(io.StringIO()):
+        figures["local stack (moto + emulators; an upper bound)"] = bench_stack(args.samples)
+    figures["peak_rss_mb (this process: moto, emulators and handlers together)"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+    )
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
