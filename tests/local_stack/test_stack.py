@@ -18,7 +18,7 @@ from tests.local_stack.conftest import FIXTURE_TEMPLATE
 
 def _status(url, headers=None):
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=5) as response:  # noqa: S310 - local test servers
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=5) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code

@@ -68,7 +68,7 @@ class _RequestCounter:
 
     def __call__(self, event_name: str, **_: Any) -> None:
         # event_name is "before-call.<service>.<Operation>"
-        _, service, operation = event_name.split(".", 2)
+        _hook, service, operation = event_name.split(".", 2)
         self.calls[f"{service}.{operation}"] += 1
 
     def attach(self) -> None:
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=40, help="webhooks sent through the local stack")
     args = parser.parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    figures = {"domain (pure Python, this machine)": bench_domain()}
+    figures: dict[str, Any] = {"domain (pure Python, this machine)": bench_domain()}
     # the handlers' structured logs and metrics go to stdout, as in Lambda; keep them out of the figures
     with contextlib.redirect_stdout(io.StringIO()):
         figures["local stack (moto + emulators; an upper bound)"] = bench_stack(args.samples)
