@@ -20,8 +20,10 @@ DYNAMODB_ACTIONS = {
     "IngestFunction": {"GetItem", "PutItem", "UpdateItem"},
     "ResponderFunction": {"GetItem", "UpdateItem"},
     "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "ConditionCheckItem", "Query"},
-    "StaffApiFunction": {"GetItem", "Query", "UpdateItem"},
+    "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem"},
 }
+# Only the open-case pointer items (pk CONV#...) may ever be deleted; interactions and cases are never deleted.
+DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONV#*"]}}
 SECRET_FOLDERS = {
     "IngestFunction": {"meta", "x", "telegram", "generic"},
     "ResponderFunction": {"meta", "x", "telegram"},
@@ -133,7 +135,15 @@ def test_dynamodb_actions_are_exactly_what_the_function_needs(cfn_resources: dic
         if action.startswith("dynamodb:")
     }
     assert actions == DYNAMODB_ACTIONS[function]
-    assert not actions & {"Scan", "DeleteItem", "DeleteTable", "BatchWriteItem"}
+    assert not actions & {"Scan", "DeleteTable", "BatchWriteItem", "PartiQLDelete"}
+
+
+def test_deletes_are_confined_to_open_case_pointers(cfn_resources: dict[str, Any], function: str) -> None:
+    for statement in statements(cfn_resources, function):
+        actions = as_list(statement["Action"])
+        if "dynamodb:DeleteItem" in actions:
+            assert actions == ["dynamodb:DeleteItem"], f"{function}: keep DeleteItem in its own statement"
+            assert statement.get("Condition") == DELETE_CONDITION, f"{function}: unconditioned DeleteItem"
 
 
 def test_ssm_reads_are_limited_to_the_functions_secret_folders(cfn_resources: dict[str, Any], function: str) -> None:
