@@ -26,6 +26,9 @@ class Settings(BaseModel):
     x_api_url: str = "https://api.x.com"
     telegram_api_url: str = "https://api.telegram.org"
     secret_cache_seconds: int = 300
+    # The /queue page's hosted sign-in: the authorization server's base URL and the public client's id.
+    staff_auth_url: str = ""
+    staff_auth_client_id: str = ""
 
     def require(self, name: str) -> str:
         value = getattr(self, name)

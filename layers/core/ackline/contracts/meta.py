@@ -134,8 +134,11 @@ def _messaging_interaction(page_id: str, event: MessagingEvent, raw: str, receiv
 
 def _entry_interactions(obj: str, entry: dict[str, Any], received_at: float) -> list[Interaction]:
     page_id = str(entry.get("id", ""))
+    changes, messaging = entry.get("changes") or [], entry.get("messaging") or []
+    if not isinstance(changes, list) or not isinstance(messaging, list):
+        return [raw_interaction(_platform_of(obj), raw_json(entry), received_at, page_id)]
     out: list[Interaction] = []
-    for change in entry.get("changes") or []:
+    for change in changes:
         raw = raw_json(change)
         try:
             if obj != "page" or not isinstance(change, dict) or change.get("field") != "feed":
@@ -143,7 +146,7 @@ def _entry_interactions(obj: str, entry: dict[str, Any], received_at: float) -> 
             out.append(_feed_interaction(page_id, FeedValue.model_validate(change.get("value")), raw, received_at))
         except (ValidationError, ValueError, TypeError):
             out.append(raw_interaction(_platform_of(obj), raw, received_at, page_id))
-    for event in entry.get("messaging") or []:
+    for event in messaging:
         raw = raw_json(event)
         try:
             if obj != "page":
