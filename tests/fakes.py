@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.cases import new_case
 from ackline.domain.errors import CaseConflict, CaseNotFound, PlatformError
 from ackline.domain.model import (
     Action,
@@ -15,9 +16,7 @@ from ackline.domain.model import (
     Priority,
     ReplyStatus,
     StoredInteraction,
-    case_id_for,
 )
-from ackline.domain.triage import SLA_SECONDS
 
 
 class InMemoryInteractionStore:
@@ -89,24 +88,10 @@ class InMemoryCaseStore:
     def open_or_append(self, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float) -> Case:
         case_id = self.open_by_conversation.get(interaction.conversation_key)
         if case_id is None:
-            case_id = case_id_for(interaction.key)
+            case = new_case(interaction, priority, reasons, now)
+            case_id = case.case_id
             if case_id in self.cases:
                 return self.cases[case_id]
-            case = Case(
-                case_id=case_id,
-                status=CaseStatus.OPEN,
-                priority=priority,
-                platform=interaction.platform,
-                conversation_key=interaction.conversation_key,
-                author_id=interaction.author_id,
-                author_name=interaction.author_name,
-                summary=interaction.text[:280],
-                reasons=tuple(reasons),
-                interaction_keys=(interaction.key,),
-                opened_at=now,
-                updated_at=now,
-                due_at=now + SLA_SECONDS[priority],
-            )
             self.cases[case_id] = case
             self.open_by_conversation[interaction.conversation_key] = case_id
             return case

@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
+from ackline.domain.cases import SUMMARY_CHARS, new_case
 from ackline.domain.errors import CaseConflict, CaseNotFound
-from ackline.domain.model import Case, CaseStatus, Interaction, Priority, case_id_for
+from ackline.domain.model import Case, CaseStatus, Interaction, Priority
 from ackline.domain.triage import SLA_SECONDS
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 QUEUE_BUCKETS = 8
-SUMMARY_CHARS = 280
 _ALLOWED = {
     CaseStatus.CLAIMED: (CaseStatus.OPEN,),
     CaseStatus.RESOLVED: (CaseStatus.OPEN, CaseStatus.CLAIMED),
@@ -91,22 +91,8 @@ class DynamoCaseStore:
         raise CaseConflict(f"could not settle the open case of {interaction.conversation_key}")
 
     def _open(self, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float) -> Case | None:
-        case_id = case_id_for(interaction.key)
-        case = Case(
-            case_id=case_id,
-            status=CaseStatus.OPEN,
-            priority=priority,
-            platform=interaction.platform,
-            conversation_key=interaction.conversation_key,
-            author_id=interaction.author_id,
-            author_name=interaction.author_name,
-            summary=interaction.text[:SUMMARY_CHARS],
-            reasons=tuple(reasons),
-            interaction_keys=(interaction.key,),
-            opened_at=now,
-            updated_at=now,
-            due_at=now + SLA_SECONDS[priority],
-        )
+        case = new_case(interaction, priority, reasons, now)
+        case_id = case.case_id
         item = case.model_dump(mode="json") | {
             "pk": f"CASE#{case_id}",
             "sk": "CASE",

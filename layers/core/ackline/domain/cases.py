@@ -1,0 +1,28 @@
+"""How a case starts: named after the interaction that opened it, due by its priority's SLA."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ackline.domain.model import Case, CaseStatus, Interaction, Priority, case_id_for
+from ackline.domain.triage import SLA_SECONDS
+
+SUMMARY_CHARS = 280  # what the queue shows of the latest message; the case view shows it all
+
+
+def new_case(interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float) -> Case:
+    return Case(
+        case_id=case_id_for(interaction.key),
+        status=CaseStatus.OPEN,
+        priority=priority,
+        platform=interaction.platform,
+        conversation_key=interaction.conversation_key,
+        author_id=interaction.author_id,
+        author_name=interaction.author_name,
+        summary=interaction.text[:SUMMARY_CHARS],
+        reasons=tuple(reasons),
+        interaction_keys=(interaction.key,),
+        opened_at=now,
+        updated_at=now,
+        due_at=now + SLA_SECONDS[priority],
+    )
