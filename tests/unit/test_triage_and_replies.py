@@ -42,7 +42,10 @@ def test_raw_events_go_to_a_person():
 
 
 def test_platform_without_a_reply_client_escalates_instead_of_replying():
-    decision = triage(comment("Love it", platform=Platform.TELEGRAM))
+    from ackline.domain.decide import decide
+
+    assert decide(comment("Love it")).action is Action.REPLY
+    decision = decide(comment("Love it", platform=Platform.TELEGRAM))
     assert decision.action is Action.ESCALATE_ONLY and decision.escalate
     assert any("no automated reply channel for telegram" in r for r in decision.reasons)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ackline.domain.model import Action, Decision, Intent, Interaction, Kind, Platform, Priority
+from ackline.domain.model import Action, Decision, Intent, Interaction, Kind, Priority
 
 _WORD = re.compile(r"[a-z']+")
 
@@ -135,27 +135,8 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-# Platforms whose reply client has landed; elsewhere a person answers (and the case says why).
-AUTOMATED_REPLY_PLATFORMS = frozenset({Platform.FACEBOOK, Platform.MESSENGER})
-
-
 def triage(interaction: Interaction) -> Decision:
-    """Decide, explainably, what to do about one interaction."""
-    decision = _classify(interaction)
-    if decision.action is Action.REPLY and interaction.platform not in AUTOMATED_REPLY_PLATFORMS:
-        reason = f"no automated reply channel for {interaction.platform.value}: a person answers"
-        return decision.model_copy(
-            update={
-                "action": Action.ESCALATE_ONLY,
-                "escalate": True,
-                "reasons": (*decision.reasons, reason),
-                "reply_template": "",
-            }
-        )
-    return decision
-
-
-def _classify(interaction: Interaction) -> Decision:
+    """Classify one interaction, explainably: intent, whether to reply, whether a person must see it."""
     if interaction.kind is Kind.RAW:
         return Decision(
             intent=Intent.OTHER,

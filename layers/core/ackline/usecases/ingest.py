@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.decide import decide
 from ackline.domain.model import Interaction, ReplyStatus, StoredInteraction
-from ackline.domain.triage import triage
 from ackline.ports import Dispatcher, InteractionStore
 
 
@@ -38,7 +38,7 @@ def ingest(interactions: Sequence[Interaction], store: InteractionStore, dispatc
     to_mark: list[str] = []
     stored_count = duplicates = 0
     for interaction in interactions:
-        stored = store.add(interaction, triage(interaction))
+        stored = store.add(interaction, decide(interaction))
         if stored is None:
             duplicates += 1
             stored = store.get(interaction.key)
