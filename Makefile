@@ -8,7 +8,7 @@ SAM := $(TOOLS)/bin/sam
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help install tools browser dev demo test test-fast lint typecheck template-check build bench clean
+.PHONY: help install tools browser dev demo test test-fast lint typecheck template-check build build-check bench eval clean
 
 help:
 	@echo "make dev    - install, then run the whole stack locally (webhooks on 127.0.0.1:3000)"
@@ -16,6 +16,7 @@ help:
 	@echo "make test   - install, then run every check and test"
 	@echo "make build  - sam build for AWS (arm64, python3.13)"
 	@echo "make bench  - print speed and cost figures"
+	@echo "make eval   - score triage on the labelled message set"
 
 # The app's virtualenv; re-installed whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -62,7 +63,13 @@ template-check: install tools
 build: tools
 	$(SAM) build
 
-test: install tools browser lint typecheck template-check
+# The same build into a scratch folder, so `make test` proves the template and the layer still build for AWS.
+build-check: tools
+	$(SAM) build --build-dir .aws-sam/build-check --cache-dir .aws-sam/cache-check >/dev/null
+	test -f .aws-sam/build-check/CoreLayer/python/ackline/__init__.py
+	@echo "sam build: ok"
+
+test: install tools browser lint typecheck template-check build-check
 	$(VENV)/bin/pytest
 
 test-fast: install
@@ -70,6 +77,9 @@ test-fast: install
 
 bench: install
 	$(PY) -m ackline_local.bench
+
+eval: install
+	$(PY) -m ackline_local.evaluate
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
