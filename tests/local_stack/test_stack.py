@@ -57,6 +57,33 @@ def test_local_stack_wires_moto_secrets_sandbox_and_environment(stack):
     assert ready == {"gateway": stack.gateway_url, "sandbox": stack.sandbox_url, "moto": stack.moto_url}
 
 
+def test_the_queue_page_signs_in_against_the_sandboxs_fake_hosted_ui(name_prefix):
+    # Given a started stack with no sign-in settings of its own
+    config = load_config(environ={})
+    with LocalStack(
+        template_path=FIXTURE_TEMPLATE, port=0, start_pollers=False, config=config, name_prefix=name_prefix
+    ) as stack:
+        env = os.environ
+        # Then the staff function is pointed at the sandbox's fake Cognito and its local client
+        assert env["STAFF_AUTH_URL"] == f"{stack.sandbox_url}/cognito" == stack.sandbox.auth_url
+        assert env["STAFF_AUTH_CLIENT_ID"] == "local-staff-client" == stack.sandbox.cognito.client_id
+        # And the fake accepts the queue page as its callback and hands out the gateway's staff token
+        port = stack.gateway_url.rsplit(":", 1)[1]
+        assert f"{stack.gateway_url}/queue" in stack.sandbox.cognito.redirect_uris
+        assert f"http://localhost:{port}/queue" in stack.sandbox.cognito.redirect_uris
+        assert stack.sandbox.cognito.id_token == config.staff_api_token
+
+
+def test_sign_in_settings_from_the_process_environment_win(name_prefix):
+    environ = {"STAFF_AUTH_URL": "https://example.auth.eu-west-1.amazoncognito.com", "STAFF_AUTH_CLIENT_ID": "abc"}
+    config = load_config(environ=environ)
+    with LocalStack(
+        template_path=FIXTURE_TEMPLATE, port=0, start_pollers=False, config=config, name_prefix=name_prefix
+    ) as stack:
+        assert stack.environment["STAFF_AUTH_URL"] == environ["STAFF_AUTH_URL"]
+        assert stack.environment["STAFF_AUTH_CLIENT_ID"] == "abc" == stack.sandbox.cognito.client_id
+
+
 def test_python_m_ackline_local_prints_ready_and_stops_on_sigterm():
     # Given `python -m ackline_local` on free ports
     process = subprocess.Popen(

@@ -70,6 +70,8 @@ def print_summary(stack: LocalStack) -> None:
     print(f"  queue page:       {stack.queue_page_url}")
     print(f"  staff API:        {stack.gateway_url}/api/...")
     print("                    (send `Authorization: Bearer <STAFF_API_TOKEN>`, the value in infra/local/dev.env)")
+    auth_url, client_id = stack.environment["STAFF_AUTH_URL"], stack.environment["STAFF_AUTH_CLIENT_ID"]
+    print(f"  staff sign-in:    {auth_url}  (client {client_id}; the queue page's Sign in button)")
     print(f"  platform sandbox: {stack.sandbox_url}  (recorded calls: {stack.sandbox_url}/_sandbox/calls)")
     print(f"  moto (AWS):       {stack.moto_url}")
     print("  send a sample:    make demo   (or: .venv/bin/python -m ackline_local.demo)\n")

@@ -2,7 +2,8 @@
 
 dev.env holds development-only secrets and URLs (the contract's keys), so `make dev` works on a fresh clone
 while CI or a developer can still override any value with an environment variable. An empty platform URL
-means "use the local platform sandbox".
+means "use the local platform sandbox". STAFF_AUTH_URL and STAFF_AUTH_CLIENT_ID are optional (dev.env only
+documents them): empty means the sandbox's fake Cognito hosted UI and its local client.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ SECRET_PARAMETERS: dict[str, str] = {
 }
 
 
+# Keys that may stay empty (besides the *_url ones, which default to the sandbox).
+OPTIONAL_SETTINGS = frozenset({"staff_auth_client_id"})
+
+
 @dataclass(frozen=True)
 class LocalConfig:
     """One field per dev.env key (field name = key lower-cased)."""
@@ -43,6 +48,8 @@ class LocalConfig:
     generic_webhook_secret: str
     staff_api_token: str
     port: int
+    staff_auth_url: str = ""
+    staff_auth_client_id: str = ""
 
     def secrets(self) -> dict[str, str]:
         """SSM name suffix (e.g. `meta/app-secret`) -> secret value."""
@@ -82,7 +89,11 @@ def load_config(env_file: Path | None = None, environ: Mapping[str, str] | None 
     for field in fields(LocalConfig):
         key = field.name.upper()
         merged[field.name] = environ.get(key) or file_values.get(key, "")
-    missing = [name.upper() for name, value in merged.items() if not value and not name.endswith("_url")]
+    missing = [
+        name.upper()
+        for name, value in merged.items()
+        if not value and not name.endswith("_url") and name not in OPTIONAL_SETTINGS
+    ]
     if missing:
         raise ValueError(f"missing local settings (set them in {path} or the environment): {', '.join(missing)}")
     if not merged["generic_webhook_secret"].startswith("whsec_"):

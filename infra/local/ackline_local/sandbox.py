@@ -9,6 +9,9 @@ next N matching calls fail or be slow through the control API under `/_sandbox/`
 - `POST /_sandbox/faults` with {"status", "count", "body", "headers", "delay_seconds", "path_contains", "method"}.
 - `GET /_sandbox/faults` lists pending faults; `DELETE /_sandbox/faults` clears them.
 
+Under `/cognito` it also serves a fake Cognito hosted UI (OAuth 2.0 authorization code + PKCE, see
+`fake_cognito`) for the /queue page's "Sign in"; those calls are neither recorded nor subject to faults.
+
 Tokens travel in paths (Telegram) and queries (Graph `access_token`), so nothing here logs a path or query.
 """
 
@@ -25,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ackline_local.fake_cognito import PREFIX as COGNITO_PREFIX
+from ackline_local.fake_cognito import Answer, FakeCognito
 from ackline_local.platform_fakes import PLATFORMS, default_fault_body
 
 logger = logging.getLogger(__name__)
@@ -87,6 +92,7 @@ class PlatformSandbox:
         self._lock = threading.Lock()
         self._calls: list[RecordedCall] = []
         self._faults: list[Fault] = []
+        self.cognito = FakeCognito()
         self._server = _SandboxServer((host, port), _SandboxRequestHandler, self)
         self._thread: threading.Thread | None = None
 
@@ -103,6 +109,11 @@ class PlatformSandbox:
             "X_API_URL": f"{self.url}/x",
             "TELEGRAM_API_URL": f"{self.url}/telegram",
         }
+
+    @property
+    def auth_url(self) -> str:
+        """The fake Cognito hosted UI's base URL (the value for STAFF_AUTH_URL)."""
+        return f"{self.url}{COGNITO_PREFIX}"
 
     def start(self) -> PlatformSandbox:
         self._thread = threading.Thread(
@@ -184,10 +195,28 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if split.path == CONTROL_PREFIX or split.path.startswith(CONTROL_PREFIX + "/"):
             self._control(split.path, raw)
+        elif split.path.startswith(COGNITO_PREFIX + "/"):
+            self._cognito(split.path[len(COGNITO_PREFIX) :], split.query, raw)
         else:
             self._platform(split.path, split.query, raw)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+
+    def _cognito(self, path: str, query: str, raw: bytes) -> None:
+        form = parse_body(self.headers.get("Content-Type", ""), raw) if self.command == "POST" else {}
+        answer: Answer = self.server.sandbox.cognito.handle(
+            self.command, path, query, form if isinstance(form, Mapping) else {}, self.headers.get("Origin")
+        )
+        # Codes, verifiers and tokens travel in the query and the body: log the endpoint and the status only.
+        logger.info("sandbox %s cognito %s -> %d", self.command, path, answer.status)
+        if answer.body is None:
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self._send_json(answer.status, answer.body, answer.headers)
 
     def _platform(self, path: str, query: str, raw: bytes) -> None:
         sandbox = self.server.sandbox

@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from ackline_local.config import LocalConfig, load_config
+from ackline_local.fake_cognito import LOCAL_STAFF_CLIENT_ID
 from ackline_local.gateway import ApiGateway, routes_from_template
 from ackline_local.intrinsics import LOCAL_REGION, LOCAL_STACK_NAME
 from ackline_local.poller import QueuePoller, event_sources_from_resources
@@ -94,6 +95,12 @@ class LocalStack:
             self._set_environ(self.environment)
             routes = routes_from_template(self.template, self._name_prefix)
             self._gateway = ApiGateway(routes, port=self._port, staff_token=self.config.staff_api_token).start()
+            # The fake hosted UI signs staff in as the one local staff member: its id token is the gateway's token.
+            self._sandbox.cognito.configure(
+                client_id=self.environment["STAFF_AUTH_CLIENT_ID"],
+                redirect_uris=self.queue_page_urls(),
+                id_token=self.config.staff_api_token,
+            )
             sqs = session.client("sqs", endpoint_url=self.moto_url)
             self.pollers = [QueuePoller(s, sqs) for s in event_sources_from_resources(self._resources)]
             if self._start_pollers:
@@ -167,6 +174,11 @@ class LocalStack:
     def queue_page_url(self) -> str:
         return f"{self.gateway_url}/queue"
 
+    def queue_page_urls(self) -> list[str]:
+        """The /queue page's URLs (127.0.0.1 and localhost): the fake hosted UI's registered callback URLs."""
+        port = self.gateway_url.rsplit(":", 1)[1]
+        return [f"http://{host}:{port}/queue" for host in ("127.0.0.1", "localhost")]
+
     @property
     def secrets_path(self) -> str:
         value = (self._resources.parameters if self._resources else {}).get("SecretsPath", DEFAULT_SECRETS_PATH)
@@ -208,6 +220,9 @@ class LocalStack:
         environment.update(self.config.platform_url_overrides())
         environment["SECRETS_PATH"] = environment.get("SECRETS_PATH", self.secrets_path)
         environment["POWERTOOLS_TRACE_DISABLED"] = "true"
+        # The /queue page signs in against the sandbox's fake Cognito hosted UI unless the config names another.
+        environment["STAFF_AUTH_URL"] = self.config.staff_auth_url or self.sandbox.auth_url
+        environment["STAFF_AUTH_CLIENT_ID"] = self.config.staff_auth_client_id or LOCAL_STAFF_CLIENT_ID
         return environment
 
     def _set_environ(self, values: dict[str, str]) -> None:
