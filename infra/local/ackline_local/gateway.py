@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from ackline_local.http_payload import (
     json_response,
 )
 from ackline_local.lambda_runtime import LambdaTarget
+from ackline_local.loopback_server import LoopbackServer
 from ackline_local.template import Template
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def routes_from_template(template: Template, name_prefix: str = "ackline-local")
     return routes
 
 
-class ApiGateway:
+class ApiGateway(LoopbackServer):
     """A ThreadingHTTPServer on 127.0.0.1 serving `routes`; `port=0` picks a free port (see `url`)."""
 
     def __init__(
@@ -106,30 +106,11 @@ class ApiGateway:
     ) -> None:
         self._routes = sorted((_CompiledRoute(r) for r in routes), key=lambda r: r.priority)
         self._staff_token = staff_token
-        self._server = _GatewayServer((host, port), _GatewayRequestHandler, self)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(_GatewayServer((host, port), _GatewayRequestHandler, self), "ackline-gateway")
 
     @property
     def routes(self) -> list[GatewayRoute]:
         return [compiled.route for compiled in self._routes]
-
-    def start(self) -> ApiGateway:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.1,), name="ackline-gateway", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Route, authorize, invoke: the whole gateway minus the socket (usable directly in tests)."""

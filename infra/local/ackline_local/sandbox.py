@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ackline_local.fake_cognito import PREFIX as COGNITO_PREFIX
 from ackline_local.fake_cognito import Answer, FakeCognito
+from ackline_local.loopback_server import LoopbackServer
 from ackline_local.platform_fakes import PLATFORMS, default_fault_body
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ class RecordedCall:
     fault: bool
 
 
-class PlatformSandbox:
+class PlatformSandbox(LoopbackServer):
     """The sandbox server on 127.0.0.1 (`port=0` picks a free port); also controllable in-process."""
 
     def __init__(self, *, port: int = 0, host: str = "127.0.0.1") -> None:
@@ -93,13 +94,7 @@ class PlatformSandbox:
         self._calls: list[RecordedCall] = []
         self._faults: list[Fault] = []
         self.cognito = FakeCognito()
-        self._server = _SandboxServer((host, port), _SandboxRequestHandler, self)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(_SandboxServer((host, port), _SandboxRequestHandler, self), "ackline-sandbox")
 
     @property
     def base_urls(self) -> dict[str, str]:
@@ -114,19 +109,6 @@ class PlatformSandbox:
     def auth_url(self) -> str:
         """The fake Cognito hosted UI's base URL (the value for STAFF_AUTH_URL)."""
         return f"{self.url}{COGNITO_PREFIX}"
-
-    def start(self) -> PlatformSandbox:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.1,), name="ackline-sandbox", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     def calls(self) -> list[RecordedCall]:
         with self._lock:
