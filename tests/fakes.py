@@ -31,7 +31,6 @@ class InMemoryInteractionStore:
             interaction=interaction,
             decision=decision,
             reply_status=status,
-            dispatched=status is ReplyStatus.NONE and not decision.escalate,
         )
         self.items[interaction.key] = stored
         return stored
@@ -39,8 +38,11 @@ class InMemoryInteractionStore:
     def get(self, key: str) -> StoredInteraction | None:
         return self.items.get(key)
 
-    def mark_dispatched(self, key: str) -> None:
-        self.items[key] = self.items[key].model_copy(update={"dispatched": True})
+    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[StoredInteraction | None]:
+        return [self.add(interaction, decision) for interaction, decision in items]
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, StoredInteraction]:
+        return {k: self.items[k] for k in keys if k in self.items}
 
     def claim_reply(self, key: str, now: float, lease_seconds: int) -> StoredInteraction | None:
         current = self.items.get(key)

@@ -59,9 +59,12 @@ def test_conversation_loads_in_one_query_in_time_order(aws, dynamodb):
     assert [s.interaction.created_at for s in conversation] == [100.0, 200.0, 300.0]
 
 
-def test_mark_dispatched(aws, dynamodb):
+def test_a_whole_delivery_is_stored_in_order_and_read_back_in_batches(aws, dynamodb):
     store = DynamoInteractionStore(dynamodb, aws["DataTable"].name)
-    c = comment("Love it")
-    assert not store.add(c, triage(c)).dispatched
-    store.mark_dispatched(c.key)
-    assert store.get(c.key).dispatched
+    batch = [comment(f"message {i}", external_id=f"c{i}") for i in range(130)]
+    first = store.add_many([(c, triage(c)) for c in batch])
+    assert all(s is not None for s in first) and [s.interaction.key for s in first] == [c.key for c in batch]
+    again = store.add_many([(c, triage(c)) for c in [*batch[:5], comment("new", external_id="c999")]])
+    assert [s is None for s in again] == [True] * 5 + [False]
+    found = store.get_many([c.key for c in batch] + ["facebook#missing"])
+    assert set(found) == {c.key for c in batch}

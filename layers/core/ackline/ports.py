@@ -15,7 +15,10 @@ class InteractionStore(Protocol):
 
     def get(self, key: str) -> StoredInteraction | None: ...
 
-    def mark_dispatched(self, key: str) -> None: ...
+    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[StoredInteraction | None]:
+        """`add` for a whole delivery (Meta batches up to 1,000 updates), in order."""
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, StoredInteraction]: ...
 
     def claim_reply(self, key: str, now: float, lease_seconds: int) -> StoredInteraction | None:
         """Lease the reply (pending -> sending). None when it is not pending: sent, leased or given up."""

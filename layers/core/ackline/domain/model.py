@@ -119,7 +119,6 @@ class StoredInteraction(BaseModel):
     reply_lease_until: float | None = None
     replied_at: float | None = None
     ack_latency_ms: int | None = None
-    dispatched: bool = False  # its queue messages have been accepted by SQS
 
 
 class Case(BaseModel):
