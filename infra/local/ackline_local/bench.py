@@ -33,15 +33,21 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def bench_domain(updates: int = 1000, rounds: int = 5) -> dict[str, Any]:
-    first = facebook_feed_comment("My parcel arrived broken, really disappointed")
+def big_delivery(updates: int, text: str = "My parcel arrived broken, really disappointed") -> dict[str, Any]:
+    """One Page delivery carrying `updates` comments (Meta batches up to 1,000), each with its own id."""
+    first = facebook_feed_comment(text)
     entry = first["entry"][0]
     change = entry["changes"][0]
     changes = []
     for i in range(updates):
         value = dict(change["value"], comment_id=f"{change['value']['post_id'].split('_')[-1]}_{i}")
+        value["from"] = {"id": f"8{i:08d}", "name": "Dana Rivers"}
         changes.append({"field": "feed", "value": value})
-    body = meta_json_bytes({"object": "page", "entry": [dict(entry, changes=changes)]})
+    return {"object": "page", "entry": [dict(entry, changes=changes)]}
+
+
+def bench_domain(updates: int = 1000, rounds: int = 5) -> dict[str, Any]:
+    body = meta_json_bytes(big_delivery(updates))
     parse_times, triage_times = [], []
     for _ in range(rounds):
         started = time.perf_counter()
@@ -83,6 +89,20 @@ def _wait(check: Any, timeout: float) -> Any:
     return value
 
 
+def _moto_put_latency_ms(stack: LocalStack, puts: int = 100) -> float:
+    """What one conditional PutItem costs in moto, sequentially: divides the big delivery's time fairly."""
+    client = stack.boto3_session().client("dynamodb", endpoint_url=stack.moto_url)
+    table = stack.resources["DataTable"].name
+    started = time.perf_counter()
+    for i in range(puts):
+        client.put_item(
+            TableName=table,
+            Item={"pk": {"S": f"BENCH#{i}"}, "sk": {"S": "X"}},
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+    return (time.perf_counter() - started) / puts * 1000
+
+
 def bench_stack(samples: int) -> dict[str, Any]:
     with LocalStack(port=0, sandbox_port=0, name_prefix="ackline-bench") as stack:
         secret = stack.config.meta_app_secret
@@ -112,6 +132,12 @@ def bench_stack(samples: int) -> dict[str, Any]:
                 latencies.append((replied - started) * 1000)
         time.sleep(1.0)  # let the follow-ups of the last complaints settle before reading the counters
         calls = dict(sorted(counter.calls.items()))
+        # one maximal Meta delivery: the webhook must still be answered within Meta's few seconds
+        big = signed_meta_request(big_delivery(1000, "Love it, thank you!"), secret)
+        started = time.time()
+        big_status, _ = big.send(stack.gateway_url, timeout=60)
+        big_answer_ms = (time.time() - started) * 1000
+        moto_put_ms = _moto_put_latency_ms(stack)
     per_interaction = {op: round(n / samples, 2) for op, n in calls.items()}
     return {
         "samples": samples,
@@ -121,6 +147,8 @@ def bench_stack(samples: int) -> dict[str, Any]:
         "webhook_to_reply_ms_p95": round(_percentile(latencies, 95), 1),
         "webhook_to_reply_ms_max": round(max(latencies), 1),
         "replies_seen": len(latencies),
+        "webhook_answer_ms_for_a_1000_update_delivery": round(big_answer_ms, 1) if big_status == 200 else big_status,
+        "moto_conditional_put_ms_mean (moto's own speed, for scale)": round(moto_put_ms, 2),
         "aws_requests_per_interaction (half praise, half complaint)": per_interaction,
     }
 

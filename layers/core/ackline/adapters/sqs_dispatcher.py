@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 SQS_BATCH = 10
+SEND_THREADS = 8
 
 
 class DispatchFailed(Exception):
@@ -35,11 +37,19 @@ class SqsDispatcher:
     def _send(self, queue_url: str, messages: Sequence[BaseModel]) -> None:
         if messages and not queue_url:
             raise DispatchFailed("queue URL is not configured for this function")
-        for start in range(0, len(messages), SQS_BATCH):
-            chunk = messages[start : start + SQS_BATCH]
-            entries: list[SendMessageBatchRequestEntryTypeDef] = [
-                {"Id": str(i), "MessageBody": m.model_dump_json()} for i, m in enumerate(chunk)
-            ]
-            result = self._client.send_message_batch(QueueUrl=queue_url, Entries=entries)
-            if failed := result.get("Failed"):
-                raise DispatchFailed(f"{len(failed)} of {len(chunk)} messages refused: {failed[0].get('Code')}")
+        chunks = [messages[start : start + SQS_BATCH] for start in range(0, len(messages), SQS_BATCH)]
+        if len(chunks) <= 1:
+            for chunk in chunks:
+                self._send_chunk(queue_url, chunk)
+            return
+        # a 1,000-update delivery is 100 batch calls: a few threads keep the webhook's answer inside its deadline
+        with ThreadPoolExecutor(max_workers=min(SEND_THREADS, len(chunks))) as pool:
+            list(pool.map(lambda chunk: self._send_chunk(queue_url, chunk), chunks))
+
+    def _send_chunk(self, queue_url: str, chunk: Sequence[BaseModel]) -> None:
+        entries: list[SendMessageBatchRequestEntryTypeDef] = [
+            {"Id": str(i), "MessageBody": m.model_dump_json()} for i, m in enumerate(chunk)
+        ]
+        result = self._client.send_message_batch(QueueUrl=queue_url, Entries=entries)
+        if failed := result.get("Failed"):
+            raise DispatchFailed(f"{len(failed)} of {len(chunk)} messages refused: {failed[0].get('Code')}")
