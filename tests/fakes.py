@@ -165,3 +165,26 @@ class ScriptedReplier:
             raise outcome
         self.sent.append((interaction.key, text))
         return outcome
+
+
+class InMemoryAuthorLedger:
+    """AuthorLedger with the DynamoDB adapter's semantics: a fixed window that restarts once it has passed,
+    and an idempotent count (a set of interaction keys), so a redelivery never counts twice."""
+
+    def __init__(self) -> None:
+        self.abuse: dict[str, tuple[float, set[str]]] = {}
+        self.flags: dict[str, str] = {}
+
+    def record_abuse(self, author_key: str, interaction_key: str, now: float, window_seconds: int) -> int:
+        started, keys = self.abuse.get(author_key, (now, set()))
+        if started < now - window_seconds:
+            started, keys = now, set()
+        keys = keys | {interaction_key}
+        self.abuse[author_key] = (started, keys)
+        return len(keys)
+
+    def is_flagged(self, author_key: str) -> bool:
+        return author_key in self.flags
+
+    def flag(self, author_key: str, reason: str, now: float) -> None:
+        self.flags.setdefault(author_key, reason)

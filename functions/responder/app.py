@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ackline import bootstrap
 from ackline.contracts.messages import AckRequest
 from ackline.observability import logger, metrics, tracer
-from ackline.usecases.respond import respond
+from ackline.usecases.respond import RetryLater, respond
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -18,9 +18,22 @@ processor = BatchProcessor(event_type=EventType.SQS)
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     request = AckRequest.model_validate_json(record.body)
-    outcome = respond(
-        request, bootstrap.interaction_store(), bootstrap.replier(), bootstrap.responder_dispatcher(), bootstrap.clock
-    )
+    try:
+        outcome = respond(
+            request,
+            bootstrap.interaction_store(),
+            bootstrap.replier(),
+            bootstrap.responder_dispatcher(),
+            bootstrap.clock,
+            policy=bootstrap.brand_policy(),
+        )
+    except RetryLater as retry:
+        # nothing was sent: come back when the platform allows (reported below as a batch item failure)
+        delayed = bootstrap.ack_retries().delay(record.receipt_handle, retry.delay)
+        logger.info(
+            "ack retry scheduled", interaction_key=request.interaction_key, delay_s=retry.delay, delayed=delayed
+        )
+        raise
     logger.info(
         "ack settled",
         interaction_key=request.interaction_key,

@@ -1,5 +1,5 @@
-"""X, Telegram and Standard Webhooks: authenticated on the raw bytes; until their reply clients land,
-every customer message is stored and reaches a person with the reason, and forgeries get 401."""
+"""X, Telegram and Standard Webhooks: authenticated on the raw bytes, forgeries get 401; an escalated
+X or Telegram message is answered (tests/e2e/test_platform_replies.py) and reaches a person."""
 
 from __future__ import annotations
 
@@ -35,7 +35,16 @@ def test_x_crc_and_signed_mention_reach_a_person(stack):
     assert signed_x_request(payload, CONFIG.x_consumer_secret).send(stack.gateway)[0] == 200
     case = wait_for(lambda: _case_for(stack, author), timeout=10)
     assert case and case["platform"] == "x"
-    assert any("no automated reply channel for x" in r for r in case["reasons"])
+    tweet_id = payload["tweet_create_events"][0]["id_str"]
+    replies = wait_for(
+        lambda: [
+            c
+            for c in stack.sandbox_calls()
+            if c["path"] == "/x/2/tweets" and c["body"]["reply"]["in_reply_to_tweet_id"] == tweet_id
+        ],
+        timeout=5,
+    )
+    assert len(replies) == 1
     assert signed_x_request(payload, "wrong-secret").send(stack.gateway)[0] == 401
 
 

@@ -37,7 +37,16 @@ OUTPUTS = {
 COMMON_ENV = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "TABLE_NAME"}
 FUNCTION_ENV = {
     "IngestFunction": {"ACK_QUEUE_URL", "FOLLOWUP_QUEUE_URL", "SECRETS_PATH"},
-    "ResponderFunction": {"FOLLOWUP_QUEUE_URL", "META_GRAPH_URL", "X_API_URL", "TELEGRAM_API_URL", "SECRETS_PATH"},
+    # ACK_QUEUE_URL: the responder delays a rate-limited message's retry (ChangeMessageVisibility), never sends to it
+    "ResponderFunction": {
+        "ACK_QUEUE_URL",
+        "FOLLOWUP_QUEUE_URL",
+        "META_GRAPH_URL",
+        "INSTAGRAM_GRAPH_URL",
+        "X_API_URL",
+        "TELEGRAM_API_URL",
+        "SECRETS_PATH",
+    },
     "FollowUpFunction": set(),
     "StaffApiFunction": set(),
 }

@@ -46,7 +46,8 @@ def test_local_stack_wires_moto_secrets_sandbox_and_environment(stack):
     ssm = stack.boto3_session().client("ssm", endpoint_url=stack.moto_url)
     parameter = ssm.get_parameter(Name="/ackline/meta/app-secret", WithDecryption=True)["Parameter"]
     assert parameter["Type"] == "SecureString" and parameter["Value"] == stack.config.meta_app_secret
-    names = {p["Name"] for p in ssm.get_parameters_by_path(Path="/ackline", Recursive=True)["Parameters"]}
+    pages = ssm.get_paginator("get_parameters_by_path").paginate(Path="/ackline", Recursive=True)
+    names = {p["Name"] for page in pages for p in page["Parameters"]}
     assert "/ackline/generic/webhook-secret" in names and "/ackline/telegram/bot-token" in names
     # And the gateway serves the template's routes only, with the authorizer emulated
     assert _status(f"{stack.gateway_url}/nope") == 404

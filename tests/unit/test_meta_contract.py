@@ -85,7 +85,7 @@ def test_not_json_is_kept_raw_and_redelivery_names_it_the_same():
     assert first[0].kind is Kind.RAW and first[0].external_id == again[0].external_id
 
 
-def test_instagram_and_whatsapp_are_kept_raw_for_a_person_until_their_readers_land():
+def test_instagram_and_whatsapp_objects_are_read_not_mistaken_for_facebook():
     for name, platform in (("instagram_comment.json", Platform.INSTAGRAM), ("whatsapp_status.json", Platform.WHATSAPP)):
         parsed = parse_meta_delivery(meta_wire_bytes(load_event(name)), NOW)
-        assert parsed and all(i.kind is Kind.RAW and i.platform is platform for i in parsed)
+        assert parsed and all(i.kind is not Kind.RAW and i.platform is platform for i in parsed)

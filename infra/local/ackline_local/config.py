@@ -28,6 +28,17 @@ SECRET_PARAMETERS: dict[str, str] = {
 }
 
 
+# Reply credentials the local sandbox accepts whatever their value: fixed here so dev.env's contract stays small.
+# X uses OAuth 1.0a user context (consumer key/secret + the brand account's access token/secret).
+LOCAL_REPLY_SECRETS: dict[str, str] = {
+    "meta/instagram-access-token": "local-instagram-access-token",
+    "meta/whatsapp-access-token": "local-whatsapp-access-token",
+    "x/consumer-key": "local-x-consumer-key",
+    "x/access-token": "1500000000000000001-local-x-access-token",
+    "x/access-token-secret": "local-x-access-token-secret",
+}
+
+
 # Keys that may stay empty (besides the *_url ones, which default to the sandbox).
 OPTIONAL_SETTINGS = frozenset({"staff_auth_client_id"})
 
@@ -53,7 +64,7 @@ class LocalConfig:
 
     def secrets(self) -> dict[str, str]:
         """SSM name suffix (e.g. `meta/app-secret`) -> secret value."""
-        return {suffix: str(getattr(self, name)) for name, suffix in SECRET_PARAMETERS.items()}
+        return LOCAL_REPLY_SECRETS | {suffix: str(getattr(self, name)) for name, suffix in SECRET_PARAMETERS.items()}
 
     def platform_url_overrides(self) -> dict[str, str]:
         """Platform base URLs set explicitly (non-empty); the others default to the sandbox."""

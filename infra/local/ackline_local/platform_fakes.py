@@ -95,7 +95,7 @@ def graph_error(message: str, error_type: str, code: int) -> dict[str, Any]:
 
 def default_fault_body(platform: str, status: int) -> dict[str, Any]:
     """A realistic error body for an injected fault when the test did not give one."""
-    if platform == "meta":
+    if platform in ("meta", "instagram"):
         if status == 429:
             return graph_error("(#613) Calls to this api have exceeded the rate limit.", "OAuthException", 613)
         return graph_error("An unexpected error has occurred. Please retry your request later.", "OAuthException", 2)
@@ -111,6 +111,7 @@ def default_fault_body(platform: str, status: int) -> dict[str, Any]:
 
 PLATFORMS: dict[str, Callable[[str, Mapping[str, Any]], Answer]] = {
     "meta": meta_graph,
+    "instagram": meta_graph,  # graph.instagram.com: the same Graph shapes
     "x": x_api,
     "telegram": telegram,
 }

@@ -1,9 +1,10 @@
 """The platform sandbox: a local HTTP server standing in for Meta Graph, X API and the Telegram Bot API.
 
-ackline reaches platforms only through its configurable base URLs, so pointing META_GRAPH_URL, X_API_URL and
-TELEGRAM_API_URL at `<sandbox>/meta`, `<sandbox>/x` and `<sandbox>/telegram` tests every outbound call without
-touching a real account. Every call is recorded (unredacted: this is a test double) and tests can make the
-next N matching calls fail or be slow through the control API under `/_sandbox/`:
+ackline reaches platforms only through its configurable base URLs, so pointing META_GRAPH_URL,
+INSTAGRAM_GRAPH_URL, X_API_URL and TELEGRAM_API_URL at `<sandbox>/meta`, `<sandbox>/instagram`, `<sandbox>/x` and
+`<sandbox>/telegram` tests every outbound call without touching a real account. Every call is recorded
+(unredacted: this is a test double) and tests can make the next N matching calls fail or be slow through the
+control API under `/_sandbox/`:
 
 - `GET /_sandbox/calls` -> JSON list of recorded calls; `DELETE /_sandbox/calls` resets it.
 - `POST /_sandbox/faults` with {"status", "count", "body", "headers", "delay_seconds", "path_contains", "method"}.
@@ -98,9 +99,10 @@ class PlatformSandbox(LoopbackServer):
 
     @property
     def base_urls(self) -> dict[str, str]:
-        """The values for META_GRAPH_URL, X_API_URL and TELEGRAM_API_URL."""
+        """The values for META_GRAPH_URL, INSTAGRAM_GRAPH_URL, X_API_URL and TELEGRAM_API_URL."""
         return {
             "META_GRAPH_URL": f"{self.url}/meta",
+            "INSTAGRAM_GRAPH_URL": f"{self.url}/instagram",
             "X_API_URL": f"{self.url}/x",
             "TELEGRAM_API_URL": f"{self.url}/telegram",
         }

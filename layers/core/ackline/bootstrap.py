@@ -6,18 +6,28 @@ its endpoint the standard way (AWS_ENDPOINT_URL for the local stack), so there i
 
 from __future__ import annotations
 
+import json
 import time
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import boto3
+from aws_lambda_powertools.utilities import parameters
 from botocore.config import Config
 
 from ackline.adapters.case_table import DynamoCaseStore
 from ackline.adapters.graph_api import GraphReplier
+from ackline.adapters.instagram_api import InstagramReplier
 from ackline.adapters.interaction_table import DynamoInteractionStore
+from ackline.adapters.repliers import PlatformRouter
 from ackline.adapters.secrets import SsmSecrets
 from ackline.adapters.sqs_dispatcher import SqsDispatcher
+from ackline.adapters.sqs_visibility import SqsRetryScheduler
+from ackline.adapters.telegram_api import TelegramReplier
+from ackline.adapters.whatsapp_api import WhatsAppReplier
+from ackline.adapters.x_api import XReplier
+from ackline.domain.model import Platform
+from ackline.domain.policy import BrandPolicy, default_policy, parse_policy
 from ackline.settings import get_settings
 
 if TYPE_CHECKING:
@@ -65,11 +75,47 @@ def responder_dispatcher() -> SqsDispatcher:
 
 
 @lru_cache(maxsize=1)
+def ack_retries() -> SqsRetryScheduler:
+    return SqsRetryScheduler(sqs(), get_settings().require("ack_queue_url"))
+
+
+@lru_cache(maxsize=1)
 def secrets() -> SsmSecrets:
     settings = get_settings()
     return SsmSecrets(settings.secrets_path, settings.secret_cache_seconds)
 
 
 @lru_cache(maxsize=1)
-def replier() -> GraphReplier:
-    return GraphReplier(get_settings().meta_graph_url, secrets().meta_page_token)
+def replier() -> PlatformRouter:
+    settings, store = get_settings(), secrets()
+    graph = GraphReplier(settings.meta_graph_url, store.meta_page_token)
+    return PlatformRouter(
+        {
+            Platform.FACEBOOK: graph,
+            Platform.MESSENGER: graph,
+            Platform.INSTAGRAM: InstagramReplier(settings.instagram_graph_url, store.instagram_token),
+            Platform.WHATSAPP: WhatsAppReplier(settings.meta_graph_url, store.whatsapp_token),
+            Platform.X: XReplier(settings.x_api_url, store.x_oauth1_credentials),
+            Platform.TELEGRAM: TelegramReplier(settings.telegram_api_url, store.telegram_bot_token),
+        }
+    )
+
+
+def brand_policy() -> BrandPolicy:
+    """The brand policy: the SSM parameter BRAND_POLICY_PARAM names (JSON, re-read every few minutes through
+    Powertools' cache, so an edit takes effect without a deploy), or the policy shipped in the layer.
+
+    An invalid policy in SSM raises PolicyError: the webhook answers 5xx and the platform retries, which is
+    better than answering customers with wording nobody approved.
+    """
+    settings = get_settings()
+    if not settings.brand_policy_param:
+        return default_policy()
+    raw = parameters.get_parameter(settings.brand_policy_param, transform="json", max_age=settings.secret_cache_seconds)
+    return _parsed_policy(json.dumps(raw, sort_keys=True))
+
+
+@lru_cache(maxsize=4)
+def _parsed_policy(text: str) -> BrandPolicy:
+    # validated once per distinct value, not on every message
+    return parse_policy(text)

@@ -60,3 +60,15 @@ class Dispatcher(Protocol):
 class PlatformReplier(Protocol):
     def reply(self, interaction: Interaction, text: str) -> str:
         """Send one reply; returns the platform's id for it. Raises the domain's PlatformError family."""
+
+
+class AuthorLedger(Protocol):
+    """What ackline remembers about one author (key: the interaction's conversation key), updated atomically."""
+
+    def record_abuse(self, author_key: str, interaction_key: str, now: float, window_seconds: int) -> int:
+        """Count one abusive message (idempotent per interaction); returns the author's count in the window."""
+
+    def is_flagged(self, author_key: str) -> bool: ...
+
+    def flag(self, author_key: str, reason: str, now: float) -> None:
+        """Mark the author for a person's attention; blocking stays a human decision."""

@@ -23,9 +23,13 @@ class Settings(BaseModel):
     followup_queue_url: str = ""
     secrets_path: str = "/ackline"
     meta_graph_url: str = "https://graph.facebook.com/v21.0"
+    # Instagram replies use the Instagram API with Instagram Login (its own host and user token).
+    instagram_graph_url: str = "https://graph.instagram.com/v21.0"
     x_api_url: str = "https://api.x.com"
     telegram_api_url: str = "https://api.telegram.org"
     secret_cache_seconds: int = 300
+    # SSM parameter holding the brand policy as JSON; empty: the policy shipped in the layer.
+    brand_policy_param: str = ""
     # The /queue page's hosted sign-in: the authorization server's base URL and the public client's id.
     staff_auth_url: str = ""
     staff_auth_client_id: str = ""

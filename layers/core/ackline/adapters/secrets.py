@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.utilities import parameters
 
+from ackline.adapters.oauth1 import OAuth1Credentials
 from ackline.domain.signatures import split_secrets
 
 
@@ -32,6 +33,24 @@ class SsmSecrets:
 
     def meta_page_token(self) -> str:
         return self._first("meta/page-access-token")
+
+    def instagram_token(self) -> str:
+        return self._first("meta/instagram-access-token")
+
+    def whatsapp_token(self) -> str:
+        return self._first("meta/whatsapp-access-token")
+
+    def x_oauth1_credentials(self) -> OAuth1Credentials:
+        """The app's consumer key and secret and the brand account's user access token and secret."""
+        return OAuth1Credentials(
+            consumer_key=self._first("x/consumer-key"),
+            consumer_secret=self._first("x/consumer-secret"),
+            token=self._first("x/access-token"),
+            token_secret=self._first("x/access-token-secret"),
+        )
+
+    def telegram_bot_token(self) -> str:
+        return self._first("telegram/bot-token")
 
     def x_consumer_secrets(self) -> list[str]:
         return self._values("x/consumer-secret")

@@ -1,8 +1,9 @@
 """Meta webhook deliveries (Pages feed, Messenger; one app, one endpoint) -> normalised interactions.
 
 A delivery batches up to 1,000 updates across several entries. Each update is read on its own: one
-that does not parse becomes a RAW interaction and never spoils the rest of the batch. Instagram and
-WhatsApp objects arrive on the same endpoint; until their readers land they are kept raw for a person.
+that does not parse becomes a RAW interaction and never spoils the rest of the batch. Instagram
+(comments in `contracts.instagram`, DMs in Messenger's shape here) and WhatsApp (`contracts.whatsapp`)
+arrive on the same endpoint; a field no reader knows is kept raw for a person.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ackline.contracts import instagram, whatsapp
 from ackline.contracts.raw import raw_interaction, raw_json
 from ackline.domain.model import Interaction, Kind, Platform
 
 _PUBLIC_ITEMS = {"comment", "post", "status", "photo", "video"}
+_MESSAGING_PLATFORMS = {"page": Platform.MESSENGER, "instagram": Platform.INSTAGRAM}
 
 
 class _Lenient(BaseModel):
@@ -46,6 +49,7 @@ class MessengerMessage(_Lenient):
     mid: str
     text: str = ""
     is_echo: bool = False
+    is_deleted: bool = False
 
 
 class MessagingEvent(_Lenient):
@@ -99,18 +103,26 @@ def _feed_interaction(page_id: str, value: FeedValue, raw: str, received_at: flo
     )
 
 
-def _messaging_interaction(page_id: str, event: MessagingEvent, raw: str, received_at: float) -> Interaction:
+def _messaging_interaction(
+    page_id: str, event: MessagingEvent, raw: str, received_at: float, platform: Platform = Platform.MESSENGER
+) -> Interaction:
+    """Messenger and Instagram DMs share this shape; `page_id` is the Page or the Instagram account."""
     common: dict[str, Any] = {
+        "platform": platform,
         "account_id": page_id,
         "author_id": event.sender.id,
-        "created_at": event.timestamp / 1000.0,  # Messenger timestamps are milliseconds
+        "created_at": event.timestamp / 1000.0,  # messaging timestamps are milliseconds
         "received_at": received_at,
         "raw": raw,
     }
+    if event.message is not None and event.message.is_deleted:
+        return Interaction(
+            kind=Kind.ACTIVITY, external_id=f"deleted.{event.message.mid}", activity="message deleted", **common
+        )
     if event.message is not None:
+        # Instagram includes echoes of our own sends on the `messages` field: is_echo, or sent by our account
         own = event.message.is_echo or event.sender.id == page_id
         return Interaction(
-            platform=Platform.MESSENGER,
             kind=Kind.MESSAGE,
             external_id=event.message.mid,
             thread_id=event.sender.id,
@@ -118,18 +130,30 @@ def _messaging_interaction(page_id: str, event: MessagingEvent, raw: str, receiv
             is_own=own,
             **common,
         )
-    kinds = [
-        k for k in ("delivery", "read", "reaction", "optin", "postback", "referral") if k in (event.model_extra or {})
-    ]
+    known = ("delivery", "read", "reaction", "optin", "postback", "referral", "message_edit")
+    kinds = [k for k in known if k in (event.model_extra or {})]
     if not kinds:
         raise ValueError("messaging event of an unknown type")
     return Interaction(
-        platform=Platform.MESSENGER,
         kind=Kind.ACTIVITY,
         external_id=f"{kinds[0]}.{event.sender.id}.{int(event.timestamp)}",
         activity=kinds[0],
         **common,
     )
+
+
+def _change_interactions(
+    obj: str, page_id: str, entry: dict[str, Any], change: Any, raw: str, received_at: float
+) -> list[Interaction]:
+    field = change.get("field") if isinstance(change, dict) else None
+    value = change.get("value") if isinstance(change, dict) else None
+    if obj == "page" and field == "feed":
+        return [_feed_interaction(page_id, FeedValue.model_validate(value), raw, received_at)]
+    if obj == "instagram" and field in instagram.COMMENT_FIELDS:
+        return [instagram.comment_interaction(page_id, entry.get("time"), value, raw, received_at)]
+    if obj == "whatsapp_business_account" and field == "messages":
+        return whatsapp.change_interactions(value, received_at)
+    raise ValueError("a change no reader knows")
 
 
 def _entry_interactions(obj: str, entry: dict[str, Any], received_at: float) -> list[Interaction]:
@@ -141,17 +165,16 @@ def _entry_interactions(obj: str, entry: dict[str, Any], received_at: float) -> 
     for change in changes:
         raw = raw_json(change)
         try:
-            if obj != "page" or not isinstance(change, dict) or change.get("field") != "feed":
-                raise ValueError("not a Page feed change")
-            out.append(_feed_interaction(page_id, FeedValue.model_validate(change.get("value")), raw, received_at))
+            out.extend(_change_interactions(obj, page_id, entry, change, raw, received_at))
         except (ValidationError, ValueError, TypeError):
             out.append(raw_interaction(_platform_of(obj), raw, received_at, page_id))
     for event in messaging:
         raw = raw_json(event)
         try:
-            if obj != "page":
-                raise ValueError("not a Messenger event")
-            out.append(_messaging_interaction(page_id, MessagingEvent.model_validate(event), raw, received_at))
+            if obj not in _MESSAGING_PLATFORMS:
+                raise ValueError("not a messaging object")
+            parsed = MessagingEvent.model_validate(event)
+            out.append(_messaging_interaction(page_id, parsed, raw, received_at, _MESSAGING_PLATFORMS[obj]))
         except (ValidationError, ValueError, TypeError):
             out.append(raw_interaction(_platform_of(obj), raw, received_at, page_id))
     if not out:

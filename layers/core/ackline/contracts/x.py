@@ -13,9 +13,12 @@ def _tweet(for_user: str, tweet: dict[str, Any], received_at: float) -> Interact
     user = tweet.get("user") or {}
     text = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("text") or ""
     created_ms = tweet.get("timestamp_ms")
+    # a retweet of us says nothing to answer; quote tweets and replies do
+    retweet = isinstance(tweet.get("retweeted_status"), dict)
     return Interaction(
         platform=Platform.X,
-        kind=Kind.COMMENT,
+        kind=Kind.ACTIVITY if retweet else Kind.COMMENT,
+        activity="retweet" if retweet else "",
         external_id=str(tweet["id_str"]),
         account_id=for_user,
         author_id=str(user.get("id_str", "")),

@@ -29,9 +29,26 @@ class Intent(StrEnum):
     PRAISE = "praise"
     COMPLAINT = "complaint"
     QUESTION = "question"
-    CRISIS = "crisis"
+    PRICE_OBJECTION = "price_objection"
+    FEATURE_REQUEST = "feature_request"
+    ABUSE = "abuse"
+    CRISIS = "crisis"  # safety, legal or crisis words: holding statement and P1
     SPAM = "spam"
     OTHER = "other"
+
+
+class Severity(StrEnum):
+    NONE = "none"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Visibility(StrEnum):
+    UNSET = ""  # items stored before visibility was decided
+    PUBLIC = "public"
+    PRIVATE = "private"
 
 
 class Action(StrEnum):
@@ -104,6 +121,14 @@ class Decision(BaseModel):
     priority: Priority = Priority.P4
     reasons: tuple[str, ...] = ()
     reply_template: str = ""  # a template key, never text: replies are rendered at send time
+    # Added with the policy engine; the defaults let items stored before it load unchanged.
+    sentiment: float = 0.0  # compound score, -1 (very negative) .. +1 (very positive)
+    severity: Severity = Severity.NONE
+    language: str = ""  # ISO 639-1 guess
+    visibility: Visibility = Visibility.UNSET  # where the automated reply goes
+    topic: str = ""  # what a feature request asks for, or which FAQ answered a question: counted as demand
+    flag_author: bool = False  # repeated abuse: the author is flagged and gets no more public replies
+    sla_minutes: int = 0  # how soon a person must pick it up, from the policy (0: no person needed)
 
 
 class StoredInteraction(BaseModel):

@@ -1,8 +1,9 @@
-"""Reply texts: professional, warm, never humorous, never echoing customer-supplied text.
+"""Reply texts from the brand policy: professional, warm, never humorous, never echoing customer text.
 
-The only customer-derived thing a reply may carry is a first name, and only when it is plainly a
-name (letters, at most 30 of them); anything else ("@everyone visit evil.example") is dropped.
-Variants are chosen from the interaction id so replies vary without randomness in tests.
+The only customer-derived thing a reply may carry is a first name, and only when it is plainly a name
+(2 to 30 letters of one script); anything else ("@everyone visit evil.example") is dropped, and so is a
+name that would itself break a guardrail ("Lol", "Soon"). Variants are picked from the interaction id,
+skipping those this customer was sent recently, so replies vary without randomness in tests.
 """
 
 from __future__ import annotations
@@ -10,46 +11,114 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-TEMPLATES: dict[str, tuple[str, ...]] = {
-    "praise": (
-        "Thank you{name}! We're so glad to hear that.",
-        "That's lovely to hear{name}, thank you for sharing it with us.",
-        "Thank you for the kind words{name}. It means a lot to the team.",
-    ),
-    "complaint": (
-        "We're sorry to hear this{name}. We'd like to put it right: please send us a private message "
-        "or email us so a member of our team can look into it personally.",
-        "We're sorry{name}, this isn't the experience we want for you. Please message us privately "
-        "so someone from our team can help you directly.",
-    ),
-    "question": (
-        "Thanks for your question{name}. A member of our team will get back to you shortly.",
-        "Thank you for getting in touch{name}. We've passed this to our team and someone will reply soon.",
-    ),
-    "crisis": (
-        "Thank you for letting us know{name}. We take this very seriously and a member of our team "
-        "will contact you as a priority. Please send us a private message with your details.",
-    ),
-    "general": (
-        "Thanks for reaching out{name}. We've received your message and our team is here if you need anything.",
-        "Thank you for your message{name}. We've passed it on to our team.",
-    ),
-}
+from ackline.domain.guardrails import check_reply
+from ackline.domain.model import Decision, Interaction, Visibility
+from ackline.domain.policy import BrandPolicy
 
-_NAME = re.compile(r"^[^\W\d_]{1,30}$")
+_NAME = re.compile(r"^[^\W\d_]{2,30}$")
+_LEGACY_TEMPLATES = {"general": "other"}  # keys stored before the policy engine
+
+
+@dataclass(frozen=True)
+class ComposedReply:
+    text: str
+    template: str
+    variant: int
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "?").split(" ", 1)[0]
 
 
 def safe_first_name(display_name: str) -> str:
-    """The first word of a display name if it is only letters; otherwise nothing at all."""
+    """The first word of a display name if it is only letters of one script; otherwise nothing at all."""
     normalised = unicodedata.normalize("NFKC", display_name).strip()
     first = normalised.split(" ", 1)[0] if normalised else ""
-    return first if _NAME.match(first) else ""
+    if not _NAME.match(first) or len({_script(c) for c in first}) != 1:
+        return ""  # mixed scripts (a Latin name with one Cyrillic letter) are how look-alike names impersonate
+    return first
 
 
-def render_reply(template: str, variant_seed: str, display_name: str = "") -> str:
-    """Pick a variant deterministically and address the customer by first name where that is safe."""
-    variants = TEMPLATES[template]
-    index = int(hashlib.sha256(variant_seed.encode()).hexdigest(), 16) % len(variants)
-    name = safe_first_name(display_name)
-    return variants[index].format(name=f", {name}" if name else "")
+def _variants(template: str, interaction: Interaction, policy: BrandPolicy) -> tuple[tuple[str, ...], str]:
+    """The variants for a decision's template key, and the answer text an FAQ key carries."""
+    key = _LEGACY_TEMPLATES.get(template, template)
+    if key.startswith("fallback:"):
+        return (policy.fallback_for(key.split(":", 1)[1]),), ""
+    if key.startswith("faq:"):
+        entry = next((e for e in policy.faq if e.id == key.split(":", 1)[1]), None)
+        if entry is not None:
+            return policy.templates["faq"].for_platform(interaction.platform), entry.answer
+        key = "question"  # the FAQ entry was removed since the decision: acknowledge instead
+    template_set = policy.templates.get(key) or policy.templates["other"]
+    return template_set.for_platform(interaction.platform), ""
+
+
+def _fill(variant: str, index: int, name: str, answer: str, policy: BrandPolicy) -> str:
+    offer = f" {policy.offers[index % len(policy.offers)]}" if policy.offers else ""
+    return variant.format(
+        name=f", {name}" if name else "",
+        brand=policy.brand.name,
+        offline=policy.offline_channel.phrase,
+        offer=offer,
+        answer=answer,
+    )
+
+
+def _pick(count: int, seed: str, recent: Sequence[int]) -> int:
+    start = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % count
+    order = [(start + step) % count for step in range(count)]
+    fresh = [i for i in order if i not in recent]
+    if fresh:
+        return fresh[0]
+    # every variant was used recently: the one used longest ago
+    last_use = {i: max(pos for pos, used in enumerate(recent) if used == i) for i in order}
+    return min(order, key=lambda i: last_use[i])
+
+
+def variants_used(
+    decision: Decision, interaction: Interaction, policy: BrandPolicy, previous_replies: Sequence[str]
+) -> list[int]:
+    """Which variants earlier replies (oldest first) were, recognised by their rendered opening."""
+    variants, answer = _variants(decision.reply_template, interaction, policy)
+    name = safe_first_name(interaction.author_name)
+    used: list[int] = []
+    for text in previous_replies:
+        for index, variant in enumerate(variants):
+            openings = {_fill(variant, index, n, answer, policy)[:60] for n in (name, "")}
+            if any(text.startswith(o) for o in openings):
+                used.append(index)
+                break
+    return used
+
+
+def compose_reply(
+    decision: Decision,
+    interaction: Interaction,
+    policy: BrandPolicy,
+    *,
+    recent_variants: Sequence[int] = (),
+    out_of_hours: bool = False,
+) -> ComposedReply:
+    """The reply for a decision: a variant not in `recent_variants`, fitted to the platform and its guardrails.
+
+    Optional parts are dropped one by one (the name, the out-of-hours note, the sign-off) until the reply
+    passes every guardrail; if even the bare template fails, it is returned as is and the sender refuses it.
+    """
+    variants, answer = _variants(decision.reply_template, interaction, policy)
+    index = _pick(len(variants), interaction.key, recent_variants)
+    name = safe_first_name(interaction.author_name)
+    note = policy.business_hours.out_of_hours_note if out_of_hours and decision.escalate else ""
+    sign_off = policy.brand.sign_off if interaction.platform in policy.brand.sign_off_platforms else ""
+    visibility = decision.visibility or Visibility.PUBLIC
+    attempts = [(name, note, sign_off), ("", note, sign_off), ("", "", sign_off), ("", "", "")]
+    text = ""
+    for first, extra, signature in dict.fromkeys(attempts):
+        text = _fill(variants[index], index, first, answer, policy)
+        text += f" {extra}" if extra else ""
+        text += f"\n{signature}" if signature else ""
+        if not check_reply(text, interaction.platform, visibility, policy):
+            break
+    return ComposedReply(text=text, template=decision.reply_template, variant=index)

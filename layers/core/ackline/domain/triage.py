@@ -1,202 +1,360 @@
-"""A first, deliberately simple triage: who gets which kind of answer and who must reach a person.
+"""Triage: what an interaction needs, decided by explainable rules over a lexicon and a sentiment score.
 
-Each rule names itself in `Decision.reasons`, so a person (and a test) can see why. The full rule
-engine with a tuned lexicon is its own piece of work; this one holds the invariants that matter now:
-never answer ourselves or spam, apologise for complaints and hand them to a person, and treat safety
-words as a crisis.
+Two steps. `classify` reads only the text: intent, sentiment, severity, language, and every cue that
+fired. `triage` turns that into a decision under the brand policy: reply (public or private) with which
+template, escalate to a person with which priority and SLA, or suppress — always with its reasons.
+
+Intents are checked in order of what must not be missed, so mixed messages resolve safely: spam (by
+score, so a spammer's "hacked" is still spam), then safety/legal/crisis, abuse without a concrete
+problem, a concrete complaint, price, feature request, a softer complaint, question, praise, other.
+A complaint that also asks a question is a complaint; a praise that mentions a burn is a crisis.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from ackline.domain.model import Action, Decision, Intent, Interaction, Kind, Priority
+from ackline.domain import lexicon as lx
+from ackline.domain.language import detect_language
+from ackline.domain.model import Action, Decision, Intent, Interaction, Kind, Priority, Severity
+from ackline.domain.policy import BrandPolicy, default_policy
+from ackline.domain.sentiment import vader_sentiment
+from ackline.domain.text import Fuzzy, clean, phrase_key, tokens
 
-_WORD = re.compile(r"[a-z']+")
-
-CRISIS_TERMS = frozenset(
-    {
-        "injured",
-        "injury",
-        "hospital",
-        "poisoned",
-        "poisoning",
-        "unsafe",
-        "fire",
-        "burned",
-        "burnt",
-        "explode",
-        "exploded",
-        "lawsuit",
-        "lawyer",
-        "sue",
-        "recall",
-        "allergic",
-        "choking",
-        "dangerous",
-    }
-)
-COMPLAINT_TERMS = frozenset(
-    {
-        "terrible",
-        "awful",
-        "horrible",
-        "broken",
-        "broke",
-        "refund",
-        "disappointed",
-        "disappointing",
-        "worst",
-        "hate",
-        "angry",
-        "useless",
-        "rude",
-        "scam",
-        "damaged",
-        "faulty",
-        "late",
-        "missing",
-        "wrong",
-        "never",
-        "cancel",
-        "complaint",
-        "unacceptable",
-        "ridiculous",
-        "poor",
-        "bad",
-        "waste",
-        "defective",
-        "nobody",
-        "ignored",
-    }
-)
-COMPLAINT_PHRASES = (
-    "didn't like",
-    "did not like",
-    "not happy",
-    "not working",
-    "doesn't work",
-    "does not work",
-    "still waiting",
-    "never arrived",
-    "no reply",
-    "no response",
-    "want my money",
-)
-PRAISE_TERMS = frozenset(
-    {
-        "love",
-        "loved",
-        "great",
-        "amazing",
-        "awesome",
-        "thanks",
-        "thank",
-        "excellent",
-        "fantastic",
-        "perfect",
-        "favourite",
-        "favorite",
-        "wonderful",
-        "brilliant",
-        "best",
-        "happy",
-    }
-)
-QUESTION_STARTS = (
-    "how",
-    "what",
-    "when",
-    "where",
-    "why",
-    "who",
-    "which",
-    "can",
-    "could",
-    "do",
-    "does",
-    "is",
-    "are",
-    "will",
-    "would",
-    "should",
-    "any",
-)
-SPAM_PATTERNS = (
-    re.compile(r"\b(crypto|bitcoin|forex|giveaway winner|earn \$?\d+|followers? for free|dm me to earn)\b", re.I),
-    re.compile(r"(https?://\S+.*){3,}", re.I),  # a flood of links
-)
-
-# How quickly a person must pick a case up, by priority (seconds).
+# How quickly a person must pick a case up, by priority (seconds): the shipped policy's defaults, used
+# where a case is opened without a policy at hand.
 SLA_SECONDS = {Priority.P1: 15 * 60, Priority.P2: 60 * 60, Priority.P3: 4 * 3600, Priority.P4: 24 * 3600}
 
+# Long messages: the opening states the problem and the close often carries the threat or the injury.
+_HEAD_TOKENS, _TAIL_TOKENS = 300, 100
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|co|me|ly|example|xyz|info|biz)\b/\S*")
+_PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
+_MENTION = re.compile(r"(?<![\w.])@\w+")
+_QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question mark
+_CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
+_PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
+_AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?(?:€|eur|usd|gbp)\b")
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+_CATEGORIES: dict[str, Iterable[str]] = {
+    "safety": lx.SAFETY,
+    "legal": lx.LEGAL,
+    "crisis": lx.CRISIS,
+    "abuse_idiom": lx.ABUSE_IDIOMS,
+    "abuse": lx.ABUSE,
+    "complaint": lx.COMPLAINT_STRONG,
+    "unhappy": lx.COMPLAINT_WEAK,
+    "sarcasm": lx.SARCASM,
+    "price": lx.PRICE,
+    "price_neutral": lx.PRICE_NEUTRAL,
+    "feature": lx.FEATURE,
+    "praise": lx.PRAISE,
+    "question": lx.QUESTION_PHRASES,
+    "spam_strong": lx.SPAM_STRONG,
+    "spam": lx.SPAM_WEAK,
+}
+# sarcasm that stands on its own; the other markers ("thanks a lot") need an unhappy cue beside them
+_SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
+_SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
 
 
-def triage(interaction: Interaction) -> Decision:
-    """Classify one interaction, explainably: intent, whether to reply, whether a person must see it."""
+@dataclass(frozen=True)
+class _Lexicon:
+    phrases: dict[str, frozenset[str]]  # canonical phrase -> the categories it signals
+    longest: int
+    fuzzy: Fuzzy
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    phrases: dict[str, set[str]] = {}
+    for category, entries in _CATEGORIES.items():
+        for entry in entries:
+            phrases.setdefault(phrase_key(entry), set()).add(category)
+    words = {word for key in phrases for word in key.split(" ")}
+    return _Lexicon(
+        phrases={k: frozenset(v) for k, v in phrases.items() if k},
+        longest=max(len(k.split(" ")) for k in phrases),
+        fuzzy=Fuzzy.over(words),
+    )
+
+
+@dataclass(frozen=True)
+class Cue:
+    category: str
+    phrase: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Classification:
+    intent: Intent
+    sentiment: float
+    severity: Severity
+    language: str
+    reasons: tuple[str, ...]
+    topic: str = ""
+    crisis_kind: str = ""  # safety | legal | crisis
+
+
+@dataclass(frozen=True)
+class AuthorStanding:
+    """What the author ledger knows about the sender: abusive messages in the policy's window, this one included."""
+
+    abuse_count: int = 0
+    flagged: bool = False
+
+
+@dataclass
+class _Signals:
+    words: list[str]
+    clauses: list[int]  # the clause (sentence part) each word is in: negation does not cross a comma
+    cues: list[Cue] = field(default_factory=list)
+    emoji: set[str] = field(default_factory=set)
+
+    def of(self, category: str) -> list[Cue]:
+        return [c for c in self.cues if c.category == category]
+
+    def phrases(self, category: str) -> list[str]:
+        return list(dict.fromkeys(c.phrase for c in self.of(category)))
+
+
+def _find_cues(words: list[str]) -> list[Cue]:
+    lexicon = _lexicon()
+    found: list[Cue] = []
+    for start in range(len(words)):
+        for size in range(1, lexicon.longest + 1):
+            if start + size > len(words):
+                break
+            phrase = " ".join(words[start : start + size])
+            for category in lexicon.phrases.get(phrase, ()):
+                found.append(Cue(category, phrase, start, start + size))
+    return found
+
+
+def _negated(words: list[str], clauses: list[int], cue: Cue) -> bool:
+    scope = range(max(0, cue.start - 3), cue.start)
+    return any(words[i] in lx.NEGATORS and clauses[i] == clauses[cue.start] for i in scope)
+
+
+def _words_and_clauses(cleaned: str) -> tuple[list[str], list[int]]:
+    words: list[str] = []
+    clauses: list[int] = []
+    for number, clause in enumerate(_CLAUSE_END.split(cleaned)):
+        found = tokens(clause)
+        words += found
+        clauses += [number] * len(found)
+    if len(words) > _HEAD_TOKENS + _TAIL_TOKENS:
+        words = words[:_HEAD_TOKENS] + words[-_TAIL_TOKENS:]
+        clauses = clauses[:_HEAD_TOKENS] + clauses[-_TAIL_TOKENS:]
+    return words, clauses
+
+
+def _signals(text: str) -> _Signals:
+    cleaned = clean(text)
+    raw_words, clauses = _words_and_clauses(cleaned)
+    fuzzy = _lexicon().fuzzy
+    words = [fuzzy.correct(w) for w in raw_words]
+    cues = _find_cues(words)
+    # "die in a fire" is an insult, not a fire: its words must not also read as a safety report
+    idioms = [c for c in cues if c.category == "abuse_idiom"]
+    cues = [
+        c
+        for c in cues
+        if not (c.category == "safety" and any(i.start <= c.start and c.end <= i.end for i in idioms))
+        and not (
+            c.category in {"praise", "unhappy"} and _negated(words, clauses, c) and not _contains_negator(c.phrase)
+        )
+    ]
+    # a negated compliment ("not happy", "didn't love it") is an unhappy cue
+    for cue in _find_cues(words):
+        if cue.category == "praise" and _negated(words, clauses, cue) and not _contains_negator(cue.phrase):
+            cues.append(Cue("unhappy", f"not {cue.phrase}", cue.start, cue.end))
+    if match := _PRICE_FOR.search(cleaned):
+        cues.append(Cue("price", match.group(0), 0, 0))
+    if _AMOUNT.search(cleaned):
+        cues.append(Cue("price_neutral", "an amount of money", 0, 0))
+    emoji = {e for e in _ALL_EMOJI if e in cleaned}
+    return _Signals(words=words, clauses=clauses, cues=cues, emoji=emoji)
+
+
+def _contains_negator(phrase: str) -> bool:
+    return any(w in lx.NEGATORS for w in phrase.split(" "))
+
+
+_ALL_EMOJI = lx.PRAISE_EMOJI | lx.SARCASM_EMOJI | lx.ABUSE_EMOJI | lx.SPAM_EMOJI | lx.PRICE_EMOJI
+
+
+def _spam_score(text: str, signals: _Signals) -> tuple[int, list[str]]:
+    reasons = [f"spam cue: {p}" for p in signals.phrases("spam_strong")]
+    score = 2 * len(reasons)
+    weak = signals.phrases("spam")
+    score += len(weak)
+    reasons += [f"spam cue: {p}" for p in weak]
+    for pattern, label in ((_URL, "a link"), (_PHONE, "a phone number")):
+        if pattern.search(text):
+            score += 1
+            reasons.append(f"spam cue: {label}")
+    if signals.emoji & lx.SPAM_EMOJI:
+        score += 1
+        reasons.append("spam cue: money emoji")
+    return score, reasons
+
+
+def _sarcastic(signals: _Signals, unhappy: bool) -> list[str]:
+    markers = signals.phrases("sarcasm")
+    alone = [m for m in markers if m in _SELF_EVIDENT_SARCASM]
+    alone += sorted(signals.emoji & _SARCASM_EMOJI_ALONE)
+    if alone:
+        return alone
+    return (markers + sorted(signals.emoji & lx.SARCASM_EMOJI)) if unhappy else []
+
+
+def _is_question(text: str, words: list[str], signals: _Signals) -> bool:
+    if any(m in text for m in _QUESTION_MARKS) or signals.of("question"):
+        return True
+    # "Can't fault it" opens like a question but is not one
+    return bool(words) and words[0] in lx.QUESTION_STARTS and words[1:2] != ["not"]
+
+
+def _price(text: str, words: list[str], signals: _Signals, unhappy: bool) -> list[str]:
+    objection = signals.phrases("price") + sorted(signals.emoji & lx.PRICE_EMOJI)
+    neutral = signals.phrases("price_neutral")
+    # "does the price include fitting?" asks about the price; "the price is a joke now" objects to it
+    if neutral and (unhappy or not _is_question(text, words, signals)):
+        objection += neutral
+    return objection
+
+
+def _feature_topic(words: list[str]) -> str:
+    joined = f" {' '.join(words)} "
+    for topic, cues in lx.FEATURE_TOPICS.items():
+        if any(f" {phrase_key(c)} " in joined for c in cues):
+            return topic
+    return "unspecified"
+
+
+def _crisis(signals: _Signals) -> tuple[str, list[str]]:
+    for kind in ("safety", "crisis", "legal"):
+        found = signals.phrases(kind)
+        if found:
+            reasons = [f"{kind}: {p}" for p in found]
+            others = [f"{k}: {p}" for k in ("safety", "crisis", "legal") if k != kind for p in signals.phrases(k)]
+            return kind, reasons + others
+    return "", []
+
+
+def _complaint_severity(sentiment: float, concrete: list[str]) -> Severity:
+    return Severity.HIGH if sentiment <= -0.6 or len(concrete) >= 3 else Severity.MEDIUM
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    intent: Intent
+    severity: Severity
+    reasons: list[str]
+    topic: str = ""
+    crisis_kind: str = ""
+
+
+def _urgent(text: str, signals: _Signals, sentiment: float) -> _Verdict | None:
+    """What must never be missed or mistaken: spam, safety/legal/crisis, abuse, a concrete complaint."""
+    spam_score, spam_reasons = _spam_score(text, signals)
+    if spam_score >= 2:
+        return _Verdict(Intent.SPAM, Severity.NONE, spam_reasons)
+    kind, crisis_reasons = _crisis(signals)
+    if kind:
+        severity = Severity.HIGH if kind == "legal" else Severity.CRITICAL
+        return _Verdict(Intent.CRISIS, severity, crisis_reasons, crisis_kind=kind)
+    concrete = signals.phrases("complaint")
+    abuse = signals.phrases("abuse") + sorted(signals.emoji & lx.ABUSE_EMOJI)
+    if abuse and not concrete:
+        return _Verdict(Intent.ABUSE, Severity.MEDIUM, [f"abusive language: {p}" for p in abuse])
+    if concrete:
+        reasons = [f"complaint: {p}" for p in concrete] + [f"abusive language: {p}" for p in abuse]
+        return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, concrete), reasons)
+    return None
+
+
+def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolicy) -> _Verdict:
+    words = signals.words
+    unhappy = signals.phrases("unhappy")
+    negative = sentiment <= policy.thresholds.negative_sentiment
+    if price := _price(text, words, signals, bool(unhappy) or negative):
+        return _Verdict(Intent.PRICE_OBJECTION, Severity.LOW, [f"price objection: {p}" for p in price])
+    if feature := signals.phrases("feature"):
+        topic = _feature_topic(words)
+        reasons = [f"feature request: {p}" for p in feature] + [f"feature topic: {topic}"]
+        return _Verdict(Intent.FEATURE_REQUEST, Severity.LOW, reasons, topic=topic)
+    sarcasm = _sarcastic(signals, bool(unhappy) or negative)
+    praise = signals.phrases("praise") + sorted(signals.emoji & lx.PRAISE_EMOJI)
+    # "thanks for sorting my refund so quickly": a soft unhappy word inside plainly happy words is praise
+    glowing = bool(praise) and not sarcasm and sentiment >= policy.thresholds.positive_sentiment
+    if (unhappy and not glowing) or sarcasm:
+        reasons = [f"unhappy: {p}" for p in unhappy] + [f"sarcasm: {m}" for m in sarcasm]
+        return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, []), reasons)
+    if _is_question(text, words, signals):
+        return _Verdict(Intent.QUESTION, Severity.LOW, ["question: a person answers it"])
+    if praise:
+        return _Verdict(Intent.PRAISE, Severity.NONE, [f"praise: {p}" for p in praise])
+    if negative:
+        return _Verdict(Intent.COMPLAINT, Severity.MEDIUM, ["negative sentiment"])
+    if sentiment >= policy.thresholds.positive_sentiment:
+        return _Verdict(Intent.PRAISE, Severity.NONE, ["positive sentiment"])
+    return _Verdict(Intent.OTHER, Severity.NONE, ["no specific need recognised"])
+
+
+def classify(
+    text: str, policy: BrandPolicy | None = None, scorer: Callable[[str], float] = vader_sentiment
+) -> Classification:
+    """Intent, sentiment, severity and language of one message, with every cue that decided it."""
+    policy = policy or default_policy()
+    signals = _signals(text)
+    sentiment = scorer(text)
+    verdict = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
+    return Classification(
+        intent=verdict.intent,
+        sentiment=sentiment,
+        severity=verdict.severity,
+        language=detect_language(text, signals.words),
+        reasons=(*verdict.reasons, f"sentiment {sentiment:+.2f}"),
+        topic=verdict.topic,
+        crisis_kind=verdict.crisis_kind,
+    )
+
+
+def _faq_answer(words: Iterable[str], policy: BrandPolicy) -> str:
+    present = set(words)
+    for entry in policy.faq:
+        if any(set(phrase_key(k).split(" ")) <= present for k in entry.keywords):
+            return entry.id
+    return ""
+
+
+_PRIORITY = {
+    Intent.CRISIS: Priority.P1,
+    Intent.COMPLAINT: Priority.P2,
+    Intent.ABUSE: Priority.P3,
+    Intent.QUESTION: Priority.P3,
+}
+_ESCALATE = frozenset(_PRIORITY)
+
+
+def _not_a_message(interaction: Interaction) -> Decision | None:
     if interaction.kind is Kind.RAW:
+        reason = interaction.activity or "unrecognised event: stored raw for a person"
         return Decision(
-            intent=Intent.OTHER,
-            action=Action.ESCALATE_ONLY,
-            escalate=True,
-            priority=Priority.P3,
-            reasons=(interaction.activity or "unrecognised event: stored raw for a person",),
+            intent=Intent.OTHER, action=Action.ESCALATE_ONLY, escalate=True, priority=Priority.P3, reasons=(reason,)
         )
     if interaction.kind is Kind.ACTIVITY:
-        return Decision(
-            intent=Intent.OTHER,
-            action=Action.SUPPRESS,
-            escalate=False,
-            reasons=(f"not a customer message: {interaction.activity or 'activity'}",),
-        )
+        reason = f"not a customer message: {interaction.activity or 'activity'}"
+        return Decision(intent=Intent.OTHER, action=Action.SUPPRESS, escalate=False, reasons=(reason,))
     if interaction.is_own:
         return Decision(intent=Intent.OTHER, action=Action.SUPPRESS, escalate=False, reasons=("our own message",))
-    text = interaction.text.strip()
-    lowered = text.lower()
-    words = _words(text)
-    if any(p.search(text) for p in SPAM_PATTERNS):
-        return Decision(intent=Intent.SPAM, action=Action.SUPPRESS, escalate=False, reasons=("spam pattern",))
-    if crisis := sorted(words & CRISIS_TERMS):
-        return Decision(
-            intent=Intent.CRISIS,
-            action=Action.REPLY,
-            escalate=True,
-            priority=Priority.P1,
-            reasons=tuple(f"crisis term: {w}" for w in crisis),
-            reply_template="crisis",
-        )
-    complaint = sorted(words & COMPLAINT_TERMS) + [p for p in COMPLAINT_PHRASES if p in lowered]
-    if complaint:
-        return Decision(
-            intent=Intent.COMPLAINT,
-            action=Action.REPLY,
-            escalate=True,
-            priority=Priority.P2,
-            reasons=tuple(f"complaint term: {w}" for w in complaint),
-            reply_template="complaint",
-        )
-    first_word = next(iter(_WORD.findall(lowered)), "")
-    if "?" in text or first_word in QUESTION_STARTS:
-        return Decision(
-            intent=Intent.QUESTION,
-            action=Action.REPLY,
-            escalate=True,
-            priority=Priority.P3,
-            reasons=("question: a person answers it",),
-            reply_template="question",
-        )
-    if praise := sorted(words & PRAISE_TERMS):
-        return Decision(
-            intent=Intent.PRAISE,
-            action=Action.REPLY,
-            escalate=False,
-            reasons=tuple(f"praise term: {w}" for w in praise),
-            reply_template="praise",
-        )
-    if not text:
+    if not interaction.text.strip():
         return Decision(
             intent=Intent.OTHER,
             action=Action.ESCALATE_ONLY,
@@ -204,6 +362,67 @@ def triage(interaction: Interaction) -> Decision:
             priority=Priority.P4,
             reasons=("no text (media or sticker): a person looks",),
         )
+    return None
+
+
+def _only_tags_others(text: str, found: Classification) -> bool:
+    # "@sam look at this": a customer showing a friend, not talking to us; a reply would be noise
+    return found.intent is Intent.OTHER and bool(_MENTION.search(text)) and len(text.split()) <= 8
+
+
+def triage(
+    interaction: Interaction, policy: BrandPolicy | None = None, standing: AuthorStanding | None = None
+) -> Decision:
+    """Decide about one interaction under the brand policy, explainably."""
+    if (early := _not_a_message(interaction)) is not None:
+        return early
+    policy = policy or default_policy()
+    found = classify(interaction.text, policy)
+    base = {
+        "intent": found.intent,
+        "sentiment": found.sentiment,
+        "severity": found.severity,
+        "language": found.language,
+        "visibility": policy.visibility_for(interaction.platform, interaction.kind is Kind.COMMENT),
+        "topic": found.topic,
+    }
+    reasons = list(found.reasons)
+    if found.intent is Intent.SPAM or _only_tags_others(interaction.text, found):
+        reasons += [] if found.intent is Intent.SPAM else ["only tags other people: not addressed to us"]
+        return Decision(**base, action=Action.SUPPRESS, escalate=False, reasons=tuple(reasons))
+    priority = _PRIORITY.get(found.intent, Priority.P4)
+    # a direct message we cannot place is someone waiting for help in private: a person looks at it
+    escalate = found.intent in _ESCALATE or (found.intent is Intent.OTHER and interaction.kind is Kind.MESSAGE)
+    template = policy.template_for(found.intent)
+    action = Action.REPLY
+    flag = False
+    if found.intent is Intent.QUESTION and (answer := _faq_answer(tokens(clean(interaction.text)), policy)):
+        escalate, template, base["topic"] = False, f"faq:{answer}", answer
+        reasons.append(f"answered from the policy FAQ: {answer}")
+    if found.intent is Intent.ABUSE:
+        standing = standing or AuthorStanding()
+        count = max(standing.abuse_count, 1)
+        thresholds = policy.thresholds
+        reasons.append(f"abusive messages from this author in {thresholds.abuse_window_hours} h: {count}")
+        if standing.flagged or count > thresholds.abuse_replies_per_window:
+            action, template = Action.ESCALATE_ONLY, ""
+            reasons.append("repeat abuse: no further public reply")
+        flag = not standing.flagged and count >= thresholds.abuse_flag_after
+        if flag:
+            reasons.append("author flagged for repeated abuse")
+    if not policy.speaks(found.language):
+        escalate, template = True, f"fallback:{found.language}" if action is Action.REPLY else ""
+        priority = min(priority, Priority.P3, key=lambda p: p.value)
+        reasons.append(f"language {found.language} is not covered by the policy: fallback acknowledgement")
+    if action is Action.ESCALATE_ONLY:
+        escalate = True
     return Decision(
-        intent=Intent.OTHER, action=Action.REPLY, escalate=False, reasons=("general message",), reply_template="general"
+        **base,
+        action=action,
+        escalate=escalate,
+        priority=priority,
+        reasons=tuple(reasons),
+        reply_template=template,
+        flag_author=flag,
+        sla_minutes=policy.sla_minutes(priority) if escalate else 0,
     )

@@ -28,7 +28,9 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools l
 
 
 def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str]:
-    result = ingest(interactions, bootstrap.interaction_store(), bootstrap.ingest_dispatcher())
+    result = ingest(
+        interactions, bootstrap.interaction_store(), bootstrap.ingest_dispatcher(), policy=bootstrap.brand_policy()
+    )
     logger.info(
         "delivery ingested",
         platform=platform.value,

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
 from ackline.domain.decide import decide
-from ackline.domain.model import Interaction, ReplyStatus
-from ackline.ports import Dispatcher, InteractionStore
+from ackline.domain.model import Decision, Intent, Interaction, ReplyStatus
+from ackline.domain.policy import BrandPolicy, default_policy
+from ackline.domain.triage import AuthorStanding
+from ackline.ports import AuthorLedger, Dispatcher, InteractionStore
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,33 @@ class IngestResult:
     follow_ups: int
 
 
-def ingest(interactions: Sequence[Interaction], store: InteractionStore, dispatcher: Dispatcher) -> IngestResult:
-    results = store.add_many([(interaction, decide(interaction)) for interaction in interactions])
+def _decide(interaction: Interaction, policy: BrandPolicy, ledger: AuthorLedger | None) -> Decision:
+    decision = decide(interaction, policy)
+    if ledger is None or decision.intent is not Intent.ABUSE:
+        return decision
+    # Only abuse consults the ledger, so an ordinary message costs no extra request. The count is
+    # idempotent per interaction, so a redelivered webhook does not count twice.
+    author = interaction.conversation_key
+    window = policy.thresholds.abuse_window_hours * 3600
+    count = ledger.record_abuse(author, interaction.key, interaction.received_at, window)
+    decision = decide(interaction, policy, AuthorStanding(abuse_count=count, flagged=ledger.is_flagged(author)))
+    if decision.flag_author:
+        ledger.flag(
+            author, f"{count} abusive messages in {policy.thresholds.abuse_window_hours} h", interaction.received_at
+        )
+    return decision
+
+
+def ingest(
+    interactions: Sequence[Interaction],
+    store: InteractionStore,
+    dispatcher: Dispatcher,
+    *,
+    policy: BrandPolicy | None = None,
+    ledger: AuthorLedger | None = None,
+) -> IngestResult:
+    policy = policy or default_policy()
+    results = store.add_many([(interaction, _decide(interaction, policy, ledger)) for interaction in interactions])
     fresh = [stored for stored in results if stored is not None]
     duplicate_keys = [i.key for i, stored in zip(interactions, results, strict=True) if stored is None]
     outstanding = list(store.get_many(duplicate_keys).values()) if duplicate_keys else []

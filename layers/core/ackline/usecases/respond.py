@@ -18,14 +18,19 @@ from ackline.domain.errors import (
     RateLimited,
     TransientPlatformError,
 )
+from ackline.domain.guardrails import check_reply
 from ackline.domain.model import ReplyStatus, StoredInteraction
-from ackline.domain.replies import render_reply
+from ackline.domain.policy import BrandPolicy, default_policy
+from ackline.domain.replies import ComposedReply, compose_reply, variants_used
+from ackline.domain.retry import backoff_seconds
+from ackline.domain.windows import window_closed
 from ackline.ports import Dispatcher, InteractionStore, PlatformReplier
 
 # Longer than the responder's timeout (20 s) so a live send is never taken over; a lease that
 # expires means the worker died mid-send and the outcome is unknown.
 LEASE_SECONDS = 120
 MAX_ATTEMPTS = 5
+RECENT_REPLIES = 10  # how far back a conversation is read so consecutive replies differ
 
 
 class RetryLater(Exception):
@@ -64,12 +69,27 @@ def _settle_unclaimed(
     return current.reply_status
 
 
+def _compose(claimed: StoredInteraction, store: InteractionStore, policy: BrandPolicy, now: float) -> ComposedReply:
+    interaction = claimed.interaction
+    history = store.conversation(interaction.conversation_key, limit=RECENT_REPLIES)
+    previous = [s.reply_text for s in history if s.reply_text and s.interaction.key != interaction.key]
+    return compose_reply(
+        claimed.decision,
+        interaction,
+        policy,
+        recent_variants=variants_used(claimed.decision, interaction, policy, previous),
+        out_of_hours=not policy.business_hours.is_open(now),
+    )
+
+
 def respond(
     request: AckRequest,
     store: InteractionStore,
     replier: PlatformReplier,
     dispatcher: Dispatcher,
     clock: Callable[[], float],
+    *,
+    policy: BrandPolicy | None = None,
 ) -> RespondOutcome:
     now = clock()
     key = request.interaction_key
@@ -82,7 +102,19 @@ def respond(
             raise InteractionMissing(key)
         return RespondOutcome(status=_settle_unclaimed(current, now, store, dispatcher), reply_id=current.reply_id)
     interaction = claimed.interaction
-    text = render_reply(claimed.decision.reply_template, interaction.key, interaction.author_name)
+    # Outside the platform's reply window nothing may be sent: a person answers, and the case says why.
+    if closed := window_closed(interaction, now):
+        store.finish_reply(key, ReplyStatus.FAILED, error=closed)
+        _hand_to_person(key, f"no automated reply: {closed}", dispatcher)
+        return RespondOutcome(status=ReplyStatus.FAILED)
+    policy = policy or default_policy()
+    text = _compose(claimed, store, policy, now).text
+    # The last check before anything leaves: a reply that breaks a guardrail is never sent.
+    if violations := check_reply(text, interaction.platform, claimed.decision.visibility, policy):
+        reason = "reply blocked by guardrails: " + "; ".join(str(v) for v in violations)
+        store.finish_reply(key, ReplyStatus.FAILED, error=reason, reply_text=text)
+        _hand_to_person(key, reason, dispatcher)
+        return RespondOutcome(status=ReplyStatus.FAILED)
     try:
         reply_id = replier.reply(interaction, text)
     except (RateLimited, TransientPlatformError) as exc:
@@ -91,7 +123,8 @@ def respond(
             _hand_to_person(key, f"reply failed after {claimed.reply_attempts} attempts: {exc}", dispatcher)
             return RespondOutcome(status=ReplyStatus.FAILED)
         store.finish_reply(key, ReplyStatus.PENDING, error=str(exc))
-        raise RetryLater(str(exc), exc.retry_after if isinstance(exc, RateLimited) else 0) from exc
+        delay = exc.retry_after if isinstance(exc, RateLimited) else backoff_seconds(claimed.reply_attempts)
+        raise RetryLater(str(exc), delay) from exc
     except OutcomeUnknown as exc:
         store.finish_reply(key, ReplyStatus.UNKNOWN, error=str(exc), reply_text=text)
         _hand_to_person(key, f"reply outcome unknown: {exc}", dispatcher)

@@ -1,0 +1,24 @@
+"""One PlatformReplier that hands each interaction to its platform's reply client."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ackline.domain.errors import PermanentPlatformError
+from ackline.domain.model import Interaction, Platform
+from ackline.ports import PlatformReplier
+
+
+class PlatformRouter:
+    def __init__(self, repliers: Mapping[Platform, PlatformReplier]) -> None:
+        self._repliers = dict(repliers)
+
+    @property
+    def platforms(self) -> frozenset[Platform]:
+        return frozenset(self._repliers)
+
+    def reply(self, interaction: Interaction, text: str) -> str:
+        replier = self._repliers.get(interaction.platform)
+        if replier is None:
+            raise PermanentPlatformError(f"no reply client for {interaction.platform.value}")
+        return replier.reply(interaction, text)

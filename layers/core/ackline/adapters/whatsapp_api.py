@@ -1,0 +1,56 @@
+"""PlatformReplier for the WhatsApp Cloud API: a text reply quoting the customer's message.
+
+`POST /{phone-number-id}/messages` with the WhatsApp system-user token. Free-form text is allowed only
+inside the 24-hour customer-service window (checked before sending by `domain.windows`; WhatsApp's own
+refusal, code 131047, is a permanent error and becomes a case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import requests
+
+from ackline.adapters.graph_api import RATE_LIMIT_CODES, TRANSIENT_CODES, GraphClient
+from ackline.adapters.platform_http import TIMEOUTS
+from ackline.domain.errors import PermanentPlatformError
+from ackline.domain.model import Interaction, Kind, Platform
+
+# 80007 WABA rate limit, 130429 throughput reached, 131056 too many messages to one customer (pair rate limit)
+WHATSAPP_RATE_LIMIT_CODES = RATE_LIMIT_CODES | {80007, 80008, 130429, 131056}
+# 131000 "something went wrong", 131016 "service unavailable"
+WHATSAPP_TRANSIENT_CODES = TRANSIENT_CODES | {131000, 131016}
+
+
+class WhatsAppReplier:
+    def __init__(
+        self,
+        base_url: str,
+        token: Callable[[], str],
+        session: requests.Session | None = None,
+        timeouts: tuple[float, float] = TIMEOUTS,
+    ) -> None:
+        self._graph = GraphClient(
+            base_url,
+            token,
+            session,
+            timeouts,
+            rate_limit_codes=WHATSAPP_RATE_LIMIT_CODES,
+            transient_codes=WHATSAPP_TRANSIENT_CODES,
+        )
+
+    def reply(self, interaction: Interaction, text: str) -> str:
+        if interaction.platform is not Platform.WHATSAPP or interaction.kind is not Kind.MESSAGE:
+            raise PermanentPlatformError("only a WhatsApp message can get a WhatsApp reply")
+        payload = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": interaction.author_id,
+            "type": "text",
+            "text": {"body": text, "preview_url": False},
+            "context": {"message_id": interaction.external_id},
+        }
+        body = self._graph.post(f"/{interaction.account_id}/messages", payload)
+        messages = body.get("messages")
+        first = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], dict) else {}
+        return str(first.get("id", ""))

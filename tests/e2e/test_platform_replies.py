@@ -1,0 +1,164 @@
+"""Every platform end to end: a signed webhook in -> exactly one reply at the sandbox, through that
+platform's own API; a redelivery sends nothing more; a rate-limited reply comes back when the platform
+says and is sent once."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from ackline_local.config import load_config
+from ackline_local.webhooks import (
+    SignedRequest,
+    instagram_comment,
+    signed_meta_request,
+    signed_telegram_request,
+    signed_x_request,
+    telegram_update,
+    whatsapp_text_message,
+    x_direct_message,
+    x_mention,
+)
+from tests.running_stack import RunningStack, wait_for
+
+CONFIG = load_config()
+Match = Callable[[dict[str, Any]], bool]
+
+
+def _digits(n: int) -> str:
+    return str(uuid.uuid4().int)[:n]
+
+
+def _calls(stack: RunningStack, match: Match, *, faults: bool = False) -> list[dict[str, Any]]:
+    return [c for c in stack.sandbox_calls() if match(c) and c["fault"] is faults]
+
+
+def _exactly_one_reply(stack: RunningStack, request: SignedRequest, match: Match) -> dict[str, Any]:
+    assert request.send(stack.gateway)[0] == 200
+    replies = wait_for(lambda: _calls(stack, match), timeout=5)
+    assert len(replies) == 1, replies
+    # the platform redelivering the same webhook yields no second reply
+    assert request.send(stack.gateway)[0] == 200
+    time.sleep(1.0)
+    assert len(_calls(stack, match)) == 1
+    return replies[0]
+
+
+def _instagram_dm(text: str, sender: str, mid: str) -> dict[str, Any]:
+    now_ms = int(time.time() * 1000)
+    account = "17841400000000001"
+    event = {
+        "sender": {"id": sender},
+        "recipient": {"id": account},
+        "timestamp": now_ms,
+        "message": {"mid": mid, "text": text},
+    }
+    return {"object": "instagram", "entry": [{"id": account, "time": now_ms, "messaging": [event]}]}
+
+
+def test_instagram_comment_gets_one_public_reply(stack):
+    comment_id = "179" + _digits(14)
+    payload = instagram_comment("Love this colour, thank you!", comment_id=comment_id)
+    reply = _exactly_one_reply(
+        stack,
+        signed_meta_request(payload, CONFIG.meta_app_secret),
+        lambda c: c["path"] == f"/instagram/{comment_id}/replies",
+    )
+    assert reply["body"]["message"]
+
+
+def test_instagram_dm_gets_one_dm_and_its_echo_none(stack):
+    sender, mid = "99" + _digits(13), "aWdf" + uuid.uuid4().hex
+    payload = _instagram_dm("Thanks so much, great service", sender, mid)
+    echo = _instagram_dm("Thanks so much, great service", "17841400000000001", "aWdf" + uuid.uuid4().hex)
+    echo["entry"][0]["messaging"][0]["message"]["is_echo"] = True
+    payload["entry"].append(echo["entry"][0])
+
+    def to_sender(c: dict[str, Any]) -> bool:
+        return c["path"].endswith("/messages") and c["body"].get("recipient") == {"id": sender}
+
+    reply = _exactly_one_reply(stack, signed_meta_request(payload, CONFIG.meta_app_secret), to_sender)
+    assert reply["path"] == "/instagram/17841400000000001/messages"
+    assert not _calls(stack, lambda c: c["body"].get("recipient") == {"id": "17841400000000001"})
+
+
+def test_whatsapp_text_gets_one_reply_quoting_it_and_statuses_get_none(stack):
+    wa_id, wamid = "4477" + _digits(8), "wamid." + uuid.uuid4().hex
+    payload = whatsapp_text_message("Thank you, that was quick!", wa_id=wa_id, wamid=wamid)
+    reply = _exactly_one_reply(
+        stack,
+        signed_meta_request(payload, CONFIG.meta_app_secret),
+        lambda c: c["body"].get("messaging_product") == "whatsapp" and c["body"].get("to") == wa_id,
+    )
+    assert reply["path"] == "/meta/300400500600700/messages" and reply["body"]["context"] == {"message_id": wamid}
+    status = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "200300400500600",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "15550001111", "phone_number_id": "300400500600700"},
+                            "statuses": [
+                                {
+                                    "id": "wamid.ours",
+                                    "status": "read",
+                                    "timestamp": str(int(time.time())),
+                                    "recipient_id": wa_id,
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    before = len(stack.sandbox_calls())
+    assert signed_meta_request(status, CONFIG.meta_app_secret).send(stack.gateway)[0] == 200
+    time.sleep(1.0)
+    assert len(stack.sandbox_calls()) == before
+
+
+def test_x_mention_gets_one_reply_tweet(stack):
+    tweet_id = "18" + _digits(17)
+    payload = x_mention("@acme_support thanks, great service!", tweet_id=tweet_id, author_id="29" + _digits(12))
+    reply = _exactly_one_reply(
+        stack,
+        signed_x_request(payload, CONFIG.x_consumer_secret),
+        lambda c: c["path"] == "/x/2/tweets" and c["body"]["reply"] == {"in_reply_to_tweet_id": tweet_id},
+    )
+    assert reply["headers"].get("Authorization", "").startswith("OAuth ")
+
+
+def test_x_dm_gets_one_dm(stack):
+    sender = "29" + _digits(12)
+    payload = x_direct_message("Thanks for the help, all sorted", sender_id=sender, event_id="18" + _digits(17))
+    _exactly_one_reply(
+        stack,
+        signed_x_request(payload, CONFIG.x_consumer_secret),
+        lambda c: c["path"] == f"/x/2/dm_conversations/with/{sender}/messages",
+    )
+
+
+def test_telegram_message_gets_one_reply_even_after_flood_control(stack):
+    chat_id = int(_digits(9))
+    update = telegram_update("Thanks a lot, great bot", chat_id=chat_id)
+    message_id = update["message"]["message_id"]
+
+    def to_chat(c: dict[str, Any]) -> bool:
+        return c["path"].endswith("/sendMessage") and c["body"].get("chat_id") == chat_id
+
+    # the first attempt meets flood control (retry_after 2 s): the reply waits that long, then goes once
+    stack.add_fault(status=429, count=1, path_contains="/telegram/", method="POST")
+    assert signed_telegram_request(update, CONFIG.telegram_secret_token).send(stack.gateway)[0] == 200
+    [reply] = wait_for(lambda: _calls(stack, to_chat), timeout=15)
+    assert reply["body"]["reply_parameters"] == {"message_id": message_id, "allow_sending_without_reply": True}
+    assert CONFIG.telegram_bot_token in reply["path"]  # the sandbox sees it; nothing of ours logs it
+    assert len(_calls(stack, to_chat, faults=True)) == 1
+    time.sleep(1.0)
+    assert len(_calls(stack, to_chat)) == 1

@@ -1,0 +1,62 @@
+"""The policy engine through the use cases: ingest decides (with the author ledger), respond composes and guards."""
+
+from ackline.domain.model import Action, Intent, Kind, Platform, ReplyStatus
+from ackline.domain.policy import default_policy, parse_policy
+from ackline.usecases.ingest import ingest
+from ackline.usecases.respond import respond
+from tests.fakes import InMemoryAuthorLedger, InMemoryInteractionStore, RecordingDispatcher, ScriptedReplier
+from tests.unit.builders import comment
+
+
+def _clock(now=1_002.0):
+    return lambda: now
+
+
+def test_repeat_abuse_gets_one_reply_then_cases_only_then_a_flag():
+    store, dispatcher, ledger = InMemoryInteractionStore(), RecordingDispatcher(), InMemoryAuthorLedger()
+    messages = [comment("you're all idiots", external_id=f"c{i}", received_at=1_000.0 + i) for i in range(3)]
+    ingest(messages, store, dispatcher, ledger=ledger)
+    actions = [store.get(m.key).decision.action for m in messages]
+    assert actions == [Action.REPLY, Action.ESCALATE_ONLY, Action.ESCALATE_ONLY]
+    assert len(dispatcher.acks) == 1 and len(dispatcher.follow_ups) == 3
+    assert ledger.is_flagged(messages[0].conversation_key)
+    # a redelivery does not count twice
+    ingest(messages[:1], store, RecordingDispatcher(), ledger=ledger)
+    assert len(ledger.abuse[messages[0].conversation_key][1]) == 3
+
+
+def test_the_abuse_window_restarts():
+    ledger = InMemoryAuthorLedger()
+    assert ledger.record_abuse("a", "k1", 0.0, 3600) == 1
+    assert ledger.record_abuse("a", "k2", 10.0, 3600) == 2
+    assert ledger.record_abuse("a", "k3", 7200.0, 3600) == 1
+
+
+def test_respond_sends_the_composed_reply_and_varies_it_per_author():
+    store, dispatcher = InMemoryInteractionStore(), RecordingDispatcher()
+    first = comment("Love it!", external_id="c1", created_at=1_000.0)
+    second = comment("Love it!", external_id="c2", created_at=1_001.0)
+    replier = ScriptedReplier()
+    ingest([first], store, dispatcher)
+    respond(dispatcher.acks[-1], store, replier, dispatcher, _clock())
+    ingest([second], store, dispatcher)
+    respond(dispatcher.acks[-1], store, replier, dispatcher, _clock())
+    (_, text_1), (_, text_2) = replier.sent
+    assert "Dana" in text_1 and "Dana" in text_2 and text_1 != text_2
+
+
+def test_a_reply_that_breaks_a_guardrail_is_not_sent_and_reaches_a_person():
+    # an FAQ answer too long for a Messenger reply: even the bare template cannot be sent
+    raw = default_policy().model_dump(mode="json")
+    raw["faq"][0]["answer"] = "Our stores are open every day. " * 64 + "Welcome."
+    wordy = parse_policy(raw)
+    store, dispatcher = InMemoryInteractionStore(), RecordingDispatcher()
+    question = comment("What are your opening hours?", platform=Platform.MESSENGER, kind=Kind.MESSAGE)
+    ingest([question], store, dispatcher, policy=wordy)
+    replier = ScriptedReplier()
+    outcome = respond(dispatcher.acks[0], store, replier, dispatcher, _clock(), policy=wordy)
+    stored = store.get(question.key)
+    assert outcome.status is ReplyStatus.FAILED and not replier.sent
+    assert stored.reply_status is ReplyStatus.FAILED and "too_long" in stored.reply_error
+    assert "reply blocked by guardrails" in dispatcher.follow_ups[-1].reasons[0]
+    assert stored.decision.intent is Intent.QUESTION
