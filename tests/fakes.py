@@ -87,10 +87,17 @@ class InMemoryCaseStore:
         self.cases: dict[str, Case] = {}
         self.open_by_conversation: dict[str, str] = {}
 
-    def open_or_append(self, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float) -> Case:
+    def open_or_append(
+        self,
+        interaction: Interaction,
+        priority: Priority,
+        reasons: Sequence[str],
+        now: float,
+        sla_seconds: int | None = None,
+    ) -> Case:
         case_id = self.open_by_conversation.get(interaction.conversation_key)
         if case_id is None:
-            case = new_case(interaction, priority, reasons, now)
+            case = new_case(interaction, priority, reasons, now, sla_seconds)
             case_id = case.case_id
             if case_id in self.cases:
                 return self.cases[case_id]

@@ -17,16 +17,19 @@ ALLOWED_REFERENCES = {
     "StaffApiFunction": {"DataTable"},
 }
 DYNAMODB_ACTIONS = {
-    "IngestFunction": {"GetItem", "PutItem", "UpdateItem"},
-    "ResponderFunction": {"GetItem", "UpdateItem"},
+    # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger
+    "IngestFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem"},
+    # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ
+    "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
     "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "ConditionCheckItem", "Query"},
     "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem"},
 }
 # Only the open-case pointer items (pk CONV#...) may ever be deleted; interactions and cases are never deleted.
 DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONV#*"]}}
 SECRET_FOLDERS = {
-    "IngestFunction": {"meta", "x", "telegram", "generic"},
-    "ResponderFunction": {"meta", "x", "telegram"},
+    # brand: the optional brand policy parameter (BrandPolicyParameterName)
+    "IngestFunction": {"meta", "x", "telegram", "generic", "brand"},
+    "ResponderFunction": {"meta", "x", "telegram", "brand"},
     "FollowUpFunction": set(),
     "StaffApiFunction": set(),
 }

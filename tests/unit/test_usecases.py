@@ -152,3 +152,24 @@ def test_an_ack_for_an_unknown_interaction_is_an_error_not_a_silent_drop(store, 
 
     with pytest.raises(InteractionMissing):
         respond(AckRequest(interaction_key="facebook#nope"), store, ScriptedReplier(), dispatcher, Clock())
+
+
+def test_a_case_is_due_by_the_brand_policys_sla(store, dispatcher):
+    from ackline.domain.model import Action as A
+    from ackline.domain.model import Decision, Intent
+
+    cases = InMemoryCaseStore()
+    c = comment("it broke", external_id="sla1")
+    decision = Decision(
+        intent=Intent.COMPLAINT,
+        action=A.ESCALATE_ONLY,
+        escalate=True,
+        priority=Priority.P2,
+        reasons=("complaint",),
+        sla_minutes=30,
+    )
+    store.add(c, decision)
+    from ackline.contracts.messages import FollowUpRequest
+
+    case = follow_up(FollowUpRequest(interaction_key=c.key), store, cases, 1_000.0)
+    assert case.due_at == 1_000.0 + 30 * 60

@@ -15,6 +15,7 @@ import boto3
 from aws_lambda_powertools.utilities import parameters
 from botocore.config import Config
 
+from ackline.adapters.author_ledger import DynamoAuthorLedger
 from ackline.adapters.case_table import DynamoCaseStore
 from ackline.adapters.graph_api import GraphReplier
 from ackline.adapters.instagram_api import InstagramReplier
@@ -55,6 +56,11 @@ def sqs() -> SQSClient:
 @lru_cache(maxsize=1)
 def interaction_store() -> DynamoInteractionStore:
     return DynamoInteractionStore(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def author_ledger() -> DynamoAuthorLedger:
+    return DynamoAuthorLedger(dynamodb(), get_settings().require("table_name"))
 
 
 @lru_cache(maxsize=1)

@@ -40,8 +40,17 @@ class InteractionStore(Protocol):
 
 
 class CaseStore(Protocol):
-    def open_or_append(self, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float) -> Case:
-        """One open case per conversation: open it, or add this interaction to it. Idempotent."""
+    def open_or_append(
+        self,
+        interaction: Interaction,
+        priority: Priority,
+        reasons: Sequence[str],
+        now: float,
+        sla_seconds: int | None = None,
+    ) -> Case:
+        """One open case per conversation: open it, or add this interaction to it. Idempotent.
+
+        `sla_seconds` (the brand policy's, for this priority) sets when a person must pick it up."""
 
     def get_case(self, case_id: str) -> Case | None: ...
 

@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
-from ackline.domain.cases import SUMMARY_CHARS, new_case
+from ackline.domain.cases import SUMMARY_CHARS, due_in, new_case
 from ackline.domain.errors import CaseConflict, CaseNotFound
 from ackline.domain.model import Case, CaseStatus, Interaction, Priority
-from ackline.domain.triage import SLA_SECONDS
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -74,24 +73,33 @@ class DynamoCaseStore:
         found = self._client.get_item(TableName=self._table, Key=_case_key(case_id), ConsistentRead=True)
         return _case_from(found["Item"]) if "Item" in found else None
 
-    def open_or_append(self, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float) -> Case:
+    def open_or_append(
+        self,
+        interaction: Interaction,
+        priority: Priority,
+        reasons: Sequence[str],
+        now: float,
+        sla_seconds: int | None = None,
+    ) -> Case:
         # Two followers of one conversation may race; the conditional writes make one of them retry.
         for _ in range(4):
             pointer = self._client.get_item(
                 TableName=self._table, Key=_pointer_key(interaction.conversation_key), ConsistentRead=True
             ).get("Item")
             if pointer is None:
-                opened = self._open(interaction, priority, reasons, now)
+                opened = self._open(interaction, priority, reasons, now, sla_seconds)
                 if opened is not None:
                     return opened
             else:
-                appended = self._append(pointer["case_id"]["S"], interaction, priority, reasons, now)
+                appended = self._append(pointer["case_id"]["S"], interaction, priority, reasons, now, sla_seconds)
                 if appended is not None:
                     return appended
         raise CaseConflict(f"could not settle the open case of {interaction.conversation_key}")
 
-    def _open(self, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float) -> Case | None:
-        case = new_case(interaction, priority, reasons, now)
+    def _open(
+        self, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float, sla: int | None
+    ) -> Case | None:
+        case = new_case(interaction, priority, reasons, now, sla)
         case_id = case.case_id
         item = case.model_dump(mode="json") | {
             "pk": f"CASE#{case_id}",
@@ -130,7 +138,13 @@ class DynamoCaseStore:
         return case
 
     def _append(
-        self, case_id: str, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float
+        self,
+        case_id: str,
+        interaction: Interaction,
+        priority: Priority,
+        reasons: Sequence[str],
+        now: float,
+        sla: int | None,
     ) -> Case | None:
         case = self.get_case(case_id)
         if case is None or case.status is CaseStatus.RESOLVED:
@@ -157,7 +171,7 @@ class DynamoCaseStore:
                     ":p": {"S": urgent.value},
                     ":r": encode_value(list(merged_reasons)),
                     ":qsk": {"S": _queue_sk(urgent, case.opened_at, case_id)},
-                    ":due": encode_value(min(case.due_at, now + SLA_SECONDS[urgent])),
+                    ":due": encode_value(min(case.due_at, now + due_in(urgent, sla if urgent is priority else None))),
                     ":resolved": {"S": CaseStatus.RESOLVED.value},
                 },
                 ReturnValues="ALL_NEW",

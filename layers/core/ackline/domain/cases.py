@@ -10,7 +10,14 @@ from ackline.domain.triage import SLA_SECONDS
 SUMMARY_CHARS = 280  # what the queue shows of the latest message; the case view shows it all
 
 
-def new_case(interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float) -> Case:
+def due_in(priority: Priority, sla_seconds: int | None = None) -> int:
+    """The brand policy's SLA when the decision carries one, else the default for the priority."""
+    return sla_seconds or SLA_SECONDS[priority]
+
+
+def new_case(
+    interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float, sla_seconds: int | None = None
+) -> Case:
     return Case(
         case_id=case_id_for(interaction.key),
         status=CaseStatus.OPEN,
@@ -24,5 +31,5 @@ def new_case(interaction: Interaction, priority: Priority, reasons: Sequence[str
         interaction_keys=(interaction.key,),
         opened_at=now,
         updated_at=now,
-        due_at=now + SLA_SECONDS[priority],
+        due_at=now + due_in(priority, sla_seconds),
     )

@@ -29,7 +29,11 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools l
 
 def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str]:
     result = ingest(
-        interactions, bootstrap.interaction_store(), bootstrap.ingest_dispatcher(), policy=bootstrap.brand_policy()
+        interactions,
+        bootstrap.interaction_store(),
+        bootstrap.ingest_dispatcher(),
+        policy=bootstrap.brand_policy(),
+        ledger=bootstrap.author_ledger(),
     )
     logger.info(
         "delivery ingested",

@@ -16,4 +16,6 @@ def follow_up(request: FollowUpRequest, interactions: InteractionStore, cases: C
     # A reply that failed still deserves at least normal priority even if the message itself was routine.
     priority = decision.priority if decision.escalate else Priority.P3
     reasons = tuple(dict.fromkeys((*decision.reasons, *request.reasons)))
-    return cases.open_or_append(stored.interaction, priority, reasons, now)
+    # the brand policy's SLA travels in the decision; hand-offs from the responder use the default for P3
+    sla_seconds = decision.sla_minutes * 60 if decision.escalate and decision.sla_minutes else None
+    return cases.open_or_append(stored.interaction, priority, reasons, now, sla_seconds)
