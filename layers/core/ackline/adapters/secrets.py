@@ -7,9 +7,12 @@ the cache (`max_age`) keeps the webhook hot path to one SSM call per secret per 
 from __future__ import annotations
 
 from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
 from ackline.adapters.oauth1 import OAuth1Credentials
+from ackline.domain.errors import PermanentPlatformError
 from ackline.domain.signatures import split_secrets
+from ackline.observability import logger
 
 
 class SsmSecrets:
@@ -18,12 +21,23 @@ class SsmSecrets:
         self._max_age = max_age
 
     def _values(self, name: str) -> list[str]:
-        value = parameters.get_parameter(f"{self._path}/{name}", decrypt=True, max_age=self._max_age)
+        try:
+            value = parameters.get_parameter(f"{self._path}/{name}", decrypt=True, max_age=self._max_age)
+        except GetParameterError as exc:
+            # A platform the brand has not connected has no secrets: its webhooks then fail verification
+            # (401) and nothing is sent there. Any other failure (throttling, permissions) is raised.
+            if "ParameterNotFound" not in str(exc):
+                raise
+            logger.warning("secret not configured", parameter=f"{self._path}/{name}")
+            return []
         return split_secrets(str(value))
 
     def _first(self, name: str) -> str:
         values = self._values(name)
-        return values[0] if values else ""
+        if not values:
+            # a reply with no credential would only be refused by the platform: say plainly why instead
+            raise PermanentPlatformError(f"{name} is not configured in SSM under {self._path}")
+        return values[0]
 
     def meta_app_secrets(self) -> list[str]:
         return self._values("meta/app-secret")
