@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
 from ackline.domain.cases import new_case
+from ackline.domain.demand import TopicDemand
+from ackline.domain.erasure import SCRUBBED, ErasureRequest, person_of
 from ackline.domain.errors import CaseConflict, CaseNotFound, PlatformError
 from ackline.domain.model import (
     Action,
@@ -195,3 +197,75 @@ class InMemoryAuthorLedger:
 
     def flag(self, author_key: str, reason: str, now: float) -> None:
         self.flags.setdefault(author_key, reason)
+
+
+class InMemoryDemandCounter:
+    """DemandCounter with the DynamoDB adapter's semantics: counts add up; first seen stays, last seen moves."""
+
+    def __init__(self) -> None:
+        self.demand: dict[str, TopicDemand] = {}
+
+    def record(self, requests: Mapping[str, int], now: float) -> None:
+        for topic, count in requests.items():
+            if count <= 0:
+                continue
+            known = self.demand.get(topic)
+            self.demand[topic] = TopicDemand(
+                topic=topic,
+                requests=(known.requests if known else 0) + count,
+                first_seen=known.first_seen if known else now,
+                last_seen=now,
+            )
+
+    def topics(self) -> list[TopicDemand]:
+        return list(self.demand.values())
+
+
+class InMemoryReplyMemory:
+    """ReplyMemory: the latest list per post, last writer wins."""
+
+    def __init__(self) -> None:
+        self.posts: dict[str, list[str]] = {}
+
+    def recent(self, post_key: str) -> list[str]:
+        return list(self.posts.get(post_key, []))
+
+    def remember(self, post_key: str, recent: Sequence[str], now: float) -> None:
+        self.posts[post_key] = list(recent)
+
+
+class InMemoryErasureStore:
+    """ErasureStore over the in-memory interaction and case stores, with the DynamoDB adapter's semantics."""
+
+    def __init__(self, interactions: InMemoryInteractionStore, cases: InMemoryCaseStore) -> None:
+        self.interactions = interactions
+        self.cases = cases
+        self.requests: dict[str, ErasureRequest] = {}
+
+    def person_interactions(self, person: str) -> list[str]:
+        return [k for k, s in self.interactions.items.items() if person_of(s.interaction) == person]
+
+    def erase(self, interaction_keys: Sequence[str], conversation_keys: Iterable[str]) -> None:
+        for key in interaction_keys:
+            self.interactions.items.pop(key, None)
+        for conversation in conversation_keys:
+            self.cases.open_by_conversation.pop(conversation, None)
+
+    def scrub_cases(self, case_ids: Iterable[str]) -> int:
+        found = [c for c in case_ids if c in self.cases.cases]
+        for case_id in found:
+            self.cases.cases[case_id] = self.cases.cases[case_id].model_copy(
+                update={
+                    "author_name": SCRUBBED,
+                    "summary": SCRUBBED,
+                    "author_id": SCRUBBED,
+                    "conversation_key": SCRUBBED,
+                }
+            )
+        return len(found)
+
+    def save_request(self, request: ErasureRequest) -> None:
+        self.requests[request.confirmation_code] = request
+
+    def get_request(self, confirmation_code: str) -> ErasureRequest | None:
+        return self.requests.get(confirmation_code)

@@ -11,7 +11,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,9 +66,11 @@ def wait_for(check: Callable[[], Any], timeout: float = 10.0, interval: float = 
         time.sleep(interval)
 
 
-@pytest.fixture(scope="session")
-def stack() -> Iterator[RunningStack]:
+@contextmanager
+def launch_stack(extra_env: Mapping[str, str] | None = None, extra_args: Sequence[str] = ()) -> Iterator[RunningStack]:
+    """Run `python -m ackline_local` as a subprocess until the block ends (`extra_env`: e.g. ACKLINE_AWS_CALL_LOG)."""
     env = dict(os.environ)
+    env.update(extra_env or {})
     command = [
         sys.executable,
         "-m",
@@ -78,6 +81,7 @@ def stack() -> Iterator[RunningStack]:
         "0",
         "--visibility-scale",
         VISIBILITY_SCALE,
+        *extra_args,
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     assert process.stdout is not None
@@ -98,16 +102,24 @@ def stack() -> Iterator[RunningStack]:
     # keep draining its output so the pipe never fills and blocks the stack
     threading.Thread(target=lambda: [output.append(x) for x in process.stdout or []], daemon=True).start()
     config = load_config()
-    yield RunningStack(
-        gateway=ready["gateway"],
-        sandbox=ready["sandbox"],
-        moto=ready["moto"],
-        staff_token=config.staff_api_token,
-        meta_app_secret=config.meta_app_secret,
-        meta_verify_token=config.meta_verify_token,
-    )
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield RunningStack(
+            gateway=ready["gateway"],
+            sandbox=ready["sandbox"],
+            moto=ready["moto"],
+            staff_token=config.staff_api_token,
+            meta_app_secret=config.meta_app_secret,
+            meta_verify_token=config.meta_verify_token,
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[RunningStack]:
+    with launch_stack() as running:
+        yield running

@@ -26,6 +26,7 @@ def record_handler(record: SQSRecord) -> None:
             bootstrap.responder_dispatcher(),
             bootstrap.clock,
             policy=bootstrap.brand_policy(),
+            memory=bootstrap.reply_memory(),
         )
     except RetryLater as retry:
         # nothing was sent: come back when the platform allows (reported below as a batch item failure)

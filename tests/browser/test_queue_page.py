@@ -82,3 +82,20 @@ def test_queue_page_is_served_with_a_strict_content_security_policy(stack):
     csp = response.headers["Content-Security-Policy"]
     assert response.headers["Content-Type"].startswith("text/html")
     assert "default-src 'none'" in csp and "script-src 'sha256-" in csp and "unsafe-inline" not in csp
+
+
+def test_queue_page_shows_demand_per_topic_as_text(stack, page):
+    # Given a feature request about packaging
+    payload = facebook_feed_comment("Please make the packaging plastic free", author_id="555000333")
+    assert signed_meta_request(payload, stack.meta_app_secret).send(stack.gateway)[0] == 200
+
+    def counted():
+        return any(t["topic"] == "packaging" for t in stack.staff_get("/api/demand").json()["topics"])
+
+    assert wait_for(counted, timeout=10)
+    # When a person opens the queue page, then the demand panel lists the topic with its count
+    page.goto(stack.gateway + "/queue")
+    page.fill("#token", stack.staff_token)
+    page.click("#refresh")
+    expect(page.locator("#demand")).to_contain_text("packaging · ")
+    assert page.locator("#demand li.error").count() == 0

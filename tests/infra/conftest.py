@@ -2,35 +2,17 @@
 
 Both are loaded once per session. The SAM form answers "what did we write" (Globals, Metadata, literal properties);
 the transformed form answers "what will AWS actually get" (generated IAM roles, routes, event source mappings).
+The loading and the offline transform live in tests/iam_policy.py, which the IAM call-coverage e2e test shares.
 """
 
 from __future__ import annotations
 
-import copy
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cfnlint.decode.cfn_yaml import load as load_cfn_yaml
-from samtranslator.translator.transform import transform
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_PATH = REPO_ROOT / "template.yaml"
-
-# sam build/deploy would upload local folders to S3; the offline transform only needs *some* S3 location.
-_PLACEHOLDER_URIS = {
-    "AWS::Serverless::Function": ("CodeUri", "s3://ackline-placeholder/function.zip"),
-    "AWS::Serverless::LayerVersion": ("ContentUri", "s3://ackline-placeholder/layer.zip"),
-}
-
-
-class _NoManagedPolicies:
-    """The translator asks IAM for managed-policy names only when Policies names one; ours never does."""
-
-    def load(self) -> dict[str, str]:
-        return {}
+from tests.iam_policy import REPO_ROOT, TEMPLATE_PATH, load_sam_template, translate
 
 
 @pytest.fixture(scope="session")
@@ -46,25 +28,13 @@ def template_path() -> Path:
 @pytest.fixture(scope="session")
 def sam_template() -> dict[str, Any]:
     """template.yaml with short-form tags turned into plain long-form dicts (`!Ref X` -> `{"Ref": "X"}`)."""
-    loaded = load_cfn_yaml(str(TEMPLATE_PATH))
-    # cfn-lint's nodes subclass dict/str and carry line marks; a JSON round trip leaves plain Python values.
-    document: dict[str, Any] = json.loads(json.dumps(loaded))
-    return document
+    return load_sam_template(TEMPLATE_PATH)
 
 
 @pytest.fixture(scope="session")
-def cfn_template(sam_template: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def cfn_template(sam_template: dict[str, Any]) -> dict[str, Any]:
     """The template after the AWS::Serverless-2016-10-31 transform, computed offline (DESIGN.md section 6)."""
-    document = copy.deepcopy(sam_template)
-    for resource in document["Resources"].values():
-        if resource["Type"] in _PLACEHOLDER_URIS:
-            key, uri = _PLACEHOLDER_URIS[resource["Type"]]
-            resource["Properties"][key] = uri
-    with pytest.MonkeyPatch.context() as patch:
-        # The translator resolves AWS::Region/AWS::Partition pseudo parameters through boto3's default region.
-        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        transformed: dict[str, Any] = transform(document, {}, _NoManagedPolicies())
-        yield transformed
+    return translate(sam_template)
 
 
 @pytest.fixture(scope="session")

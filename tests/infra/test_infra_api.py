@@ -16,12 +16,16 @@ PUBLIC_ROUTES = {
     ("POST", "/webhooks/generic"): "IngestFunction",
     ("GET", "/queue"): "StaffApiFunction",
     ("GET", "/api/openapi.json"): "StaffApiFunction",
+    # Meta signs the deletion request itself; the status page shows a random code's state only
+    ("POST", "/webhooks/meta/data-deletion"): "PrivacyFunction",
+    ("GET", "/privacy/deletion-status"): "PrivacyFunction",
 }
 STAFF_ROUTES = {
     ("GET", "/api/cases"): "StaffApiFunction",
     ("GET", "/api/cases/{case_id}"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/claim"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/resolve"): "StaffApiFunction",
+    ("GET", "/api/demand"): "StaffApiFunction",
 }
 _INTEGRATION_TARGET = re.compile(r"/functions/\$\{(\w+)\.Arn\}/invocations$")
 

@@ -15,29 +15,37 @@ ALLOWED_REFERENCES = {
     "ResponderFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
     "FollowUpFunction": {"DataTable", "FollowUpQueue"},
     "StaffApiFunction": {"DataTable"},
+    "PrivacyFunction": {"DataTable", "SecretsPath"},
 }
 DYNAMODB_ACTIONS = {
-    # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger
+    # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger and demand
     "IngestFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem"},
-    # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ
+    # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ;
+    # GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
     "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
     "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "ConditionCheckItem", "Query"},
+    # Query also reads demand per topic (pk DEMAND) for GET /api/demand
     "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem"},
+    "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
 }
-# Only the open-case pointer items (pk CONV#...) may ever be deleted; interactions and cases are never deleted.
+# Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
+# person on request, may also delete interactions and per-author records. Cases are never deleted.
 DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONV#*"]}}
+ERASURE_DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INT#*", "CONV#*", "AUTHOR#*"]}}
 SECRET_FOLDERS = {
     # brand: the optional brand policy parameter (BrandPolicyParameterName)
     "IngestFunction": {"meta", "x", "telegram", "generic", "brand"},
     "ResponderFunction": {"meta", "x", "telegram", "brand"},
     "FollowUpFunction": set(),
     "StaffApiFunction": set(),
+    "PrivacyFunction": {"meta"},
 }
 SENDS_TO = {
     "IngestFunction": {"AckQueue", "FollowUpQueue"},
     "ResponderFunction": {"FollowUpQueue"},
     "FollowUpFunction": set(),
     "StaffApiFunction": set(),
+    "PrivacyFunction": set(),
 }
 # What an SQS event source mapping needs from its function's role.
 POLL_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
@@ -146,7 +154,8 @@ def test_deletes_are_confined_to_open_case_pointers(cfn_resources: dict[str, Any
         actions = as_list(statement["Action"])
         if "dynamodb:DeleteItem" in actions:
             assert actions == ["dynamodb:DeleteItem"], f"{function}: keep DeleteItem in its own statement"
-            assert statement.get("Condition") == DELETE_CONDITION, f"{function}: unconditioned DeleteItem"
+            expected = ERASURE_DELETE_CONDITION if function == "PrivacyFunction" else DELETE_CONDITION
+            assert statement.get("Condition") == expected, f"{function}: unconditioned DeleteItem"
 
 
 def test_ssm_reads_are_limited_to_the_functions_secret_folders(cfn_resources: dict[str, Any], function: str) -> None:

@@ -14,12 +14,14 @@ FUNCTIONS = {
     "ResponderFunction": ("functions/responder/", 20),
     "FollowUpFunction": ("functions/followup/", 20),
     "StaffApiFunction": ("functions/staff_api/", 10),
+    "PrivacyFunction": ("functions/privacy/", 30),
 }
 QUEUES = {"AckQueue": "AckDeadLetterQueue", "FollowUpQueue": "FollowUpDeadLetterQueue"}
 CONSUMERS = {("AckQueue", "ResponderFunction"), ("FollowUpQueue", "FollowUpFunction")}
 FOURTEEN_DAYS = 14 * 24 * 3600
 SQS_DEFAULT_RETENTION = 4 * 24 * 3600
 OUTPUTS = {
+    "DataDeletionCallbackUrl",
     "WebhookMetaUrl",
     "WebhookXUrl",
     "WebhookTelegramUrl",
@@ -49,6 +51,8 @@ FUNCTION_ENV = {
     },
     "FollowUpFunction": set(),
     "StaffApiFunction": set(),
+    # Privacy verifies Meta's signed_request with the app secret
+    "PrivacyFunction": {"SECRETS_PATH"},
 }
 # Names that would mean a secret's value (not its SSM name) reached the template.
 SECRET_HINTS = ("SECRET", "TOKEN", "PASSWORD", "API_KEY")
@@ -181,13 +185,15 @@ def test_table_is_on_demand_recoverable_encrypted_with_ttl_and_retained(cfn_reso
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
     indexes = {index["IndexName"]: index for index in props["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"ConversationIndex", "QueueIndex"}
-    for name, prefix in (("ConversationIndex", "gsi1"), ("QueueIndex", "gsi2")):
+    assert set(indexes) == {"ConversationIndex", "QueueIndex", "PersonIndex"}
+    # PersonIndex only finds keys for erasure: keys-only keeps it to one index write per interaction
+    projections = {"ConversationIndex": "ALL", "QueueIndex": "ALL", "PersonIndex": "KEYS_ONLY"}
+    for name, prefix in (("ConversationIndex", "gsi1"), ("QueueIndex", "gsi2"), ("PersonIndex", "gsi3")):
         assert indexes[name]["KeySchema"] == [
             {"AttributeName": f"{prefix}pk", "KeyType": "HASH"},
             {"AttributeName": f"{prefix}sk", "KeyType": "RANGE"},
         ]
-        assert indexes[name]["Projection"] == {"ProjectionType": "ALL"}
+        assert indexes[name]["Projection"] == {"ProjectionType": projections[name]}
     assert all(attr["AttributeType"] == "S" for attr in props["AttributeDefinitions"])
 
 

@@ -18,6 +18,7 @@ def test_feed_comment_becomes_a_public_comment_replied_on_the_comment():
     assert comment.platform is Platform.FACEBOOK and comment.kind is Kind.COMMENT
     assert comment.external_id == "901234567890123_445566778899001"
     assert comment.thread_id == comment.external_id
+    assert comment.post_id == "104455667788990_901234567890123"  # replies under one post must differ
     assert (comment.author_id, comment.author_name) == ("7311002233445566", "Dana Rivers")
     assert comment.account_id == "104455667788990"
     assert comment.text == "Is the blue one back in stock?"

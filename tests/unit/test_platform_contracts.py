@@ -22,6 +22,7 @@ def test_instagram_comment_is_a_public_comment_answered_under_itself():
     [comment] = parse_meta_delivery(meta_wire_bytes(load_event("instagram_comment.json")), NOW)
     assert (comment.platform, comment.kind) == (Platform.INSTAGRAM, Kind.COMMENT)
     assert comment.external_id == comment.thread_id == "17900000000000042"
+    assert comment.post_id == "18030000000000001"  # the media it sits under
     assert (comment.author_id, comment.author_name) == ("1789000011112222", "sam.trails")
     assert comment.account_id == IG_ACCOUNT and comment.text == "Do you ship to Canada?"
     assert comment.created_at == 1767226000 and not comment.is_own

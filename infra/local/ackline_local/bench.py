@@ -21,7 +21,6 @@ import time
 from collections import Counter
 from typing import Any
 
-from ackline import bootstrap
 from ackline.contracts.meta import parse_meta_delivery
 from ackline.domain.triage import triage
 from ackline_local.stack import LocalStack
@@ -78,6 +77,9 @@ class _RequestCounter:
         self.calls[f"{service}.{operation}"] += 1
 
     def attach(self) -> None:
+        # imported only once the stack has set the functions' environment, as Lambda would before an import
+        from ackline import bootstrap
+
         for client in (bootstrap.dynamodb(), bootstrap.sqs()):
             client.meta.events.register("before-call.*.*", self)
 

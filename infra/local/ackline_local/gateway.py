@@ -93,6 +93,7 @@ def routes_from_template(template: Template, name_prefix: str = "ackline-local")
             handler=function.handler_ref,
             timeout_seconds=function.timeout_seconds,
             memory_mb=function.memory_mb,
+            logical_id=function.logical_id,
         )
         routes.extend(GatewayRoute(r.method, r.path, target, r.authorized) for r in function.http_routes)
     return routes

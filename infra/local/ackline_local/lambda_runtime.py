@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ackline_local.aws_call_log import InvokedFunction, invoking
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION
 
 Handler = Callable[[Any, Any], Any]
@@ -53,12 +54,17 @@ class LocalLambdaContext:
 
 @dataclass
 class LambdaTarget:
-    """A function the local stack can invoke: a `module:attribute` reference (imported lazily) or a callable."""
+    """A function the local stack can invoke: a `module:attribute` reference (imported lazily) or a callable.
+
+    `logical_id` is the template's name for the function; while a handler runs, `aws_call_log.CURRENT_FUNCTION`
+    names it, so the AWS calls it makes can be attributed (ACKLINE_AWS_CALL_LOG).
+    """
 
     function_name: str
     handler: str | Handler
     timeout_seconds: int = 3
     memory_mb: int = 128
+    logical_id: str | None = None
     _loaded: Handler | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -66,7 +72,9 @@ class LambdaTarget:
         return LocalLambdaContext(self.function_name, self.memory_mb, self.timeout_seconds)
 
     def invoke(self, event: Any) -> Any:
-        return self.resolve()(event, self.new_context())
+        handler = self.resolve()
+        with invoking(InvokedFunction(self.function_name, self.logical_id)):
+            return handler(event, self.new_context())
 
     def resolve(self) -> Handler:
         if not isinstance(self.handler, str):

@@ -169,6 +169,7 @@ def event_sources_from_resources(resources: LocalResources) -> list[EventSource]
             handler=function.handler_ref,
             timeout_seconds=function.timeout_seconds,
             memory_mb=function.memory_mb,
+            logical_id=function.logical_id,
         )
         for sqs_source in function.sqs_sources:
             if not sqs_source.enabled:

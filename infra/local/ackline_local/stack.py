@@ -16,10 +16,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ackline_local.aws_call_log import ENV_VAR as AWS_CALL_LOG_ENV_VAR
+from ackline_local.aws_call_log import AwsCallRecorder, key_schemas_from_tables
 from ackline_local.config import LocalConfig, load_config
 from ackline_local.fake_cognito import LOCAL_STAFF_CLIENT_ID
 from ackline_local.gateway import ApiGateway, routes_from_template
-from ackline_local.intrinsics import LOCAL_REGION, LOCAL_STACK_NAME
+from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_STACK_NAME
 from ackline_local.poller import QueuePoller, event_sources_from_resources
 from ackline_local.resources import LocalResources, create_resources
 from ackline_local.sandbox import PlatformSandbox
@@ -40,6 +42,8 @@ class LocalStack:
     `port=None` takes PORT from the config (dev.env, 3000); `0` picks a free port, as do `sandbox_port=0` and
     `moto_port=0`. `visibility_scale` shrinks queue visibility timeouts for retry tests (1.0 = the template's).
     `start_pollers=False` leaves queues unconsumed so tests can inspect or drive them (`pollers` still lists them).
+    `aws_call_log` (default: the ACKLINE_AWS_CALL_LOG variable) records every AWS call, and which function made it,
+    as JSON lines for the IAM coverage test (see `aws_call_log`); recording stops with `stop()`.
     """
 
     def __init__(
@@ -54,6 +58,7 @@ class LocalStack:
         name_prefix: str = LOCAL_STACK_NAME,
         start_pollers: bool = True,
         environ: MutableMapping[str, str] | None = None,
+        aws_call_log: Path | None = None,
     ) -> None:
         self.config = config or load_config()
         self.template: Template = load_template(template_path)
@@ -65,6 +70,8 @@ class LocalStack:
         self._start_pollers = start_pollers
         self._environ = os.environ if environ is None else environ
         self._saved_environ: dict[str, str | None] = {}
+        log_path = aws_call_log or (Path(p) if (p := self._environ.get(AWS_CALL_LOG_ENV_VAR)) else None)
+        self._recorder: AwsCallRecorder | None = AwsCallRecorder(log_path) if log_path else None
         self._moto: ThreadedMotoServer | None = None
         self._resources: LocalResources | None = None
         self._sandbox: PlatformSandbox | None = None
@@ -81,6 +88,8 @@ class LocalStack:
             self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self._moto_port, verbose=False)
             self._moto.start()
             self._set_environ(_aws_environment(self.moto_url))
+            if self._recorder is not None:
+                self._recorder.start()
             session = self.boto3_session()
             self._resources = create_resources(
                 self.template,
@@ -89,6 +98,7 @@ class LocalStack:
                 name_prefix=self._name_prefix,
                 visibility_scale=self._visibility_scale,
             )
+            self._describe_for_recorder(self._resources)
             self._write_secrets(session)
             self._sandbox = PlatformSandbox(port=self._sandbox_port).start()
             self.environment = self._function_environment()
@@ -125,6 +135,8 @@ class LocalStack:
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
+        if self._recorder is not None:
+            self._recorder.stop()
         self._restore_environ()
 
     def __enter__(self) -> LocalStack:
@@ -208,6 +220,25 @@ class LocalStack:
         )
 
     # --- internals -------------------------------------------------------------------------------------------
+
+    def _describe_for_recorder(self, resources: LocalResources) -> None:
+        """Tell the AWS call recorder the physical resources (for the evaluator) and the tables' key schemas."""
+        if self._recorder is None:
+            return
+        resolver = resources.resolver()
+        tables = {resources[t.logical_id].name: resolver.resolve(dict(t.properties)) for t in self.template.tables}
+        self._recorder.describe_stack(
+            resources={
+                lid: {"type": r.type, "name": r.name, "arn": r.arn, "ref": r.ref}
+                for lid, r in resources.physical.items()
+            },
+            parameters=resources.parameters,
+            stack_name=resources.name_prefix,
+            region=LOCAL_REGION,
+            account_id=LOCAL_ACCOUNT_ID,
+            functions={f"{resources.name_prefix}-{f.logical_id}": f.logical_id for f in self.template.functions},
+            key_schemas=key_schemas_from_tables(tables),
+        )
 
     def _write_secrets(self, session: boto3.session.Session) -> None:
         ssm = session.client("ssm", endpoint_url=self.moto_url)

@@ -17,10 +17,13 @@ from botocore.config import Config
 
 from ackline.adapters.author_ledger import DynamoAuthorLedger
 from ackline.adapters.case_table import DynamoCaseStore
+from ackline.adapters.demand_table import DynamoDemandCounter
+from ackline.adapters.erasure_table import DynamoErasureStore
 from ackline.adapters.graph_api import GraphReplier
 from ackline.adapters.instagram_api import InstagramReplier
 from ackline.adapters.interaction_table import DynamoInteractionStore
 from ackline.adapters.repliers import PlatformRouter
+from ackline.adapters.reply_memory import DynamoReplyMemory
 from ackline.adapters.secrets import SsmSecrets
 from ackline.adapters.sqs_dispatcher import SqsDispatcher
 from ackline.adapters.sqs_visibility import SqsRetryScheduler
@@ -61,6 +64,21 @@ def interaction_store() -> DynamoInteractionStore:
 @lru_cache(maxsize=1)
 def author_ledger() -> DynamoAuthorLedger:
     return DynamoAuthorLedger(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def demand_counter() -> DynamoDemandCounter:
+    return DynamoDemandCounter(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def reply_memory() -> DynamoReplyMemory:
+    return DynamoReplyMemory(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def erasure_store() -> DynamoErasureStore:
+    return DynamoErasureStore(dynamodb(), get_settings().require("table_name"))
 
 
 @lru_cache(maxsize=1)

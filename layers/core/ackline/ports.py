@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.demand import TopicDemand
+from ackline.domain.erasure import ErasureRequest
 from ackline.domain.model import Case, CaseStatus, Decision, Interaction, Priority, ReplyStatus, StoredInteraction
 
 
@@ -81,3 +83,41 @@ class AuthorLedger(Protocol):
 
     def flag(self, author_key: str, reason: str, now: float) -> None:
         """Mark the author for a person's attention; blocking stays a human decision."""
+
+
+class DemandCounter(Protocol):
+    """Feature requests per topic (the signal many customers asking for one thing gives the business)."""
+
+    def record(self, requests: Mapping[str, int], now: float) -> None:
+        """Add each topic's new requests atomically. Callers count each interaction once (on its fresh store)."""
+
+    def topics(self) -> list[TopicDemand]: ...
+
+
+class ReplyMemory(Protocol):
+    """The reply variants recently used under one post (key: platform + post id), oldest first."""
+
+    def recent(self, post_key: str) -> list[str]: ...
+
+    def remember(self, post_key: str, recent: Sequence[str], now: float) -> None:
+        """Replace the post's list (`<template>#<index>` entries, oldest first) after a successful send.
+
+        Last writer wins: two replies sent at the same instant under one post may lose one entry, which at
+        worst repeats a variant once; a conditional read-modify-write would cost a retry loop for that."""
+
+
+class ErasureStore(Protocol):
+    """One person's data, found, deleted or scrubbed on their request."""
+
+    def person_interactions(self, person: str) -> list[str]:
+        """Keys of every interaction this person authored."""
+
+    def erase(self, interaction_keys: Sequence[str], conversation_keys: Iterable[str]) -> None:
+        """Delete the interactions and everything kept per conversation (pointers, per-author records)."""
+
+    def scrub_cases(self, case_ids: Iterable[str]) -> int:
+        """Remove the person's name and words from these cases (those that exist); returns how many."""
+
+    def save_request(self, request: ErasureRequest) -> None: ...
+
+    def get_request(self, confirmation_code: str) -> ErasureRequest | None: ...

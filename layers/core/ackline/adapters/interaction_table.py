@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
+from ackline.domain.erasure import person_of
 from ackline.domain.model import (
     Action,
     Decision,
@@ -51,6 +52,9 @@ def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) 
         reply_status=status.value,
         reply_attempts=0,
     )
+    if person := person_of(interaction):
+        # PersonIndex (keys only): everything one person said, so an erasure request finds it in one query
+        item.update(gsi3pk=f"PERSON#{person}", gsi3sk=interaction.key)
     if interaction.kind is Kind.ACTIVITY:
         item["expires_at"] = int(interaction.received_at) + ACTIVITY_RETENTION_SECONDS
     return item

@@ -55,6 +55,7 @@ def comment_interaction(account_id: str, entry_time: Any, value: Any, raw: str, 
         author_name=comment.commenter.username,
         # Instagram threads one level deep: an answer to a reply goes under the top-level comment.
         thread_id=comment.parent_id or comment.id,
+        post_id=comment.media.id,
         text=comment.text,
         created_at=epoch_seconds(entry_time, received_at),
         received_at=received_at,

@@ -81,6 +81,7 @@ def _feed_interaction(page_id: str, value: FeedValue, raw: str, received_at: flo
                 kind=Kind.COMMENT,
                 external_id=value.comment_id,
                 thread_id=target,
+                post_id=value.post_id,
                 text=value.message,
                 **common,
             )
@@ -89,6 +90,7 @@ def _feed_interaction(page_id: str, value: FeedValue, raw: str, received_at: flo
             kind=Kind.COMMENT,
             external_id=value.post_id,
             thread_id=value.post_id,
+            post_id=value.post_id,
             text=value.message,
             **common,
         )

@@ -91,6 +91,7 @@ class Interaction(BaseModel):
     author_id: str = ""
     author_name: str = ""
     thread_id: str = ""  # what a public reply attaches to (the comment, the post) or the chat
+    post_id: str = ""  # the brand's post a public comment sits under: replies under one post must differ
     text: str = ""
     created_at: float  # platform timestamp, epoch seconds
     received_at: float  # when ackline stored it, epoch seconds

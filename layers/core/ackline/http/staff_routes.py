@@ -1,4 +1,4 @@
-"""Staff API: the queue of cases, one case with its whole conversation, claim and resolve."""
+"""Staff API: the queue of cases, one case with its whole conversation, claim and resolve; demand per topic."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from ackline import bootstrap
 from ackline.domain.errors import StaffUnauthenticated
 from ackline.domain.model import Case, CaseStatus
-from ackline.http.staff_views import CaseDetailView, CaseList, conversation_entry
+from ackline.http.staff_views import CaseDetailView, CaseList, DemandList, conversation_entry
 from ackline.observability import logger
 from ackline.usecases import staff_queue
 
@@ -59,3 +59,10 @@ def resolve_case(case_id: CaseId) -> Case:
     case = staff_queue.resolve_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
     logger.info("case resolved", case_id=case_id, staff=staff)
     return case
+
+
+@router.get("/api/demand", summary="Feature requests per topic, most requested first")
+def list_demand(limit: Annotated[int, Query(ge=1, le=200)] = 50) -> DemandList:
+    _staff()
+    topics = staff_queue.demand_by_topic(bootstrap.demand_counter(), limit)
+    return DemandList(topics=topics, total=sum(t.requests for t in topics))

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from ackline.domain.demand import TopicDemand
 from ackline.domain.model import Case, StoredInteraction
 
 
 class CaseList(BaseModel):
     cases: list[Case]
     count: int
+
+
+class DemandList(BaseModel):
+    """Feature requests per topic, most requested first."""
+
+    topics: list[TopicDemand]
+    total: int
 
 
 class ConversationEntry(BaseModel):

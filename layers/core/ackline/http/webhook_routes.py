@@ -34,6 +34,7 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         bootstrap.ingest_dispatcher(),
         policy=bootstrap.brand_policy(),
         ledger=bootstrap.author_ledger(),
+        demand=bootstrap.demand_counter(),
     )
     logger.info(
         "delivery ingested",

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
 from ackline.domain.decide import decide
+from ackline.domain.demand import requests_by_topic
 from ackline.domain.model import Decision, Intent, Interaction, ReplyStatus
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.triage import AuthorStanding
-from ackline.ports import AuthorLedger, Dispatcher, InteractionStore
+from ackline.ports import AuthorLedger, DemandCounter, Dispatcher, InteractionStore
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def ingest(
     *,
     policy: BrandPolicy | None = None,
     ledger: AuthorLedger | None = None,
+    demand: DemandCounter | None = None,
 ) -> IngestResult:
     policy = policy or default_policy()
     results = store.add_many([(interaction, _decide(interaction, policy, ledger)) for interaction in interactions])
@@ -71,4 +73,10 @@ def ingest(
     # Follow-ups first: if the process dies between the two sends, a person still hears of it.
     dispatcher.request_follow_ups(follow_ups)
     dispatcher.request_acks(acks)
+    # Demand is counted once per interaction: only when it was freshly stored (a redelivery is not), and
+    # last, so the customer's reply and case never wait on it. If this write fails the webhook answers 5xx;
+    # the platform's retry finds everything stored (what it re-queues, the lease and the idempotent case
+    # absorb) and counts nothing: the count is short by those requests, never doubled.
+    if demand is not None and (requested := requests_by_topic(s.decision for s in fresh)):
+        demand.record(requested, max(s.interaction.received_at for s in fresh))
     return IngestResult(stored=len(fresh), duplicates=len(duplicate_keys), acks=len(acks), follow_ups=len(follow_ups))

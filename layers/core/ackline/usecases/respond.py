@@ -7,7 +7,7 @@ a permanent refusal, too many attempts, or a send whose outcome is unknown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
@@ -19,18 +19,19 @@ from ackline.domain.errors import (
     TransientPlatformError,
 )
 from ackline.domain.guardrails import check_reply
-from ackline.domain.model import ReplyStatus, StoredInteraction
+from ackline.domain.model import Interaction, ReplyStatus, StoredInteraction
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.replies import ComposedReply, compose_reply, variants_used
 from ackline.domain.retry import backoff_seconds
 from ackline.domain.windows import window_closed
-from ackline.ports import Dispatcher, InteractionStore, PlatformReplier
+from ackline.ports import Dispatcher, InteractionStore, PlatformReplier, ReplyMemory
 
 # Longer than the responder's timeout (20 s) so a live send is never taken over; a lease that
 # expires means the worker died mid-send and the outcome is unknown.
 LEASE_SECONDS = 120
 MAX_ATTEMPTS = 5
 RECENT_REPLIES = 10  # how far back a conversation is read so consecutive replies differ
+RECENT_UNDER_POST = 8  # variants remembered per post (templates have 2-4 each), so replies under it differ
 
 
 class RetryLater(Exception):
@@ -69,15 +70,29 @@ def _settle_unclaimed(
     return current.reply_status
 
 
-def _compose(claimed: StoredInteraction, store: InteractionStore, policy: BrandPolicy, now: float) -> ComposedReply:
+def post_key(interaction: Interaction) -> str:
+    """Which post's memory a reply belongs to; empty for private messages and posts we cannot name."""
+    return f"{interaction.platform}#{interaction.post_id}" if interaction.post_id else ""
+
+
+def _variant_entry(reply: ComposedReply) -> str:
+    return f"{reply.template}#{reply.variant}"
+
+
+def _compose(
+    claimed: StoredInteraction, store: InteractionStore, policy: BrandPolicy, now: float, under_post: Sequence[str]
+) -> ComposedReply:
     interaction = claimed.interaction
     history = store.conversation(interaction.conversation_key, limit=RECENT_REPLIES)
     previous = [s.reply_text for s in history if s.reply_text and s.interaction.key != interaction.key]
+    template = claimed.decision.reply_template
+    # the post's variants first, this author's last: on a tie the author's most recent weighs most
+    post_used = [int(v) for t, _, v in (e.rpartition("#") for e in under_post) if t == template and v.isdigit()]
     return compose_reply(
         claimed.decision,
         interaction,
         policy,
-        recent_variants=variants_used(claimed.decision, interaction, policy, previous),
+        recent_variants=post_used + variants_used(claimed.decision, interaction, policy, previous),
         out_of_hours=not policy.business_hours.is_open(now),
     )
 
@@ -90,6 +105,7 @@ def respond(
     clock: Callable[[], float],
     *,
     policy: BrandPolicy | None = None,
+    memory: ReplyMemory | None = None,
 ) -> RespondOutcome:
     now = clock()
     key = request.interaction_key
@@ -108,7 +124,10 @@ def respond(
         _hand_to_person(key, f"no automated reply: {closed}", dispatcher)
         return RespondOutcome(status=ReplyStatus.FAILED)
     policy = policy or default_policy()
-    text = _compose(claimed, store, policy, now).text
+    post = post_key(interaction) if memory is not None else ""
+    under_post = memory.recent(post) if memory is not None and post else []
+    composed = _compose(claimed, store, policy, now, under_post)
+    text = composed.text
     # The last check before anything leaves: a reply that breaks a guardrail is never sent.
     if violations := check_reply(text, interaction.platform, claimed.decision.visibility, policy):
         reason = "reply blocked by guardrails: " + "; ".join(str(v) for v in violations)
@@ -139,4 +158,7 @@ def respond(
     store.finish_reply(
         key, ReplyStatus.SENT, reply_id=reply_id, reply_text=text, replied_at=replied_at, ack_latency_ms=latency_ms
     )
+    if memory is not None and post:
+        # after the reply is recorded as sent: a failure here retries the message, which then sends nothing
+        memory.remember(post, [*under_post, _variant_entry(composed)][-RECENT_UNDER_POST:], replied_at)
     return RespondOutcome(status=ReplyStatus.SENT, reply_id=reply_id, ack_latency_ms=latency_ms)

@@ -1,12 +1,14 @@
-"""What support staff do in the queue view: list cases, open one with its whole conversation, claim, resolve."""
+"""What support staff do in the queue view: list cases, open one with its whole conversation, claim, resolve;
+and see what customers ask for most."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ackline.domain.demand import TopicDemand, most_requested
 from ackline.domain.errors import CaseNotFound
 from ackline.domain.model import Case, CaseStatus, StoredInteraction
-from ackline.ports import CaseStore, InteractionStore
+from ackline.ports import CaseStore, DemandCounter, InteractionStore
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,8 @@ def claim_case(case_id: str, staff: str, cases: CaseStore, now: float) -> Case:
 
 def resolve_case(case_id: str, staff: str, cases: CaseStore, now: float) -> Case:
     return cases.transition(case_id, CaseStatus.RESOLVED, staff, now)
+
+
+def demand_by_topic(demand: DemandCounter, limit: int) -> list[TopicDemand]:
+    """What customers ask for most: feature requests per topic, most requested first."""
+    return most_requested(demand.topics())[:limit]

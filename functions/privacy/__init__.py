@@ -1,0 +1,1 @@
+"""The privacy function (handler in app.py)."""

@@ -1,0 +1,71 @@
+"""Meta's data-deletion callback and the status page it points people to.
+
+Meta POSTs a form with `signed_request` (HMAC-SHA256 with the app secret) when a person asks for their data
+to be deleted, and expects `{"url": <status page>, "confirmation_code": <code>}` back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from ackline import bootstrap
+from ackline.domain.erasure import person_key
+from ackline.domain.errors import BadRequest
+from ackline.domain.model import Platform
+from ackline.domain.signed_request import parse_signed_request
+from ackline.http.raw_body import raw_body
+from ackline.observability import logger
+from ackline.usecases.erase_person import erase_person, erasure_status
+
+router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
+
+STATUS_PATH = "/privacy/deletion-status"
+_CODE = re.compile(r"^[0-9a-f]{20}$")
+
+
+def _json(status: int, body: dict[str, object]) -> Response[str]:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+
+
+@router.post("/webhooks/meta/data-deletion")
+def meta_data_deletion() -> Response[str]:
+    form = parse_qs(raw_body(router.current_event).decode("utf-8", "replace"))
+    signed = (form.get("signed_request") or [""])[0]
+    payload = parse_signed_request(signed, bootstrap.secrets().meta_app_secrets())
+    person = person_key(Platform.FACEBOOK, str(payload["user_id"]))
+    done = erase_person(person, bootstrap.interaction_store(), bootstrap.erasure_store(), bootstrap.clock)
+    logger.info(
+        "personal data erased",
+        confirmation_code=done.confirmation_code,
+        interactions=done.interactions_erased,
+        cases=done.cases_scrubbed,
+    )
+    event = router.current_event
+    # API Gateway says how it was reached; the status page lives on this same API
+    scheme = event.headers.get("x-forwarded-proto", "https")
+    url = f"{scheme}://{event.request_context.domain_name}{STATUS_PATH}?code={done.confirmation_code}"
+    return _json(200, {"url": url, "confirmation_code": done.confirmation_code})
+
+
+@router.get(STATUS_PATH)
+def deletion_status() -> Response[str]:
+    code = (router.current_event.query_string_parameters or {}).get("code", "")
+    if not _CODE.match(code):
+        raise BadRequest("confirmation code malformed")
+    request = erasure_status(code, bootstrap.erasure_store())
+    if request is None:
+        return _json(404, {"message": "no deletion request with that confirmation code"})
+    return _json(
+        200,
+        {
+            "confirmation_code": request.confirmation_code,
+            "status": request.status.value,
+            "requested_at": request.requested_at,
+            "completed_at": request.completed_at,
+        },
+    )

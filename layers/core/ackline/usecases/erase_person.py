@@ -1,0 +1,45 @@
+"""Erase one person's data on request (Meta's data-deletion callback), and say how it went.
+
+The work is done while Meta waits (a person's history is small: one index query, one batch read, a few
+deletes), so the status page can say "complete" at once; the request record keeps only a hash of the id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ackline.domain.erasure import ErasureRequest, ErasureStatus, new_confirmation_code, subject_hash
+from ackline.domain.model import case_id_for
+from ackline.ports import ErasureStore, InteractionStore
+
+
+def erase_person(
+    person: str, interactions: InteractionStore, erasure: ErasureStore, clock: Callable[[], float]
+) -> ErasureRequest:
+    request = ErasureRequest(
+        confirmation_code=new_confirmation_code(),
+        status=ErasureStatus.PENDING,
+        requested_at=clock(),
+        subject_hash=subject_hash(person),
+    )
+    erasure.save_request(request)
+    keys = erasure.person_interactions(person)
+    stored = interactions.get_many(keys) if keys else {}
+    conversations = {s.interaction.conversation_key for s in stored.values()}
+    # a case is named after the interaction that opened it, so the person's keys find their cases
+    scrubbed = erasure.scrub_cases({case_id_for(k) for k in keys})
+    erasure.erase(keys, conversations)
+    done = request.model_copy(
+        update={
+            "status": ErasureStatus.COMPLETE,
+            "completed_at": clock(),
+            "interactions_erased": len(keys),
+            "cases_scrubbed": scrubbed,
+        }
+    )
+    erasure.save_request(done)
+    return done
+
+
+def erasure_status(confirmation_code: str, erasure: ErasureStore) -> ErasureRequest | None:
+    return erasure.get_request(confirmation_code)
