@@ -1,22 +1,7 @@
 """Ingest: platform webhooks in. Answered 2xx only once every interaction is stored and its work queued."""
 
-from typing import Any
-
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from ackline.http.errors import register_error_handlers
+from ackline.http.lambda_entry import http_app, http_handler
 from ackline.http.webhook_routes import router
-from ackline.observability import logger, metrics, tracer
 
-app = APIGatewayHttpResolver()
-app.include_router(router)
-register_error_handlers(app)
-
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+app = http_app(router)
+lambda_handler = http_handler(app)
