@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
 from ackline.domain.cases import new_case
+from ackline.domain.delivery import RANK, DeliveryReport, furthest
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import SCRUBBED, ErasureRequest, person_of
 from ackline.domain.errors import CaseConflict, CaseNotFound, PlatformError
@@ -14,10 +15,13 @@ from ackline.domain.model import (
     Case,
     CaseStatus,
     Decision,
+    DeliveryState,
     Interaction,
+    Platform,
     Priority,
     ReplyStatus,
     StoredInteraction,
+    Visibility,
 )
 
 
@@ -83,6 +87,18 @@ class InMemoryInteractionStore:
         found = [s for s in self.items.values() if s.interaction.conversation_key == conversation_key]
         return sorted(found, key=lambda s: s.interaction.created_at)[-limit:]
 
+    def record_deliveries(self, updates: Sequence[tuple[str, DeliveryReport]]) -> list[bool]:
+        moved = []
+        for key, report in updates:
+            current = self.items.get(key)
+            forward = current is not None and current.reply_id == report.message_id
+            forward = forward and current is not None and RANK[current.delivery_state] < report.rank
+            if forward and current is not None:
+                update = {"delivery_state": report.state, "delivery_at": report.at, "delivery_error": report.error}
+                self.items[key] = current.model_copy(update=update)
+            moved.append(forward)
+        return moved
+
 
 class InMemoryCaseStore:
     def __init__(self) -> None:
@@ -121,6 +137,11 @@ class InMemoryCaseStore:
         )
         self.cases[case_id] = case
         return case
+
+    def mark_alerted(self, case_id: str, now: float) -> None:
+        case = self.cases[case_id]
+        if case.alerted_at is None:
+            self.cases[case_id] = case.model_copy(update={"alerted_at": now})
 
     def get_case(self, case_id: str) -> Case | None:
         return self.cases.get(case_id)
@@ -167,13 +188,38 @@ class ScriptedReplier:
     def __init__(self, *outcomes: str | PlatformError) -> None:
         self.outcomes = list(outcomes)
         self.sent: list[tuple[str, str]] = []
+        self.visibilities: list[Visibility] = []  # where each sent reply went
 
-    def reply(self, interaction: Interaction, text: str) -> str:
+    def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
         outcome = self.outcomes.pop(0) if self.outcomes else f"reply-{len(self.sent) + 1}"
         if isinstance(outcome, PlatformError):
             raise outcome
         self.sent.append((interaction.key, text))
+        self.visibilities.append(visibility)
         return outcome
+
+
+class InMemorySentReplies:
+    """SentReplies with the DynamoDB adapter's semantics: link and park meet on one record per reply id."""
+
+    def __init__(self) -> None:
+        self.links: dict[tuple[Platform, str], str] = {}
+        self.parked: dict[tuple[Platform, str], list[DeliveryReport]] = {}
+
+    def link(self, platform: Platform, message_id: str, interaction_key: str, now: float) -> DeliveryReport | None:
+        self.links[(platform, message_id)] = interaction_key
+        early = self.parked.get((platform, message_id), [])
+        state = furthest(r.state for r in early)
+        if state is DeliveryState.NONE:
+            return None
+        return next(r for r in early if r.state is state)
+
+    def owners(self, platform: Platform, message_ids: Sequence[str]) -> dict[str, str]:
+        return {m: self.links[(platform, m)] for m in message_ids if (platform, m) in self.links}
+
+    def park(self, report: DeliveryReport, now: float) -> str | None:
+        self.parked.setdefault((report.platform, report.message_id), []).append(report)
+        return self.links.get((report.platform, report.message_id))
 
 
 class InMemoryAuthorLedger:
@@ -269,3 +315,11 @@ class InMemoryErasureStore:
 
     def get_request(self, confirmation_code: str) -> ErasureRequest | None:
         return self.requests.get(confirmation_code)
+
+
+class RecordingAlerter:
+    def __init__(self) -> None:
+        self.alerts: list[tuple[str, str]] = []
+
+    def alert(self, subject: str, message: str) -> None:
+        self.alerts.append((subject, message))

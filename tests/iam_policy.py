@@ -176,6 +176,8 @@ class LocalStackFacts:
             if res["type"] == "AWS::SQS::Queue":
                 attributes[(logical_id, "QueueName")] = res["name"]
                 attributes[(logical_id, "QueueUrl")] = res["ref"]
+            if res["type"] == "AWS::SNS::Topic":
+                attributes[(logical_id, "TopicName")] = res["name"]
         return Resolver(
             parameters={**_parameter_defaults(cfn_template), **self.parameters},
             refs={logical_id: res["ref"] for logical_id, res in self.resources.items()},
@@ -226,6 +228,8 @@ def requests_for_call(call: Mapping[str, Any], account_id: str) -> list[Request]
         elif service == "sqs" and kind == "queue":
             action = _SQS_BATCH_ACTIONS.get(operation, operation)
             found.append(Request(f"sqs:{action}", _queue_arn(res, region, account_id)))
+        elif service == "sns" and kind == "topic":
+            found.append(Request(f"sns:{operation}", res["topic_arn"]))
         elif service == "ssm" and kind == "parameter":
             found.append(Request(f"ssm:{operation}", _parameter_arn(res["name"], region, account_id)))
         else:

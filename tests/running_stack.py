@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -66,10 +67,12 @@ def wait_for(check: Callable[[], Any], timeout: float = 10.0, interval: float = 
         time.sleep(interval)
 
 
-@contextmanager
-def launch_stack(extra_env: Mapping[str, str] | None = None, extra_args: Sequence[str] = ()) -> Iterator[RunningStack]:
-    """Run `python -m ackline_local` as a subprocess until the block ends (`extra_env`: e.g. ACKLINE_AWS_CALL_LOG)."""
-    env = dict(os.environ)
+def _start(
+    extra_env: Mapping[str, str] | None, extra_args: Sequence[str], brand_policy: Path | None
+) -> tuple[subprocess.Popen[str], list[str], dict[str, str]]:
+    """Start `python -m ackline_local`; returns the process, its output so far, and its ready line (or {})."""
+    # a developer's BRAND_POLICY_FILE must not change what the suites run against: only `brand_policy` does
+    env = {**os.environ, "BRAND_POLICY_FILE": ""}
     env.update(extra_env or {})
     command = [
         sys.executable,
@@ -81,6 +84,7 @@ def launch_stack(extra_env: Mapping[str, str] | None = None, extra_args: Sequenc
         "0",
         "--visibility-scale",
         VISIBILITY_SCALE,
+        *(["--brand-policy", str(brand_policy)] if brand_policy is not None else []),
         *extra_args,
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
@@ -96,6 +100,37 @@ def launch_stack(extra_env: Mapping[str, str] | None = None, extra_args: Sequenc
         if line.startswith(READY):
             ready = json.loads(line[len(READY) :])
             break
+    return process, output, ready
+
+
+@dataclass(frozen=True)
+class RefusedStart:
+    returncode: int
+    output: str
+
+
+def refused_start(brand_policy: Path | None = None, extra_args: Sequence[str] = ()) -> RefusedStart:
+    """Run `python -m ackline_local` expecting it NOT to come up; its exit code and everything it printed."""
+    process, output, ready = _start(None, extra_args, brand_policy)
+    if ready:
+        process.terminate()
+        process.wait(timeout=15)
+        pytest.fail("the local stack came up, but it should have refused to start:\n" + "".join(output[-40:]))
+    try:
+        returncode = process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("the local stack neither came up nor exited:\n" + "".join(output[-40:]))
+    return RefusedStart(returncode, "".join(output))
+
+
+@contextmanager
+def launch_stack(
+    extra_env: Mapping[str, str] | None = None, extra_args: Sequence[str] = (), *, brand_policy: Path | None = None
+) -> Iterator[RunningStack]:
+    """Run `python -m ackline_local` as a subprocess until the block ends (`extra_env`: e.g. ACKLINE_AWS_CALL_LOG;
+    `brand_policy`: a policy file the stack stores in SSM for the functions, as `--brand-policy` does)."""
+    process, output, ready = _start(extra_env, extra_args, brand_policy)
     if not ready:
         process.kill()
         pytest.fail("local stack did not start:\n" + "".join(output[-40:]))

@@ -1,4 +1,4 @@
-"""FollowUp: FollowUpQueue consumer. Opens (or adds to) the case a person works from."""
+"""FollowUp: FollowUpQueue consumer. Opens (or adds to) the case a person works from; alerts people on P1."""
 
 from typing import Any
 
@@ -18,7 +18,9 @@ processor = BatchProcessor(event_type=EventType.SQS)
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     request = FollowUpRequest.model_validate_json(record.body)
-    case = follow_up(request, bootstrap.interaction_store(), bootstrap.case_store(), bootstrap.clock())
+    case = follow_up(
+        request, bootstrap.interaction_store(), bootstrap.case_store(), bootstrap.clock(), bootstrap.alerter()
+    )
     logger.info(
         "case updated",
         case_id=case.case_id,

@@ -27,6 +27,7 @@ def record_handler(record: SQSRecord) -> None:
             bootstrap.clock,
             policy=bootstrap.brand_policy(),
             memory=bootstrap.reply_memory(),
+            sent_replies=bootstrap.sent_replies(),
         )
     except RetryLater as retry:
         # nothing was sent: come back when the platform allows (reported below as a batch item failure)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from ackline_local.webhooks import facebook_feed_comment, signed_meta_request
+from ackline_local.webhooks import facebook_feed_comment, signed_meta_request, whatsapp_text_message
 from tests.running_stack import wait_for
 
 pytestmark = pytest.mark.browser
@@ -99,3 +100,44 @@ def test_queue_page_shows_demand_per_topic_as_text(stack, page):
     page.click("#refresh")
     expect(page.locator("#demand")).to_contain_text("packaging · ")
     assert page.locator("#demand li.error").count() == 0
+
+
+def test_queue_page_shows_what_whatsapp_reported_about_our_reply(stack, page):
+    # Given a WhatsApp message we answered, and WhatsApp reporting our reply failed (hostile text in the error)
+    wa_id = "4479" + str(uuid.uuid4().int)[:8]
+    payload = whatsapp_text_message("Thanks a lot, lovely service", wa_id=wa_id)
+    assert signed_meta_request(payload, stack.meta_app_secret).send(stack.gateway)[0] == 200
+
+    def our_reply():
+        calls = [c for c in stack.sandbox_calls() if c["body"].get("to") == wa_id and not c["fault"]]
+        return calls and calls[0]["response"]["messages"][0]["id"]
+
+    ours = wait_for(our_reply, timeout=10)
+    assert ours
+    status = {
+        "id": ours,
+        "status": "failed",
+        "timestamp": "1767300000",
+        "recipient_id": wa_id,
+        "errors": [{"code": 131026, "title": "<b>Message undeliverable</b>"}],
+    }
+    value = {"messaging_product": "whatsapp", "metadata": {"phone_number_id": "300400500600700"}, "statuses": [status]}
+    failed = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "w", "changes": [{"field": "messages", "value": value}]}],
+    }
+    assert signed_meta_request(failed, stack.meta_app_secret).send(stack.gateway)[0] == 200
+    assert wait_for(lambda: any(c["author_id"] == wa_id for c in stack.staff_get("/api/cases").json()["cases"]))
+    # When a person opens that case
+    page.goto(stack.gateway + "/queue")
+    page.fill("#token", stack.staff_token)
+    page.click("#refresh")
+    row = page.locator("tr.case", has_text="Thanks a lot, lovely service").first
+    row.wait_for(timeout=10_000)
+    row.click()
+    # Then next to "ackline replied" it says the reply failed and why, as text
+    delivery = page.locator("#detail .reply .delivery")
+    delivery.wait_for(timeout=10_000)
+    expect(delivery).to_have_text("failed: 131026 <b>Message undeliverable</b>")
+    assert page.locator("#detail .reply b").count() == 0
+    expect(page.locator("#detail .reply").first).to_contain_text("ackline replied · sent")

@@ -4,11 +4,11 @@ A correctly signed Facebook comment goes in at the emulated API Gateway; what co
 platform sandbox received (`/_sandbox/calls`) and/or the case staff see (`/api/cases`), plus demand per
 topic (`/api/demand`). Every test uses its own author ids, so tests sharing the session's stack never meet.
 
-The one rule not driven from a webhook here — a reply that would break a guardrail is not sent and reaches a
-person with the reason — cannot be reached with the shipped brand policy (its replies fit every platform, and
-the composer drops optional parts until they pass), and the local stack does not take a brand policy from
-SSM. It is covered at the use-case level instead (tests/unit/test_guardrail_case.py: ingest -> respond ->
-follow-up with a policy whose FAQ answer is too long for Messenger).
+The one rule not driven from here — a reply that would break a guardrail is not sent and reaches a person with
+the reason — cannot be reached with the shipped brand policy (its replies pass every guardrail, and the composer
+drops optional parts until they do). tests/e2e/test_guardrail_rule.py drives it through a second local stack
+started with its own policy in SSM (`--brand-policy`); tests/unit/test_guardrail_case.py covers it at the
+use-case level.
 """
 
 from __future__ import annotations

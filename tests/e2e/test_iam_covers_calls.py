@@ -17,6 +17,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ from tests.iam_policy import (
 from tests.running_stack import RunningStack, launch_stack, wait_for
 
 CONFIG = load_config()
+SHIPPED_POLICY = Path(str(resources.files("ackline").joinpath("policy/default_policy.json")))
 Match = Callable[[dict[str, Any]], bool]
 
 # What the local stack itself does outside any handler: create the template's resources, seed the secrets, and
@@ -61,6 +63,7 @@ STACK_OPERATIONS = {
     ("dynamodb", "UpdateTimeToLive"),
     ("dynamodb", "UpdateContinuousBackups"),
     ("sqs", "CreateQueue"),
+    ("sns", "CreateTopic"),
     ("ssm", "PutParameter"),
     ("sqs", "ReceiveMessage"),
     ("sqs", "DeleteMessageBatch"),
@@ -205,6 +208,22 @@ def _drive_every_flow(stack: RunningStack) -> None:
 
     flows.wait()
 
+    # WhatsApp statuses: one about our reply (looked up, applied to the reply), one ackline cannot place (parked)
+    [wa_reply] = [c for c in stack.sandbox_calls() if not c["fault"] and flows.replies["whatsapp"](c)]
+    ours = str(wa_reply["response"]["messages"][0]["id"])
+    statuses = [
+        {"id": wamid, "status": state, "timestamp": str(int(time.time())), "recipient_id": wa_id}
+        for wamid, state in ((ours, "delivered"), ("wamid.not-ours-" + uuid.uuid4().hex, "read"))
+    ]
+    value = {"messaging_product": "whatsapp", "metadata": {"phone_number_id": "300400500600700"}, "statuses": statuses}
+    flows.meta(
+        "whatsapp statuses",
+        {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "waba", "changes": [{"field": "messages", "value": value}]}],
+        },
+    )
+
     # the staff API: list, get, claim, resolve (and the public page and API description)
     case = _open_case(stack, flows.cases["complaint"])
     assert case is not None
@@ -248,7 +267,9 @@ def _erase_person(stack: RunningStack, user_id: str) -> None:
 @pytest.fixture(scope="module")
 def call_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CallLog]:
     path: Path = tmp_path_factory.mktemp("aws-calls") / "calls.jsonl"
-    with launch_stack({ENV_VAR: str(path)}, ["--template", str(TEMPLATE_PATH)]) as stack:
+    # the shipped policy, but read from SSM as a deployment with BrandPolicyParameterName reads it, so the brand
+    # policy read (${SecretsPath}/brand/policy) is checked against the roles too
+    with launch_stack({ENV_VAR: str(path)}, ["--template", str(TEMPLATE_PATH)], brand_policy=SHIPPED_POLICY) as stack:
         _drive_every_flow(stack)
     # the stack has stopped: every handler has returned and the recorder has closed the log
     yield read_call_log(path)
@@ -273,6 +294,14 @@ def test_the_recording_saw_every_function_and_only_stack_calls_are_unattributed(
     assert not leaked, f"handler calls that lost their function (a new thread?): {sorted(leaked)}"
     # the client Powertools Parameters makes from its own session, and the adapters' worker threads, are covered
     assert any(c["service"] == "ssm" and c["logical_id"] for c in call_log.calls)
+    brand_policy_readers = {
+        c["logical_id"]
+        for c in call_log.calls
+        if c["service"] == "ssm" and {"kind": "parameter", "name": "/ackline/brand/policy"} in c["resources"]
+    }
+    # locally the functions share one process and Powertools' parameter cache, so whichever needs the policy
+    # first reads it (Ingest); each recorded read is then checked against that function's role below
+    assert brand_policy_readers & {"IngestFunction", "ResponderFunction"}, brand_policy_readers
     assert any(c["logical_id"] and c["thread"].startswith("ThreadPoolExecutor") for c in call_log.calls)
 
 

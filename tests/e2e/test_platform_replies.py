@@ -84,44 +84,87 @@ def test_instagram_dm_gets_one_dm_and_its_echo_none(stack):
     assert not _calls(stack, lambda c: c["body"].get("recipient") == {"id": "17841400000000001"})
 
 
-def test_whatsapp_text_gets_one_reply_quoting_it_and_statuses_get_none(stack):
+def _whatsapp_statuses(wa_id: str, *items: tuple[str, str]) -> dict[str, Any]:
+    statuses: list[dict[str, Any]] = []
+    for wamid, state in items:
+        status: dict[str, Any] = {
+            "id": wamid,
+            "status": state,
+            "timestamp": str(int(time.time())),
+            "recipient_id": wa_id,
+        }
+        if state == "failed":
+            status["errors"] = [{"code": 131026, "title": "Message undeliverable"}]
+        statuses.append(status)
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550001111", "phone_number_id": "300400500600700"},
+        "statuses": statuses,
+    }
+    change = {"field": "messages", "value": value}
+    return {"object": "whatsapp_business_account", "entry": [{"id": "200300400500600", "changes": [change]}]}
+
+
+def _interaction_item(stack: RunningStack, key: str) -> dict[str, Any]:
+    [item] = [i for i in stack.table_items() if i["pk"]["S"] == f"INT#{key}"]
+    return item
+
+
+def _whatsapp_reply(stack: RunningStack, text: str) -> tuple[str, str, str]:
+    """A customer's WhatsApp message answered once; returns (their wa_id, their wamid, our reply's wamid)."""
     wa_id, wamid = "4477" + _digits(8), "wamid." + uuid.uuid4().hex
-    payload = whatsapp_text_message("Thank you, that was quick!", wa_id=wa_id, wamid=wamid)
+    payload = whatsapp_text_message(text, wa_id=wa_id, wamid=wamid)
     reply = _exactly_one_reply(
         stack,
         signed_meta_request(payload, CONFIG.meta_app_secret),
         lambda c: c["body"].get("messaging_product") == "whatsapp" and c["body"].get("to") == wa_id,
     )
     assert reply["path"] == "/meta/300400500600700/messages" and reply["body"]["context"] == {"message_id": wamid}
-    status = {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "200300400500600",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {"display_phone_number": "15550001111", "phone_number_id": "300400500600700"},
-                            "statuses": [
-                                {
-                                    "id": "wamid.ours",
-                                    "status": "read",
-                                    "timestamp": str(int(time.time())),
-                                    "recipient_id": wa_id,
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+    return wa_id, wamid, str(reply["response"]["messages"][0]["id"])
+
+
+def test_whatsapp_text_gets_one_reply_and_its_statuses_update_it_never_answered(stack):
+    wa_id, wamid, ours = _whatsapp_reply(stack, "Thank you, that was quick!")
     before = len(stack.sandbox_calls())
-    assert signed_meta_request(status, CONFIG.meta_app_secret).send(stack.gateway)[0] == 200
+    # read arrives before delivered: the reply's state stays read
+    for state in ("read", "delivered"):
+        status = _whatsapp_statuses(wa_id, (ours, state))
+        assert signed_meta_request(status, CONFIG.meta_app_secret).send(stack.gateway)[0] == 200
+    key = f"whatsapp#{wamid}"
+    item = wait_for(
+        lambda: (
+            _interaction_item(stack, key).get("delivery_state", {}).get("S") == "read" and _interaction_item(stack, key)
+        )
+    )
+    assert item["reply_status"]["S"] == "sent" and item["reply_id"]["S"] == ours
     time.sleep(1.0)
-    assert len(stack.sandbox_calls()) == before
+    assert _interaction_item(stack, key)["delivery_state"]["S"] == "read"
+    assert len(stack.sandbox_calls()) == before  # statuses never ask for a reply
+    # a status about a message ackline did not send is kept in the customer's conversation
+    other = _whatsapp_statuses(wa_id, ("wamid.someone-elses", "read"))
+    assert signed_meta_request(other, CONFIG.meta_app_secret).send(stack.gateway)[0] == 200
+    assert wait_for(
+        lambda: [i for i in stack.table_items() if i["pk"]["S"] == "INT#whatsapp#status.wamid.someone-elses.read"]
+    )
+
+
+def test_a_failed_whatsapp_reply_reaches_a_person_and_the_staff_api_shows_why(stack):
+    wa_id, wamid, ours = _whatsapp_reply(stack, "Thanks a lot, lovely service")
+    failed = _whatsapp_statuses(wa_id, (ours, "failed"))
+    assert signed_meta_request(failed, CONFIG.meta_app_secret).send(stack.gateway)[0] == 200
+
+    def case() -> dict[str, Any] | None:
+        cases = stack.staff_get("/api/cases?status=open&limit=200").json()["cases"]
+        return next((c for c in cases if c["author_id"] == wa_id), None)
+
+    found = wait_for(case, timeout=15)
+    assert found is not None
+    reason = "WhatsApp could not deliver our reply (131026 Message undeliverable)"
+    assert reason in found["reasons"]
+    detail = stack.staff_get(f"/api/cases/{found['case_id']}").json()
+    [entry] = [e for e in detail["conversation"] if e["key"] == f"whatsapp#{wamid}"]
+    assert (entry["reply_status"], entry["delivery_state"]) == ("sent", "failed")
+    assert entry["delivery_error"] == "131026 Message undeliverable"
 
 
 def test_x_mention_gets_one_reply_tweet(stack):

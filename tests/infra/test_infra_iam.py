@@ -13,7 +13,8 @@ import pytest
 ALLOWED_REFERENCES = {
     "IngestFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
     "ResponderFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
-    "FollowUpFunction": {"DataTable", "FollowUpQueue"},
+    # AlertTopic: P1 cases alert people
+    "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic"},
     "StaffApiFunction": {"DataTable"},
     "PrivacyFunction": {"DataTable", "SecretsPath"},
 }

@@ -21,6 +21,7 @@ CONSUMERS = {("AckQueue", "ResponderFunction"), ("FollowUpQueue", "FollowUpFunct
 FOURTEEN_DAYS = 14 * 24 * 3600
 SQS_DEFAULT_RETENTION = 4 * 24 * 3600
 OUTPUTS = {
+    "AlertTopicArn",
     "DataDeletionCallbackUrl",
     "WebhookMetaUrl",
     "WebhookXUrl",
@@ -49,7 +50,7 @@ FUNCTION_ENV = {
         "TELEGRAM_API_URL",
         "SECRETS_PATH",
     },
-    "FollowUpFunction": set(),
+    "FollowUpFunction": {"ALERT_TOPIC_ARN"},
     "StaffApiFunction": set(),
     # Privacy verifies Meta's signed_request with the app secret
     "PrivacyFunction": {"SECRETS_PATH"},

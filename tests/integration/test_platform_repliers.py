@@ -1,4 +1,5 @@
-"""Instagram, WhatsApp, X and Telegram reply clients over HTTP against the platform sandbox, incl. failures."""
+"""Instagram, WhatsApp, X and Telegram reply clients over HTTP against the platform sandbox, incl. failures,
+public and private replies, and replies outside the platform's window (nothing sent)."""
 
 from __future__ import annotations
 
@@ -13,24 +14,26 @@ from ackline.adapters.telegram_api import TelegramReplier
 from ackline.adapters.whatsapp_api import WhatsAppReplier
 from ackline.adapters.x_api import XReplier
 from ackline.domain.errors import OutcomeUnknown, PermanentPlatformError, RateLimited, TransientPlatformError
-from ackline.domain.model import Kind, Platform
+from ackline.domain.model import Kind, Platform, Visibility
 from ackline_local.sandbox import Fault
 from tests.unit.builders import comment
 
 NOW = 1_767_300_000.0
 FAST = (1.0, 2.0)
 CREDS = OAuth1Credentials("ck", "cs", "1500-token", "ts")
+PUBLIC, PRIVATE = Visibility.PUBLIC, Visibility.PRIVATE
+DAY = 24 * 3600
 
 
-def _ig(sandbox, private=False, timeouts=FAST):
+def _ig(sandbox, timeouts=FAST):
     url = sandbox.base_urls["INSTAGRAM_GRAPH_URL"]
-    return InstagramReplier(
-        url, lambda: "ig-token", private_comment_replies=private, timeouts=timeouts, clock=lambda: NOW
-    )
+    return InstagramReplier(url, lambda: "ig-token", timeouts=timeouts, clock=lambda: NOW)
 
 
 def _wa(sandbox, timeouts=FAST):
-    return WhatsAppReplier(sandbox.base_urls["META_GRAPH_URL"], lambda: "wa-token", timeouts=timeouts)
+    return WhatsAppReplier(
+        sandbox.base_urls["META_GRAPH_URL"], lambda: "wa-token", timeouts=timeouts, clock=lambda: NOW
+    )
 
 
 def _x(sandbox, timeouts=FAST):
@@ -97,35 +100,78 @@ def _auth(call):
 
 
 def test_instagram_public_comment_reply(sandbox):
-    reply_id = _ig(sandbox).reply(ig_comment(), "Thank you!")
+    reply_id = _ig(sandbox).reply(ig_comment(), "Thank you!", PUBLIC)
     [call] = sandbox.calls()
     assert call.path == "/instagram/1790001/replies" and call.body == {"message": "Thank you!"}
     assert _auth(call) == "Bearer ig-token" and reply_id.startswith("1790001_")
 
 
 def test_instagram_private_reply_names_the_comment(sandbox):
-    assert _ig(sandbox, private=True).reply(ig_comment(), "We sent you a message").startswith("m_")
+    assert _ig(sandbox).reply(ig_comment(), "We sent you a message", PRIVATE).startswith("m_")
     [call] = sandbox.calls()
     assert call.path == "/instagram/17841400000000001/messages"
     assert call.body == {"recipient": {"comment_id": "1790042"}, "message": {"text": "We sent you a message"}}
 
 
 def test_instagram_private_reply_after_seven_days_sends_nothing(sandbox):
-    stale = ig_comment(created_at=NOW - 8 * 24 * 3600)
-    with pytest.raises(PermanentPlatformError, match="window closed"):
-        _ig(sandbox, private=True).reply(stale, "late")
+    assert _ig(sandbox).reply(ig_comment(created_at=NOW - 6 * DAY), "in time", PRIVATE)
+    sandbox.reset_calls()
+    stale = ig_comment(created_at=NOW - 8 * DAY)
+    with pytest.raises(PermanentPlatformError, match="private reply window closed"):
+        _ig(sandbox).reply(stale, "late", PRIVATE)
+    assert sandbox.calls() == []
+    # the public reply to the same comment has no window
+    assert _ig(sandbox).reply(stale, "late but public", PUBLIC)
+
+
+def test_instagram_second_private_reply_to_one_comment_is_refused(sandbox):
+    _ig(sandbox).reply(ig_comment(), "first", PRIVATE)
+    with pytest.raises(PermanentPlatformError, match="code=10900"):
+        _ig(sandbox).reply(ig_comment(), "second", PRIVATE)
+
+
+def test_instagram_dm_after_24_hours_sends_nothing(sandbox):
+    with pytest.raises(PermanentPlatformError, match="reply window closed \\(24 h"):
+        _ig(sandbox).reply(ig_dm(created_at=NOW - DAY - 60), "late", PRIVATE)
     assert sandbox.calls() == []
 
 
+def test_whatsapp_after_24_hours_sends_nothing(sandbox):
+    with pytest.raises(PermanentPlatformError, match="whatsapp reply window closed"):
+        _wa(sandbox).reply(wa_message(created_at=NOW - DAY - 60), "late", PRIVATE)
+    assert sandbox.calls() == []
+
+
+def test_x_mention_answered_in_private_is_a_dm_to_its_author(sandbox):
+    assert _x(sandbox).reply(x_mention(), "We've sent you a message", PRIVATE)
+    [call] = sandbox.calls()
+    assert call.path == "/x/2/dm_conversations/with/2900/messages" and call.body == {"text": "We've sent you a message"}
+    assert _auth(call).startswith("OAuth ")
+
+
+def test_x_dm_the_author_does_not_accept_is_permanent(sandbox):
+    body = {"detail": "You cannot send messages to this user.", "status": 403, "title": "Forbidden"}
+    sandbox.add_fault(Fault(status=403, body=body, path_contains="/dm_conversations/"))
+    with pytest.raises(PermanentPlatformError, match="cannot send messages"):
+        _x(sandbox).reply(x_mention(), "x", PRIVATE)
+
+
+def test_telegram_group_message_is_answered_in_the_group_even_when_private_is_preferred(sandbox):
+    group = tg_message(external_id="-100200300:77", thread_id="-100200300")  # author 512345678
+    _tg(sandbox).reply(group, "Thanks, we're looking into it", PRIVATE)
+    [call] = sandbox.calls()
+    assert call.body["chat_id"] == -100200300 and call.body["reply_parameters"]["message_id"] == 77
+
+
 def test_instagram_dm_reply(sandbox):
-    _ig(sandbox).reply(ig_dm(), "Hello")
+    _ig(sandbox).reply(ig_dm(), "Hello", PUBLIC)
     [call] = sandbox.calls()
     assert call.path == "/instagram/17841400000000001/messages"
     assert call.body == {"recipient": {"id": "9988"}, "message": {"text": "Hello"}}
 
 
 def test_whatsapp_text_reply_quotes_the_customer(sandbox):
-    reply_id = _wa(sandbox).reply(wa_message(), "Thanks, Priya")
+    reply_id = _wa(sandbox).reply(wa_message(), "Thanks, Priya", PUBLIC)
     [call] = sandbox.calls()
     assert call.path == "/meta/300400500600700/messages" and _auth(call) == "Bearer wa-token"
     assert call.body == {
@@ -140,8 +186,8 @@ def test_whatsapp_text_reply_quotes_the_customer(sandbox):
 
 
 def test_x_reply_tweet_and_dm_are_oauth1_signed(sandbox):
-    assert _x(sandbox).reply(x_mention(), "We're sorry to hear this.")
-    assert _x(sandbox).reply(x_mention(kind=Kind.MESSAGE, external_id="dm-1", thread_id="2900"), "Hi")
+    assert _x(sandbox).reply(x_mention(), "We're sorry to hear this.", PUBLIC)
+    assert _x(sandbox).reply(x_mention(kind=Kind.MESSAGE, external_id="dm-1", thread_id="2900"), "Hi", PUBLIC)
     tweet, dm = sandbox.calls()
     assert tweet.path == "/x/2/tweets"
     assert tweet.body == {"text": "We're sorry to hear this.", "reply": {"in_reply_to_tweet_id": "1800000000000000123"}}
@@ -152,7 +198,7 @@ def test_x_reply_tweet_and_dm_are_oauth1_signed(sandbox):
 
 
 def test_telegram_send_message_replies_to_the_message(sandbox):
-    reply_id = _tg(sandbox).reply(tg_message(), "Hello Ana")
+    reply_id = _tg(sandbox).reply(tg_message(), "Hello Ana", PUBLIC)
     [call] = sandbox.calls()
     assert call.path == "/telegram/bot123:SECRET/sendMessage"
     assert call.body == {
@@ -165,11 +211,11 @@ def test_telegram_send_message_replies_to_the_message(sandbox):
 
 def test_router_dispatches_by_platform_and_refuses_unknown_ones(sandbox):
     router = PlatformRouter({Platform.TELEGRAM: _tg(sandbox), Platform.WHATSAPP: _wa(sandbox)})
-    router.reply(wa_message(), "a")
-    router.reply(tg_message(), "b")
+    router.reply(wa_message(), "a", PUBLIC)
+    router.reply(tg_message(), "b", PUBLIC)
     assert [c.platform for c in sandbox.calls()] == ["meta", "telegram"]
     with pytest.raises(PermanentPlatformError, match="no reply client for x"):
-        router.reply(x_mention(), "c")
+        router.reply(x_mention(), "c", PUBLIC)
 
 
 # --- failures: 429, 5xx, timeouts, refusals --------------------------------------------------------------
@@ -187,7 +233,7 @@ def test_5xx_is_transient(sandbox, name):
     make, interaction, prefix = CLIENTS[name]
     sandbox.add_fault(Fault(status=503, path_contains=prefix))
     with pytest.raises(TransientPlatformError):
-        make(sandbox).reply(interaction(), "x")
+        make(sandbox).reply(interaction(), "x", PUBLIC)
 
 
 @pytest.mark.parametrize("name", sorted(CLIENTS))
@@ -195,7 +241,7 @@ def test_a_slow_platform_is_an_unknown_outcome_never_a_retry(sandbox, name):
     make, interaction, prefix = CLIENTS[name]
     sandbox.add_fault(Fault(delay_seconds=1.2, path_contains=prefix))
     with pytest.raises(OutcomeUnknown):
-        make(sandbox, timeouts=(1.0, 0.4)).reply(interaction(), "x")
+        make(sandbox, timeouts=(1.0, 0.4)).reply(interaction(), "x", PUBLIC)
 
 
 @pytest.mark.parametrize("name", sorted(CLIENTS))
@@ -208,16 +254,16 @@ def test_nothing_listening_is_transient(name):
         )
 
     with pytest.raises(TransientPlatformError):
-        make(Nowhere(), timeouts=(0.5, 0.5)).reply(interaction(), "x")
+        make(Nowhere(), timeouts=(0.5, 0.5)).reply(interaction(), "x", PUBLIC)
 
 
 def test_instagram_rate_limit_code_and_429(sandbox):
     sandbox.add_fault(Fault(status=400, body={"error": {"message": "limit", "code": 4}}, path_contains="/instagram/"))
     with pytest.raises(RateLimited):
-        _ig(sandbox).reply(ig_comment(), "x")
+        _ig(sandbox).reply(ig_comment(), "x", PUBLIC)
     sandbox.add_fault(Fault(status=429, headers={"Retry-After": "9"}, path_contains="/instagram/"))
     with pytest.raises(RateLimited) as raised:
-        _ig(sandbox).reply(ig_dm(), "x")
+        _ig(sandbox).reply(ig_dm(), "x", PUBLIC)
     assert raised.value.retry_after == 9
 
 
@@ -225,21 +271,21 @@ def test_whatsapp_throughput_and_pair_rate_limits_wait(sandbox):
     for code in (130429, 131056, 80007):
         sandbox.add_fault(Fault(status=400, body={"error": {"message": "slow down", "code": code}}))
         with pytest.raises(RateLimited):
-            _wa(sandbox).reply(wa_message(), "x")
+            _wa(sandbox).reply(wa_message(), "x", PUBLIC)
 
 
 def test_whatsapp_outside_the_customer_service_window_is_permanent(sandbox):
     body = {"error": {"message": "(#131047) Re-engagement message", "code": 131047}}
     sandbox.add_fault(Fault(status=400, body=body))
     with pytest.raises(PermanentPlatformError, match="131047"):
-        _wa(sandbox).reply(wa_message(), "x")
+        _wa(sandbox).reply(wa_message(), "x", PUBLIC)
 
 
 def test_x_429_waits_until_the_rate_limit_resets(sandbox):
     reset = str(int(NOW) + 42)
     sandbox.add_fault(Fault(status=429, headers={"x-rate-limit-reset": reset}, path_contains="/x/"))
     with pytest.raises(RateLimited) as raised:
-        _x(sandbox).reply(x_mention(), "x")
+        _x(sandbox).reply(x_mention(), "x", PUBLIC)
     assert raised.value.retry_after == 42
 
 
@@ -251,13 +297,13 @@ def test_x_refusal_is_permanent(sandbox):
     }
     sandbox.add_fault(Fault(status=403, body=body, path_contains="/x/"))
     with pytest.raises(PermanentPlatformError, match="duplicate content"):
-        _x(sandbox).reply(x_mention(), "x")
+        _x(sandbox).reply(x_mention(), "x", PUBLIC)
 
 
 def test_telegram_flood_control_uses_retry_after(sandbox):
     sandbox.add_fault(Fault(status=429, path_contains="/telegram/"))  # the sandbox's default: retry_after 2
     with pytest.raises(RateLimited) as raised:
-        _tg(sandbox).reply(tg_message(), "x")
+        _tg(sandbox).reply(tg_message(), "x", PUBLIC)
     assert raised.value.retry_after == 2
 
 
@@ -265,10 +311,10 @@ def test_telegram_blocked_bot_is_permanent_and_no_error_names_the_token(sandbox)
     body = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
     sandbox.add_fault(Fault(status=403, body=body, path_contains="/telegram/"))
     with pytest.raises(PermanentPlatformError) as refused:
-        _tg(sandbox).reply(tg_message(), "x")
+        _tg(sandbox).reply(tg_message(), "x", PUBLIC)
     sandbox.add_fault(Fault(delay_seconds=1.2, path_contains="/telegram/"))
     with pytest.raises(OutcomeUnknown) as slow:
-        _tg(sandbox, timeouts=(1.0, 0.4)).reply(tg_message(), "x")
+        _tg(sandbox, timeouts=(1.0, 0.4)).reply(tg_message(), "x", PUBLIC)
     for error in (refused.value, slow.value):
         # nothing chained: a requests exception would carry the URL, and the URL carries the token
         assert "SECRET" not in str(error) and error.__cause__ is None
@@ -282,5 +328,5 @@ def test_x_unreadable_credentials_are_retried_not_lost(sandbox):
         raise GetParameterError("ParameterNotFound")
 
     with pytest.raises(TransientPlatformError, match="credentials"):
-        XReplier(sandbox.base_urls["X_API_URL"], missing).reply(x_mention(), "x")
+        XReplier(sandbox.base_urls["X_API_URL"], missing).reply(x_mention(), "x", PUBLIC)
     assert sandbox.calls() == []

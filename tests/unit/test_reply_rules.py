@@ -6,7 +6,7 @@ import pytest
 
 from ackline.adapters.oauth1 import OAuth1Credentials, authorization_header, sign
 from ackline.domain.errors import TransientPlatformError
-from ackline.domain.model import Kind, Platform, ReplyStatus
+from ackline.domain.model import Kind, Platform, ReplyStatus, Visibility
 from ackline.domain.platform_limits import reply_length, too_long, x_weighted_length
 from ackline.domain.retry import backoff_seconds
 from ackline.domain.windows import window_closed
@@ -43,10 +43,16 @@ def test_reply_windows(interaction, age, closed):
         assert "reply window closed (24 h" in reason
 
 
-def test_instagram_private_reply_window_is_seven_days():
-    ig = comment(platform=Platform.INSTAGRAM, created_at=0.0)
-    assert window_closed(ig, 6.9 * DAY, private_reply=True) is None
-    assert "168 h" in window_closed(ig, 7.1 * DAY, private_reply=True)
+@pytest.mark.parametrize("platform", [Platform.INSTAGRAM, Platform.FACEBOOK])
+def test_private_reply_to_a_comment_window_is_seven_days(platform):
+    c = comment(platform=platform, created_at=0.0)
+    assert window_closed(c, 6.9 * DAY, Visibility.PRIVATE) is None
+    assert "private reply window closed (168 h" in window_closed(c, 7.1 * DAY, Visibility.PRIVATE)
+    assert window_closed(c, 30 * DAY, Visibility.PUBLIC) is None
+
+
+def test_x_private_reply_to_a_mention_has_no_window():
+    assert window_closed(comment(platform=Platform.X, created_at=0.0), 30 * DAY, Visibility.PRIVATE) is None
 
 
 def test_x_counts_weighted_characters():

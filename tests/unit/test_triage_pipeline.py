@@ -46,9 +46,10 @@ def test_respond_sends_the_composed_reply_and_varies_it_per_author():
 
 
 def test_a_reply_that_breaks_a_guardrail_is_not_sent_and_reaches_a_person():
-    # an FAQ answer too long for a Messenger reply: even the bare template cannot be sent
+    # a campaign hashtag in an FAQ answer: the policy loads, but no reply may carry a hashtag, and the composer
+    # can only drop the name, the out-of-hours note and the sign-off, so even the bare reply cannot be sent
     raw = default_policy().model_dump(mode="json")
-    raw["faq"][0]["answer"] = "Our stores are open every day. " * 64 + "Welcome."
+    raw["faq"][0]["answer"] = "Our stores are open 9am to 8pm every day. #NorthwindOpenLate"
     wordy = parse_policy(raw)
     store, dispatcher = InMemoryInteractionStore(), RecordingDispatcher()
     question = comment("What are your opening hours?", platform=Platform.MESSENGER, kind=Kind.MESSAGE)
@@ -57,6 +58,6 @@ def test_a_reply_that_breaks_a_guardrail_is_not_sent_and_reaches_a_person():
     outcome = respond(dispatcher.acks[0], store, replier, dispatcher, _clock(), policy=wordy)
     stored = store.get(question.key)
     assert outcome.status is ReplyStatus.FAILED and not replier.sent
-    assert stored.reply_status is ReplyStatus.FAILED and "too_long" in stored.reply_error
+    assert stored.reply_status is ReplyStatus.FAILED and "hashtag: #N" in stored.reply_error
     assert "reply blocked by guardrails" in dispatcher.follow_ups[-1].reasons[0]
     assert stored.decision.intent is Intent.QUESTION

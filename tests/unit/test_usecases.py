@@ -173,3 +173,28 @@ def test_a_case_is_due_by_the_brand_policys_sla(store, dispatcher):
 
     case = follow_up(FollowUpRequest(interaction_key=c.key), store, cases, 1_000.0)
     assert case.due_at == 1_000.0 + 30 * 60
+
+
+def test_a_crisis_alerts_people_once_without_the_customers_words(store, dispatcher):
+    from tests.fakes import RecordingAlerter
+
+    cases, alerter = InMemoryCaseStore(), RecordingAlerter()
+    crisis = comment("My son was injured by the charger, it caught fire", external_id="p1")
+    ingest([crisis], store, dispatcher)
+    [request] = dispatcher.follow_ups
+    case = follow_up(request, store, cases, 1_200.0, alerter)
+    assert case.priority is Priority.P1 and case.alerted_at == 1_200.0
+    follow_up(request, store, cases, 1_300.0, alerter)  # a retried message
+    assert len(alerter.alerts) == 1
+    subject, message = alerter.alerts[0]
+    assert "P1" in subject and case.case_id in message
+    assert "injured" not in message.lower().split("why:")[0] and "charger" not in message
+
+
+def test_routine_complaints_do_not_alert(store, dispatcher):
+    from tests.fakes import RecordingAlerter
+
+    cases, alerter = InMemoryCaseStore(), RecordingAlerter()
+    ingest([comment("My order arrived broken", external_id="p2")], store, dispatcher)
+    follow_up(dispatcher.follow_ups[0], store, cases, 1_200.0, alerter)
+    assert alerter.alerts == []

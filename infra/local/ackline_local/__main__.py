@@ -27,6 +27,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--visibility-scale", type=float, default=1.0, help="multiply queue visibility timeouts (e.g. 0.05 for demos)"
     )
     parser.add_argument("--template", type=Path, default=None, help="template.yaml to run (default: the repo's)")
+    parser.add_argument(
+        "--brand-policy",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="brand policy JSON to validate and store in SSM as ${SecretsPath}/brand/policy, named in "
+        "BrandPolicyParameterName as a deployment would (default: BRAND_POLICY_FILE, else the shipped policy)",
+    )
     return parser.parse_args(argv)
 
 
@@ -49,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             sandbox_port=args.sandbox_port,
             visibility_scale=args.visibility_scale,
+            brand_policy=args.brand_policy,
         ).start()
     except (FileNotFoundError, ValueError, OSError) as error:
         print(f"ackline local stack could not start: {error}", file=sys.stderr)
@@ -74,6 +83,10 @@ def print_summary(stack: LocalStack) -> None:
     print(f"  staff sign-in:    {auth_url}  (client {client_id}; the queue page's Sign in button)")
     print(f"  platform sandbox: {stack.sandbox_url}  (recorded calls: {stack.sandbox_url}/_sandbox/calls)")
     print(f"  moto (AWS):       {stack.moto_url}")
+    if stack.brand_policy_parameter:
+        print(f"  brand policy:     {stack.brand_policy_path} -> SSM {stack.brand_policy_parameter}")
+    else:
+        print("  brand policy:     the example shipped in the layer (--brand-policy PATH to use your own)")
     print("  send a sample:    make demo   (or: .venv/bin/python -m ackline_local.demo)\n")
     print(stack.ready_line(), flush=True)
 

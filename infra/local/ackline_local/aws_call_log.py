@@ -215,6 +215,8 @@ def describe_resources(
             return [{"kind": "queue", "queue_url": params["QueueUrl"]}]
         if "QueueName" in params:
             return [{"kind": "queue", "queue_name": params["QueueName"]}]
+    if service == "sns" and "TopicArn" in params:
+        return [{"kind": "topic", "topic_arn": params["TopicArn"]}]
     if service == "ssm":
         names = [params["Name"]] if "Name" in params else list(params.get("Names", []))
         if "Path" in params:

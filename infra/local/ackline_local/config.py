@@ -3,7 +3,8 @@
 dev.env holds development-only secrets and URLs (the contract's keys), so `make dev` works on a fresh clone
 while CI or a developer can still override any value with an environment variable. An empty platform URL
 means "use the local platform sandbox". STAFF_AUTH_URL and STAFF_AUTH_CLIENT_ID are optional (dev.env only
-documents them): empty means the sandbox's fake Cognito hosted UI and its local client.
+documents them): empty means the sandbox's fake Cognito hosted UI and its local client. So is BRAND_POLICY_FILE:
+a brand policy JSON file the stack stores in SSM for the functions (empty: the policy shipped in the layer).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ LOCAL_REPLY_SECRETS: dict[str, str] = {
 
 
 # Keys that may stay empty (besides the *_url ones, which default to the sandbox).
-OPTIONAL_SETTINGS = frozenset({"staff_auth_client_id"})
+OPTIONAL_SETTINGS = frozenset({"staff_auth_client_id", "brand_policy_file"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class LocalConfig:
     port: int
     staff_auth_url: str = ""
     staff_auth_client_id: str = ""
+    brand_policy_file: str = ""  # a path, relative to the working directory; `--brand-policy` wins
 
     def secrets(self) -> dict[str, str]:
         """SSM name suffix (e.g. `meta/app-secret`) -> secret value."""

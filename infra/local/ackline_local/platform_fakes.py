@@ -49,6 +49,23 @@ def meta_graph(path: str, body: Mapping[str, Any]) -> Answer:
     return 200, {"recipient_id": str(recipient_id), "message_id": f"m_sandbox{n:012d}"}
 
 
+def private_reply_target(platform: str, path: str, body: Mapping[str, Any]) -> str | None:
+    """The comment (or visitor post) a Graph private reply answers: `/{id}/messages` with `recipient.comment_id`
+    or `recipient.post_id`; None for anything else. Meta allows one private reply per comment or post."""
+    if platform not in ("meta", "instagram") or not re.fullmatch(r"(?:/v\d+\.\d+)?/[^/]+/messages", path):
+        return None
+    recipient = body.get("recipient")
+    if not isinstance(recipient, Mapping):
+        return None
+    target = recipient.get("comment_id") or recipient.get("post_id")
+    return f"{platform}:{target}" if target else None
+
+
+def already_replied() -> Answer:
+    """Graph's refusal of a second private reply to one comment (Page messages reference, error 10900)."""
+    return 400, graph_error("(#10900) Activity already replied to", "OAuthException", 10900)
+
+
 def x_api(path: str, body: Mapping[str, Any]) -> Answer:
     """`/2/tweets` and `/2/dm_conversations/with/{participant_id}/messages` (both 201 Created, like X)."""
     if path == "/2/tweets":

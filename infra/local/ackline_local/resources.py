@@ -1,4 +1,4 @@
-"""THE one loader that creates template.yaml's tables and queues in moto (the dev stack and the tests both use it).
+"""THE one loader that creates template.yaml's tables, queues and topics in moto (dev stack and tests alike).
 
 Creating resources from the template, never from a second description, is what keeps local and cloud equal:
 tables get their key schema, GSIs, billing mode, TTL, PITR and SSE; queues get their attributes and a RedrivePolicy
@@ -54,6 +54,8 @@ class PhysicalResource:
 
     @property
     def ref(self) -> str:
+        if self.type == "AWS::SNS::Topic":
+            return self.arn  # a topic's !Ref is its ARN
         return self.url if self.url is not None else self.name
 
 
@@ -76,6 +78,8 @@ class LocalResources:
             if res.type == "AWS::SQS::Queue":
                 attributes[(res.logical_id, "QueueName")] = res.name
                 attributes[(res.logical_id, "QueueUrl")] = res.ref
+            if res.type == "AWS::SNS::Topic":
+                attributes[(res.logical_id, "TopicName")] = res.name
         return Resolver(
             parameters=self.parameters,
             refs={logical_id: res.ref for logical_id, res in self.physical.items()},
@@ -134,6 +138,10 @@ def create_resources(
     for queue in queues_in_creation_order(template.queues):
         resolver = _resolver(template, parameters, physical, name_prefix)
         physical[queue.logical_id] = _create_queue(sqs, queue, resolver, name_prefix, visibility_scale)
+    for topic in template.topics:
+        name = physical_name(name_prefix, topic.logical_id)
+        arn = session.client("sns", endpoint_url=endpoint_url).create_topic(Name=name)["TopicArn"]
+        physical[topic.logical_id] = PhysicalResource(topic.logical_id, "AWS::SNS::Topic", name, arn)
     logger.info("local resources created", extra={"resources": sorted(physical)})
     return LocalResources(template=template, physical=physical, parameters=parameters, name_prefix=name_prefix)
 

@@ -13,6 +13,9 @@ control API under `/_sandbox/`:
 Under `/cognito` it also serves a fake Cognito hosted UI (OAuth 2.0 authorization code + PKCE, see
 `fake_cognito`) for the /queue page's "Sign in"; those calls are neither recorded nor subject to faults.
 
+Like Meta, it accepts one private reply per comment (`/{id}/messages` with `recipient.comment_id`): a second one
+to the same comment is refused with Graph error 10900 "Activity already replied to".
+
 Tokens travel in paths (Telegram) and queries (Graph `access_token`), so nothing here logs a path or query.
 """
 
@@ -32,7 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 from ackline_local.fake_cognito import PREFIX as COGNITO_PREFIX
 from ackline_local.fake_cognito import Answer, FakeCognito
 from ackline_local.loopback_server import LoopbackServer
-from ackline_local.platform_fakes import PLATFORMS, default_fault_body
+from ackline_local.platform_fakes import PLATFORMS, already_replied, default_fault_body, private_reply_target
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +97,7 @@ class PlatformSandbox(LoopbackServer):
         self._lock = threading.Lock()
         self._calls: list[RecordedCall] = []
         self._faults: list[Fault] = []
+        self._privately_answered: set[str] = set()
         self.cognito = FakeCognito()
         super().__init__(_SandboxServer((host, port), _SandboxRequestHandler, self), "ackline-sandbox")
 
@@ -143,6 +147,14 @@ class PlatformSandbox(LoopbackServer):
                             self._faults.remove(fault)
                     return fault
         return None
+
+    def first_private_reply(self, target: str) -> bool:
+        """True the first time a comment gets a private reply; False (refuse it) every time after."""
+        with self._lock:
+            if target in self._privately_answered:
+                return False
+            self._privately_answered.add(target)
+            return True
 
     def record(self, call: RecordedCall) -> None:
         with self._lock:
@@ -215,7 +227,12 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
             response = fault.body if fault.body is not None else default_fault_body(platform, status)
             headers = dict(fault.headers)
         elif platform in PLATFORMS:
-            status, response = PLATFORMS[platform]("/" + rest, body if isinstance(body, Mapping) else {})
+            fields = body if isinstance(body, Mapping) else {}
+            target = private_reply_target(platform, "/" + rest, fields)
+            if target is not None and not sandbox.first_private_reply(target):
+                status, response = already_replied()
+            else:
+                status, response = PLATFORMS[platform]("/" + rest, fields)
         else:
             status, response = 404, {"message": "unknown platform; use /meta, /x or /telegram"}
         sandbox.record(

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ackline.domain.policy import parse_policy
 from ackline_local.aws_call_log import ENV_VAR as AWS_CALL_LOG_ENV_VAR
 from ackline_local.aws_call_log import AwsCallRecorder, key_schemas_from_tables
 from ackline_local.config import LocalConfig, load_config
@@ -34,6 +35,33 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_SECRETS_PATH = "/ackline"
+# A deployment stores its own brand policy under ${SecretsPath}/brand/ and names it in this template parameter.
+BRAND_POLICY_PARAMETER = "BrandPolicyParameterName"
+BRAND_POLICY_SUFFIX = "brand/policy"
+SSM_ADVANCED_VALUE_BYTES = 8 * 1024  # an Advanced-tier String parameter holds at most 8 KB
+
+
+class BrandPolicyFileError(ValueError):
+    """The brand policy file cannot be used: unreadable, not a valid policy, or too big for an SSM parameter."""
+
+
+def read_brand_policy(path: Path) -> str:
+    """The policy file as the compact JSON the stack stores in SSM, after the domain's own validation."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise BrandPolicyFileError(f"brand policy {path} cannot be read: {error}") from error
+    try:
+        parse_policy(text)  # the same model and checks the functions apply when they load it
+    except ValueError as error:
+        raise BrandPolicyFileError(f"{path}: {error}") from error
+    compact = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+    if len(compact.encode("utf-8")) > SSM_ADVANCED_VALUE_BYTES:
+        raise BrandPolicyFileError(
+            f"{path}: the policy is {len(compact.encode())} bytes as compact JSON; an SSM parameter holds at most"
+            f" {SSM_ADVANCED_VALUE_BYTES} (Advanced tier)"
+        )
+    return compact
 
 
 class LocalStack:
@@ -44,6 +72,9 @@ class LocalStack:
     `start_pollers=False` leaves queues unconsumed so tests can inspect or drive them (`pollers` still lists them).
     `aws_call_log` (default: the ACKLINE_AWS_CALL_LOG variable) records every AWS call, and which function made it,
     as JSON lines for the IAM coverage test (see `aws_call_log`); recording stops with `stop()`.
+    `brand_policy` (default: BRAND_POLICY_FILE from the config; none = the policy shipped in the layer) is a brand
+    policy JSON file: validated here, stored in moto's SSM as `${SecretsPath}/brand/policy` (String, Advanced tier)
+    and named in the template parameter BrandPolicyParameterName, so the functions read it as a deployment would.
     """
 
     def __init__(
@@ -59,9 +90,21 @@ class LocalStack:
         start_pollers: bool = True,
         environ: MutableMapping[str, str] | None = None,
         aws_call_log: Path | None = None,
+        brand_policy: Path | None = None,
     ) -> None:
         self.config = config or load_config()
         self.template: Template = load_template(template_path)
+        configured = Path(self.config.brand_policy_file) if self.config.brand_policy_file else None
+        self.brand_policy_path = brand_policy or configured
+        # validated before anything starts: a bad policy stops the stack with the reason, as it would a deployment
+        self._brand_policy = read_brand_policy(self.brand_policy_path) if self.brand_policy_path else None
+        self._parameter_overrides: dict[str, str] = {}
+        if self._brand_policy is not None:
+            if BRAND_POLICY_PARAMETER not in {p.name for p in self.template.parameters}:
+                raise ValueError(f"the template has no {BRAND_POLICY_PARAMETER} parameter to name a brand policy in")
+            defaults = self.template.parameter_defaults()
+            name = f"{_secrets_path(defaults)}/{BRAND_POLICY_SUFFIX}"
+            self._parameter_overrides[BRAND_POLICY_PARAMETER] = name
         self._port = self.config.port if port is None else port
         self._sandbox_port = sandbox_port
         self._moto_port = moto_port
@@ -96,10 +139,12 @@ class LocalStack:
                 session=session,
                 endpoint_url=self.moto_url,
                 name_prefix=self._name_prefix,
+                parameter_overrides=self._parameter_overrides,
                 visibility_scale=self._visibility_scale,
             )
             self._describe_for_recorder(self._resources)
             self._write_secrets(session)
+            self._write_brand_policy(session)
             self._sandbox = PlatformSandbox(port=self._sandbox_port).start()
             self.environment = self._function_environment()
             self._set_environ(self.environment)
@@ -193,8 +238,12 @@ class LocalStack:
 
     @property
     def secrets_path(self) -> str:
-        value = (self._resources.parameters if self._resources else {}).get("SecretsPath", DEFAULT_SECRETS_PATH)
-        return value.rstrip("/") or DEFAULT_SECRETS_PATH
+        return _secrets_path(self._resources.parameters if self._resources else {})
+
+    @property
+    def brand_policy_parameter(self) -> str:
+        """The SSM parameter holding the brand policy this stack was given; empty = the shipped policy."""
+        return self._parameter_overrides.get(BRAND_POLICY_PARAMETER, "")
 
     def webhook_urls(self) -> dict[str, str]:
         """Route key -> URL for every `/webhooks/...` route in the template."""
@@ -245,6 +294,19 @@ class LocalStack:
         for suffix, value in self.config.secrets().items():
             ssm.put_parameter(Name=f"{self.secrets_path}/{suffix}", Value=value, Type="SecureString", Overwrite=True)
 
+    def _write_brand_policy(self, session: boto3.session.Session) -> None:
+        if self._brand_policy is None:
+            return
+        ssm = session.client("ssm", endpoint_url=self.moto_url)
+        ssm.put_parameter(
+            Name=self.brand_policy_parameter,
+            Value=self._brand_policy,
+            Type="String",
+            Tier="Advanced",
+            Description=f"brand policy from {self.brand_policy_path}",
+            Overwrite=True,
+        )
+
     def _function_environment(self) -> dict[str, str]:
         environment = self.resources.environment()
         environment.update(self.sandbox.base_urls)
@@ -269,6 +331,10 @@ class LocalStack:
             else:
                 self._environ[key] = previous
         self._saved_environ.clear()
+
+
+def _secrets_path(parameters: Mapping[str, str]) -> str:
+    return parameters.get("SecretsPath", DEFAULT_SECRETS_PATH).rstrip("/") or DEFAULT_SECRETS_PATH
 
 
 def _aws_environment(moto_url: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ FUNCTION_TYPE = "AWS::Serverless::Function"
 HTTP_API_TYPE = "AWS::Serverless::HttpApi"
 TABLE_TYPE = "AWS::DynamoDB::Table"
 QUEUE_TYPE = "AWS::SQS::Queue"
+TOPIC_TYPE = "AWS::SNS::Topic"
 EVENT_SOURCE_MAPPING_TYPE = "AWS::Lambda::EventSourceMapping"
 
 # SAM and SQS defaults, used when the template leaves a setting out.
@@ -146,6 +147,14 @@ class QueueSpec:
 
 
 @dataclass(frozen=True)
+class TopicSpec:
+    """An SNS topic (its subscriptions are the deployer's business: e-mail, chat, paging)."""
+
+    logical_id: str
+    properties: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class ParameterSpec:
     name: str
     type: str
@@ -163,6 +172,7 @@ class Template:
     tables: tuple[TableSpec, ...]
     queues: tuple[QueueSpec, ...]
     parameters: tuple[ParameterSpec, ...]
+    topics: tuple[TopicSpec, ...] = ()
 
     @property
     def resources(self) -> Mapping[str, Any]:
@@ -236,7 +246,12 @@ def parse_template(document: Mapping[str, Any], path: Path | None = None) -> Tem
         )
         for name, body in document.get("Parameters", {}).items()
     )
-    return Template(path, document, functions, tables, queues, parameters)
+    topics = tuple(
+        TopicSpec(logical_id, body.get("Properties", {}))
+        for logical_id, body in resources.items()
+        if body.get("Type") == TOPIC_TYPE
+    )
+    return Template(path, document, functions, tables, queues, parameters, topics)
 
 
 def merge_globals(globals_value: Any, local_value: Any) -> Any:

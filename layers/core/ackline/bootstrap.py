@@ -25,6 +25,8 @@ from ackline.adapters.interaction_table import DynamoInteractionStore
 from ackline.adapters.repliers import PlatformRouter
 from ackline.adapters.reply_memory import DynamoReplyMemory
 from ackline.adapters.secrets import SsmSecrets
+from ackline.adapters.sent_replies import DynamoSentReplies
+from ackline.adapters.sns_alerter import SnsAlerter
 from ackline.adapters.sqs_dispatcher import SqsDispatcher
 from ackline.adapters.sqs_visibility import SqsRetryScheduler
 from ackline.adapters.telegram_api import TelegramReplier
@@ -77,8 +79,20 @@ def reply_memory() -> DynamoReplyMemory:
 
 
 @lru_cache(maxsize=1)
+def sent_replies() -> DynamoSentReplies:
+    return DynamoSentReplies(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
 def erasure_store() -> DynamoErasureStore:
     return DynamoErasureStore(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def alerter() -> SnsAlerter | None:
+    """Alerts go to the stack's SNS topic; without one (ALERT_TOPIC_ARN unset) P1 cases still reach the queue."""
+    topic = get_settings().alert_topic_arn
+    return SnsAlerter(boto3.client("sns", config=_AWS_CONFIG), topic) if topic else None
 
 
 @lru_cache(maxsize=1)

@@ -6,9 +6,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.delivery import DeliveryReport
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import ErasureRequest
-from ackline.domain.model import Case, CaseStatus, Decision, Interaction, Priority, ReplyStatus, StoredInteraction
+from ackline.domain.model import (
+    Case,
+    CaseStatus,
+    Decision,
+    Interaction,
+    Platform,
+    Priority,
+    ReplyStatus,
+    StoredInteraction,
+    Visibility,
+)
 
 
 class InteractionStore(Protocol):
@@ -40,6 +51,10 @@ class InteractionStore(Protocol):
 
     def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]: ...
 
+    def record_deliveries(self, updates: Sequence[tuple[str, DeliveryReport]]) -> list[bool]:
+        """For each (interaction key, report): move that reply's delivery state forward to the report's, never
+        back. False where it did not move (an older or repeated report, or no reply with that id there)."""
+
 
 class CaseStore(Protocol):
     def open_or_append(
@@ -53,6 +68,9 @@ class CaseStore(Protocol):
         """One open case per conversation: open it, or add this interaction to it. Idempotent.
 
         `sla_seconds` (the brand policy's, for this priority) sets when a person must pick it up."""
+
+    def mark_alerted(self, case_id: str, now: float) -> None:
+        """Record that people were alerted about this case, so a retried follow-up does not alert again."""
 
     def get_case(self, case_id: str) -> Case | None: ...
 
@@ -69,8 +87,24 @@ class Dispatcher(Protocol):
 
 
 class PlatformReplier(Protocol):
-    def reply(self, interaction: Interaction, text: str) -> str:
-        """Send one reply; returns the platform's id for it. Raises the domain's PlatformError family."""
+    def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
+        """Send one reply, in public or in private (`domain.windows.deliverable_visibility`); returns the
+        platform's id for it. Raises the domain's PlatformError family."""
+
+
+class SentReplies(Protocol):
+    """Which interaction each reply we sent answered, by the platform's id for the reply (WhatsApp's wamid),
+    so a delivery report about it finds the reply. The responder links after a send; ingest looks up."""
+
+    def link(self, platform: Platform, message_id: str, interaction_key: str, now: float) -> DeliveryReport | None:
+        """Remember the reply; returns the furthest report that arrived before the link (else None)."""
+
+    def owners(self, platform: Platform, message_ids: Sequence[str]) -> dict[str, str]:
+        """message id -> interaction key, for the ids that are linked (a miss may be a link in flight)."""
+
+    def park(self, report: DeliveryReport, now: float) -> str | None:
+        """Keep a report about an id not (yet) linked, for `link` to apply; returns the interaction key if
+        the link landed meanwhile (then the caller applies the report itself)."""
 
 
 class AuthorLedger(Protocol):
@@ -121,3 +155,9 @@ class ErasureStore(Protocol):
     def save_request(self, request: ErasureRequest) -> None: ...
 
     def get_request(self, confirmation_code: str) -> ErasureRequest | None: ...
+
+
+class Alerter(Protocol):
+    """Tells people at once (e-mail, chat, paging through an SNS topic) when something cannot wait for the queue."""
+
+    def alert(self, subject: str, message: str) -> None: ...

@@ -30,6 +30,7 @@ class Settings(BaseModel):
     secret_cache_seconds: int = 300
     # SSM parameter holding the brand policy as JSON; empty: the policy shipped in the layer.
     brand_policy_param: str = ""
+    alert_topic_arn: str = ""
     # The /queue page's hosted sign-in: the authorization server's base URL and the public client's id.
     staff_auth_url: str = ""
     staff_auth_client_id: str = ""

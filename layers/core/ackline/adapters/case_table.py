@@ -182,6 +182,15 @@ class DynamoCaseStore:
             raise
         return _case_from(result["Attributes"])
 
+    def mark_alerted(self, case_id: str, now: float) -> None:
+        self._client.update_item(
+            TableName=self._table,
+            Key=_case_key(case_id),
+            UpdateExpression="SET alerted_at = if_not_exists(alerted_at, :now)",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":now": encode_value(now)},
+        )
+
     def list_cases(self, status: CaseStatus, limit: int) -> list[Case]:
         found: list[dict[str, Any]] = []
         for bucket in range(QUEUE_BUCKETS):

@@ -1,4 +1,9 @@
-"""PlatformReplier for Meta's Graph API: Facebook comment replies and Messenger Send API messages.
+"""PlatformReplier for Meta's Graph API: Facebook comment replies, private replies and Messenger messages.
+
+A Facebook comment gets a public reply (`POST /{comment-id}/comments`) or, when the brand prefers, a private
+reply through the Page's Messenger (`POST /{page-id}/messages` with `recipient.comment_id`: one message per
+comment, within 7 days of it; it opens no 24-hour window until the person answers). A Messenger message gets
+a Send API message (`messaging_type=RESPONSE`, inside 24 hours).
 
 The base URL is configuration (`META_GRAPH_URL`), so the same code talks to graph.facebook.com in AWS
 and to the platform sandbox locally. The Page token travels in the Authorization header, never in a
@@ -7,18 +12,26 @@ URL that could be logged.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection
 from typing import Any
 
 import requests
 
-from ackline.adapters.platform_http import TIMEOUTS, credential, json_object, post, retry_after_header
+from ackline.adapters.platform_http import (
+    TIMEOUTS,
+    credential,
+    json_object,
+    post,
+    refuse_outside_window,
+    retry_after_header,
+)
 from ackline.domain.errors import (
     PermanentPlatformError,
     RateLimited,
     TransientPlatformError,
 )
-from ackline.domain.model import Interaction, Platform
+from ackline.domain.model import Interaction, Platform, Visibility
 
 # Graph error codes that mean "slow down" (application, user, page and per-API limits).
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80006})
@@ -90,14 +103,23 @@ class GraphReplier:
         page_token: Callable[[], str],
         session: requests.Session | None = None,
         timeouts: tuple[float, float] = TIMEOUTS,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._graph = GraphClient(base_url, page_token, session, timeouts)
+        self._clock = clock
 
-    def reply(self, interaction: Interaction, text: str) -> str:
+    def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
+        if interaction.platform is Platform.FACEBOOK and visibility is Visibility.PRIVATE:
+            refuse_outside_window(interaction, visibility, self._clock())
+            # the customer's own comment (not the thread it sits in) is the recipient: one private reply per comment
+            private = {"recipient": {"comment_id": interaction.external_id}, "message": {"text": text}}
+            body = self._graph.post(f"/{interaction.account_id}/messages", private)
+            return str(body.get("message_id", ""))
         if interaction.platform is Platform.FACEBOOK:
             body = self._graph.post(f"/{interaction.thread_id}/comments", {"message": text})
             return str(body.get("id", ""))
         if interaction.platform is Platform.MESSENGER:
+            refuse_outside_window(interaction, visibility, self._clock())
             payload = {
                 "recipient": {"id": interaction.author_id},
                 "messaging_type": "RESPONSE",

@@ -4,6 +4,9 @@ Item: pk `INT#<platform>#<external id>`, sk `INT` — the idempotency key is the
 single conditional put both stores and deduplicates (1 write, no transaction). The conversation
 (every interaction of one author with one brand account) is one Query on ConversationIndex:
 gsi1pk `CONV#<conversation key>`, gsi1sk `<time>#<key>`.
+
+A reply's delivery state (WhatsApp statuses) lives on the interaction it answered: `delivery_state`,
+`delivery_rank` (for the forward-only condition), `delivery_error`, `delivery_at`.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
+from ackline.domain.delivery import DeliveryReport
 from ackline.domain.erasure import person_of
 from ackline.domain.model import (
     Action,
     Decision,
+    DeliveryState,
     Interaction,
     Kind,
     ReplyStatus,
@@ -77,6 +82,9 @@ def _from_item(raw: dict[str, Any]) -> StoredInteraction:
         reply_lease_until=item.get("reply_lease_until"),
         replied_at=item.get("replied_at"),
         ack_latency_ms=item.get("ack_latency_ms"),
+        delivery_state=DeliveryState(item.get("delivery_state", DeliveryState.NONE)),
+        delivery_error=item.get("delivery_error", ""),
+        delivery_at=item.get("delivery_at"),
     )
 
 
@@ -178,6 +186,41 @@ class DynamoInteractionStore:
             ExpressionAttributeValues={f":{k}": encode_value(v) for k, v in values.items()},
             ConditionExpression="attribute_exists(pk)",
         )
+
+    def record_deliveries(self, updates: Sequence[tuple[str, DeliveryReport]]) -> list[bool]:
+        # a delivery may carry many statuses: written by a few threads at once, like `add_many`
+        if len(updates) <= 1:
+            return [self._record_delivery(key, report) for key, report in updates]
+        with ThreadPoolExecutor(max_workers=min(WRITE_THREADS, len(updates))) as pool:
+            return list(pool.map(lambda update: self._record_delivery(*update), updates))
+
+    def _record_delivery(self, key: str, report: DeliveryReport) -> bool:
+        # One conditional write: only the reply with this id, and only forward (read never falls back to
+        # delivered when the reports arrive out of order). A refused condition costs the write, changes nothing.
+        values: dict[str, Any] = {
+            ":state": report.state.value,
+            ":rank": report.rank,
+            ":at": report.at,
+            ":error": report.error[:500],
+            ":reply": report.message_id,
+        }
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=interaction_pk(key),
+                UpdateExpression=(
+                    "SET delivery_state = :state, delivery_rank = :rank, delivery_at = :at, delivery_error = :error"
+                ),
+                ConditionExpression=(
+                    "reply_id = :reply AND (attribute_not_exists(delivery_rank) OR delivery_rank < :rank)"
+                ),
+                ExpressionAttributeValues={k: encode_value(v) for k, v in values.items()},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == _CONDITION_FAILED:
+                return False
+            raise
+        return True
 
     def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]:
         result = self._client.query(

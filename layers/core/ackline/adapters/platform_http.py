@@ -14,7 +14,9 @@ import requests
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 from urllib3.exceptions import NewConnectionError
 
-from ackline.domain.errors import OutcomeUnknown, PlatformError, TransientPlatformError
+from ackline.domain.errors import OutcomeUnknown, PermanentPlatformError, PlatformError, TransientPlatformError
+from ackline.domain.model import Interaction, Visibility
+from ackline.domain.windows import window_closed
 
 # connect timeout short (nothing sent yet if it trips), read timeout bounded by the function timeout
 TIMEOUTS = (3.05, 8.0)
@@ -24,6 +26,12 @@ DEFAULT_RETRY_AFTER = 60.0
 def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     return isinstance(reason, NewConnectionError)
+
+
+def refuse_outside_window(interaction: Interaction, visibility: Visibility, now: float) -> None:
+    """Nothing is sent outside the platform's window (the use case checks first; this keeps every client safe)."""
+    if closed := window_closed(interaction, now, visibility):
+        raise PermanentPlatformError(closed)
 
 
 def credential(provider: Callable[[], str], what: str) -> str:

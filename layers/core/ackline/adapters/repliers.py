@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ackline.domain.errors import PermanentPlatformError
-from ackline.domain.model import Interaction, Platform
+from ackline.domain.model import Interaction, Platform, Visibility
 from ackline.ports import PlatformReplier
 
 
@@ -17,8 +17,8 @@ class PlatformRouter:
     def platforms(self) -> frozenset[Platform]:
         return frozenset(self._repliers)
 
-    def reply(self, interaction: Interaction, text: str) -> str:
+    def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
         replier = self._repliers.get(interaction.platform)
         if replier is None:
             raise PermanentPlatformError(f"no reply client for {interaction.platform.value}")
-        return replier.reply(interaction, text)
+        return replier.reply(interaction, text, visibility)

@@ -13,7 +13,7 @@ import requests
 
 from ackline.adapters.platform_http import DEFAULT_RETRY_AFTER, TIMEOUTS, credential, json_object, post
 from ackline.domain.errors import PermanentPlatformError, RateLimited, TransientPlatformError
-from ackline.domain.model import Interaction, Platform
+from ackline.domain.model import Interaction, Platform, Visibility
 
 
 def _chat_id(value: str) -> int | str:
@@ -51,7 +51,10 @@ class TelegramReplier:
         self._session = session or requests.Session()
         self._timeouts = timeouts
 
-    def reply(self, interaction: Interaction, text: str) -> str:
+    def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
+        # Always into the chat the message came from, whatever the visibility: a private chat is private
+        # already, and a group message is answered in the group, because a bot cannot message a person who
+        # has not started a chat with it (sendMessage to their user id fails with 403).
         if interaction.platform is not Platform.TELEGRAM:
             raise PermanentPlatformError(f"not a Telegram interaction: {interaction.platform.value}")
         _, _, message_id = interaction.external_id.rpartition(":")

@@ -7,14 +7,15 @@ refusal, code 131047, is a permanent error and becomes a case).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import requests
 
 from ackline.adapters.graph_api import RATE_LIMIT_CODES, TRANSIENT_CODES, GraphClient
-from ackline.adapters.platform_http import TIMEOUTS
+from ackline.adapters.platform_http import TIMEOUTS, refuse_outside_window
 from ackline.domain.errors import PermanentPlatformError
-from ackline.domain.model import Interaction, Kind, Platform
+from ackline.domain.model import Interaction, Kind, Platform, Visibility
 
 # 80007 WABA rate limit, 130429 throughput reached, 131056 too many messages to one customer (pair rate limit)
 WHATSAPP_RATE_LIMIT_CODES = RATE_LIMIT_CODES | {80007, 80008, 130429, 131056}
@@ -29,7 +30,9 @@ class WhatsAppReplier:
         token: Callable[[], str],
         session: requests.Session | None = None,
         timeouts: tuple[float, float] = TIMEOUTS,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self._clock = clock
         self._graph = GraphClient(
             base_url,
             token,
@@ -39,9 +42,11 @@ class WhatsAppReplier:
             transient_codes=WHATSAPP_TRANSIENT_CODES,
         )
 
-    def reply(self, interaction: Interaction, text: str) -> str:
+    def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
+        # a WhatsApp chat is private already, whatever the visibility asked for
         if interaction.platform is not Platform.WHATSAPP or interaction.kind is not Kind.MESSAGE:
             raise PermanentPlatformError("only a WhatsApp message can get a WhatsApp reply")
+        refuse_outside_window(interaction, Visibility.PRIVATE, self._clock())
         payload = {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",

@@ -1,7 +1,9 @@
 """PlatformReplier for X API v2 with OAuth 1.0a user context: a reply tweet or a DM.
 
-A mention gets `POST /2/tweets` with `reply.in_reply_to_tweet_id`; a DM gets
-`POST /2/dm_conversations/with/{participant_id}/messages`. 429 carries `x-rate-limit-reset` (epoch
+A mention gets `POST /2/tweets` with `reply.in_reply_to_tweet_id`, or, when the brand prefers private
+replies, a DM to its author; a DM gets a DM. Both DMs are
+`POST /2/dm_conversations/with/{participant_id}/messages` (X refuses one the person does not accept:
+that is a permanent error, so a case). 429 carries `x-rate-limit-reset` (epoch
 seconds): the reply waits until then.
 """
 
@@ -17,7 +19,7 @@ from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterEr
 from ackline.adapters.oauth1 import OAuth1Credentials, authorization_header
 from ackline.adapters.platform_http import DEFAULT_RETRY_AFTER, TIMEOUTS, json_object, post
 from ackline.domain.errors import PermanentPlatformError, RateLimited, TransientPlatformError
-from ackline.domain.model import Interaction, Kind, Platform
+from ackline.domain.model import Interaction, Kind, Platform, Visibility
 
 
 def _detail(response: requests.Response) -> str:
@@ -55,13 +57,15 @@ class XReplier:
         self._timeouts = timeouts
         self._clock = clock
 
-    def reply(self, interaction: Interaction, text: str) -> str:
+    def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
         if interaction.platform is not Platform.X:
             raise PermanentPlatformError(f"not an X interaction: {interaction.platform.value}")
-        if interaction.kind is Kind.COMMENT:
+        if interaction.kind is Kind.COMMENT and visibility is not Visibility.PRIVATE:
             body = self._post("/2/tweets", {"text": text, "reply": {"in_reply_to_tweet_id": interaction.thread_id}})
             return str((body.get("data") or {}).get("id", ""))
-        if interaction.kind is Kind.MESSAGE:
+        if interaction.kind in (Kind.COMMENT, Kind.MESSAGE):
+            if not interaction.author_id:
+                raise PermanentPlatformError("no author to send an X direct message to")
             body = self._post(f"/2/dm_conversations/with/{interaction.author_id}/messages", {"text": text})
             return str((body.get("data") or {}).get("dm_event_id", ""))
         raise PermanentPlatformError(f"nothing to reply to in an X {interaction.kind.value}")

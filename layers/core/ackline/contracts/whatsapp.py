@@ -1,16 +1,19 @@
 """WhatsApp Cloud API `messages` changes -> interactions: customer messages, reactions and delivery statuses.
 
 One change carries `messages[]` from customers and/or `statuses[]` about messages *we* sent. Each item is
-read on its own; one that does not parse is kept raw beside the others. Statuses never ask for a reply:
-they are recorded in the customer's conversation (so a person sees "delivered", "read"), and only a
+read on its own; one that does not parse is kept raw beside the others. Statuses never ask for a reply.
+A status about a reply ackline sent updates that reply's delivery state (`delivery_report`, applied by
+ingest); one about a message ackline does not know is recorded in the customer's conversation. Only a
 `failed` status reaches a person, because then our answer never arrived.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ackline.contracts.raw import raw_interaction, raw_json
+from ackline.domain.delivery import DeliveryReport, delivery_state, failure_reason
 from ackline.domain.model import Interaction, Kind, Platform
 
 # Types that are a customer saying something; those without text (a photo, a voice note) reach a person.
@@ -87,11 +90,36 @@ def _status(value: dict[str, Any], status: dict[str, Any], received_at: float) -
     }
     if state != "failed":
         return Interaction(kind=Kind.ACTIVITY, activity=f"delivery status: {state}", **common)
-    errors = status.get("errors") or [{}]
-    first = errors[0] if isinstance(errors, list) and isinstance(errors[0], dict) else {}
-    why = f"{first.get('code', '?')} {first.get('title', '')}".strip()
     # RAW is the kind that always reaches a person, with `activity` as the reason
-    return Interaction(kind=Kind.RAW, activity=f"WhatsApp could not deliver our reply ({why})", **common)
+    return Interaction(kind=Kind.RAW, activity=failure_reason(Platform.WHATSAPP, _error_of(status)), **common)
+
+
+def _error_of(status: dict[str, Any]) -> str:
+    errors = status.get("errors") or [{}]
+    first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
+    return f"{first.get('code', '?')} {first.get('title', '')}".strip()
+
+
+_STATUS_PREFIX = "status."
+
+
+def delivery_report(interaction: Interaction) -> DeliveryReport | None:
+    """The delivery report a status interaction (read by `_status`) carries; None for anything else."""
+    if interaction.platform is not Platform.WHATSAPP or not interaction.external_id.startswith(_STATUS_PREFIX):
+        return None
+    # external_id is status.<wamid>.<state>; a wamid may contain dots, a state does not
+    wamid, _, state = interaction.external_id.removeprefix(_STATUS_PREFIX).rpartition(".")
+    if not wamid or wamid != interaction.thread_id:
+        return None
+    report = DeliveryReport(Platform.WHATSAPP, wamid, delivery_state(state), interaction.created_at)
+    if state == "failed":
+        try:
+            status = json.loads(interaction.raw)
+        except ValueError:
+            status = {}
+        error = _error_of(status) if isinstance(status, dict) else "?"
+        report = DeliveryReport(report.platform, wamid, report.state, report.at, error)
+    return report
 
 
 def change_interactions(value: Any, received_at: float) -> list[Interaction]:

@@ -73,6 +73,16 @@ class ReplyStatus(StrEnum):
     UNKNOWN = "unknown"  # a send may or may not have happened: a person decides, never a retry
 
 
+class DeliveryState(StrEnum):
+    """What the platform later reported about a reply it accepted (WhatsApp `statuses[]`); only moves forward."""
+
+    NONE = ""  # no report (yet), or a platform that sends none
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"  # accepted, then not delivered: a person answers
+
+
 class CaseStatus(StrEnum):
     OPEN = "open"
     CLAIMED = "claimed"
@@ -145,6 +155,9 @@ class StoredInteraction(BaseModel):
     reply_lease_until: float | None = None
     replied_at: float | None = None
     ack_latency_ms: int | None = None
+    delivery_state: DeliveryState = DeliveryState.NONE
+    delivery_error: str = ""  # why a delivery failed, with the platform's error code
+    delivery_at: float | None = None  # the platform's time for the state shown
 
 
 class Case(BaseModel):
@@ -165,6 +178,7 @@ class Case(BaseModel):
     due_at: float
     claimed_by: str = ""
     resolved_by: str = ""
+    alerted_at: float | None = None  # when people were alerted about it (P1: crisis, safety, legal)
 
 
 def case_id_for(interaction_key: str) -> str:

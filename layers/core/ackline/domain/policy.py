@@ -2,8 +2,9 @@
 
 Wording, channels, thresholds and the crisis statement belong to the brand, not to the code, so they
 live in JSON (the runtime needs no YAML parser) that is checked when it is loaded: an unknown key, a
-template with an unknown placeholder, or a template that would break a guardrail (a promise, slang, a
-banned phrase) is refused with the path of the offending field, before any customer could see it.
+template with an unknown placeholder, a template that would break a guardrail (a promise, slang, a
+banned phrase), or a reply that would be too long for a platform it can be sent on is refused with the
+path of the offending field, before any customer could see it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ackline.domain.model import Intent, Platform, Priority, Visibility
+from ackline.domain.model import Intent, Kind, Platform, Priority, Visibility
 
 PLACEHOLDERS = frozenset({"name", "brand", "offline", "offer", "answer"})
 TEMPLATE_KEYS = frozenset(
@@ -184,6 +185,38 @@ class BrandPolicy(_Strict):
             problems += [f"{where}: {v}" for v in wording_violations(text, self)]
         if problems:
             raise ValueError("wording breaks a guardrail: " + "; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _replies_fit_every_platform(self) -> BrandPolicy:
+        # Every reply this policy can send, with the optional parts the composer may drop already dropped (name,
+        # out-of-hours note, sign-off), must fit each platform it can go to, as a public comment reply and as a
+        # private message (a direct message is answered privately whatever reply_visibility prefers): a template
+        # that is too long would otherwise fail at every send, not at load.
+        from ackline.domain.platform_limits import reply_length, reply_limit
+        from ackline.domain.replies import bare_replies
+
+        errors: dict[str, list[str]] = {}
+        too_long: dict[str, list[str]] = {}
+        for reply in bare_replies(self):
+            if reply.error:
+                errors.setdefault(reply.where, []).append(reply.error)
+                continue
+            over: dict[Kind, str] = {}
+            for kind in (Kind.COMMENT, Kind.MESSAGE):
+                limit = reply_limit(reply.platform, kind)
+                length = reply_length(reply.platform, kind, reply.text)
+                if limit is not None and length > limit:
+                    over[kind] = f"({length} > {limit})"
+            if len(over) == 2 and len(set(over.values())) == 1:  # counted alike: name the platform once
+                too_long.setdefault(reply.where, []).append(f"{reply.platform.value} {over[Kind.COMMENT]}")
+            elif over:
+                found = [f"{reply.platform.value} {kind.value}s {counted}" for kind, counted in over.items()]
+                too_long.setdefault(reply.where, []).extend(found)
+        problems = [f"{where}: {', '.join(dict.fromkeys(found))}" for where, found in errors.items()]
+        problems += [f"{where}: too long for {', '.join(found)}" for where, found in too_long.items()]
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def visibility_for(self, platform: Platform, public_message: bool) -> Visibility:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ackline.domain.guardrails import check_reply
-from ackline.domain.model import Decision, Interaction, Visibility
+from ackline.domain.model import Decision, Interaction, Platform
 from ackline.domain.policy import BrandPolicy
+from ackline.domain.windows import deliverable_visibility
 
 _NAME = re.compile(r"^[^\W\d_]{2,30}$")
 _LEGACY_TEMPLATES = {"general": "other"}  # keys stored before the policy engine
@@ -67,6 +68,43 @@ def _fill(variant: str, index: int, name: str, answer: str, policy: BrandPolicy)
     )
 
 
+@dataclass(frozen=True)
+class BareReply:
+    """A reply the policy can send with every optional part dropped: what `compose_reply` falls back to."""
+
+    where: str  # the policy field(s) it is made of, e.g. "templates.faq.default[1] with faq.returns"
+    platform: Platform
+    text: str
+    error: str = ""  # why the wording cannot be filled in at all (then `text` is empty)
+
+
+def bare_replies(policy: BrandPolicy) -> Iterator[BareReply]:
+    """Every reply the policy can produce on every platform, without a name, out-of-hours note or sign-off.
+
+    The composer drops those optional parts until a reply passes its guardrails, so these texts are the ones
+    nothing can repair: the brand policy measures them when it loads.
+    """
+    for platform in Platform:
+        for key, template_set in policy.templates.items():
+            source = f"platforms.{platform.value}" if platform in template_set.platforms else "default"
+            answers = [(f" with faq.{e.id}", e.answer) for e in policy.faq] if key == "faq" else [("", "")]
+            for index, variant in enumerate(template_set.for_platform(platform)):
+                uses_offer = policy.offers and "{offer}" in variant
+                offer = f" with offers[{index % len(policy.offers)}]" if uses_offer else ""
+                for answer_of, answer in answers:
+                    where = f"templates.{key}.{source}[{index}]{offer}{answer_of}"
+                    yield _bare(where, platform, variant, index, answer, policy)
+        for language, text in policy.languages.fallback.items():
+            yield _bare(f"languages.fallback.{language}", platform, text, 0, "", policy)
+
+
+def _bare(where: str, platform: Platform, variant: str, index: int, answer: str, policy: BrandPolicy) -> BareReply:
+    try:
+        return BareReply(where, platform, _fill(variant, index, "", answer, policy))
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:  # e.g. a fallback with a stray "{...}"
+        return BareReply(where, platform, "", error=f"cannot be filled in ({type(exc).__name__}: {exc})")
+
+
 def _pick(count: int, seed: str, recent: Sequence[int]) -> int:
     start = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % count
     order = [(start + step) % count for step in range(count)]
@@ -112,7 +150,7 @@ def compose_reply(
     name = safe_first_name(interaction.author_name)
     note = policy.business_hours.out_of_hours_note if out_of_hours and decision.escalate else ""
     sign_off = policy.brand.sign_off if interaction.platform in policy.brand.sign_off_platforms else ""
-    visibility = decision.visibility or Visibility.PUBLIC
+    visibility = deliverable_visibility(interaction, decision.visibility)
     attempts = [(name, note, sign_off), ("", note, sign_off), ("", "", sign_off), ("", "", "")]
     text = ""
     for first, extra, signature in dict.fromkeys(attempts):

@@ -34,6 +34,9 @@ class ConversationEntry(BaseModel):
     reply_text: str
     reply_error: str
     ack_latency_ms: int | None
+    # what the platform later reported about our reply (WhatsApp): "", sent, delivered, read or failed
+    delivery_state: str = ""
+    delivery_error: str = ""
     raw: str  # shown to a person only for events ackline could not read
 
 
@@ -58,5 +61,7 @@ def conversation_entry(stored: StoredInteraction) -> ConversationEntry:
         reply_text=stored.reply_text,
         reply_error=stored.reply_error,
         ack_latency_ms=stored.ack_latency_ms,
+        delivery_state=stored.delivery_state.value,
+        delivery_error=stored.delivery_error,
         raw=i.raw if i.kind.value == "raw" else "",
     )

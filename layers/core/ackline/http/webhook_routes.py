@@ -35,6 +35,7 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         policy=bootstrap.brand_policy(),
         ledger=bootstrap.author_ledger(),
         demand=bootstrap.demand_counter(),
+        sent_replies=bootstrap.sent_replies(),
     )
     logger.info(
         "delivery ingested",
@@ -43,6 +44,7 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         duplicates=result.duplicates,
         acks=result.acks,
         follow_ups=result.follow_ups,
+        delivery_reports=result.delivery_reports,
     )
     metrics.add_metric(name="InteractionsStored", unit="Count", value=result.stored)
     metrics.add_metric(name="DuplicateDeliveries", unit="Count", value=result.duplicates)

@@ -1,14 +1,22 @@
-"""Make sure a person sees an escalated interaction: open a case for its conversation, or add to it."""
+"""Make sure a person sees an escalated interaction: open a case for its conversation, or add to it; and
+when the case cannot wait for the queue (crisis, safety, legal), alert people at once."""
 
 from __future__ import annotations
 
 from ackline.contracts.messages import FollowUpRequest
+from ackline.domain.alerts import alert_text, needs_alert
 from ackline.domain.model import Case, Priority
-from ackline.ports import CaseStore, InteractionStore
+from ackline.ports import Alerter, CaseStore, InteractionStore
 from ackline.usecases.respond import InteractionMissing
 
 
-def follow_up(request: FollowUpRequest, interactions: InteractionStore, cases: CaseStore, now: float) -> Case:
+def follow_up(
+    request: FollowUpRequest,
+    interactions: InteractionStore,
+    cases: CaseStore,
+    now: float,
+    alerter: Alerter | None = None,
+) -> Case:
     stored = interactions.get(request.interaction_key)
     if stored is None:
         raise InteractionMissing(request.interaction_key)
@@ -18,4 +26,10 @@ def follow_up(request: FollowUpRequest, interactions: InteractionStore, cases: C
     reasons = tuple(dict.fromkeys((*decision.reasons, *request.reasons)))
     # the brand policy's SLA travels in the decision; hand-offs from the responder use the default for P3
     sla_seconds = decision.sla_minutes * 60 if decision.escalate and decision.sla_minutes else None
-    return cases.open_or_append(stored.interaction, priority, reasons, now, sla_seconds)
+    case = cases.open_or_append(stored.interaction, priority, reasons, now, sla_seconds)
+    if alerter is not None and needs_alert(case):
+        # alert first, then record it: a crash in between alerts twice, never not at all
+        alerter.alert(*alert_text(case))
+        cases.mark_alerted(case.case_id, now)
+        case = case.model_copy(update={"alerted_at": now})
+    return case

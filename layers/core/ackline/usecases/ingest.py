@@ -5,6 +5,10 @@ its queue messages accepted. A redelivery stores nothing new. The platform redel
 not get our 2xx — perhaps because queueing failed after storing — so for a duplicate the work still
 outstanding is queued again: an ack only while the reply is still pending (the responder's lease keeps
 it to one reply) and a follow-up for anything escalated (adding to a case is idempotent).
+
+A delivery report about a reply ackline sent (a WhatsApp status) is not a customer message: it moves that
+reply's delivery state forward and never asks for a reply; a `failed` one reaches a person with the
+platform's error code. A report about a message ackline does not know is stored as conversation activity.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.contracts.whatsapp import delivery_report
 from ackline.domain.decide import decide
+from ackline.domain.delivery import DeliveryReport, failure_reason
 from ackline.domain.demand import requests_by_topic
-from ackline.domain.model import Decision, Intent, Interaction, ReplyStatus
+from ackline.domain.model import Decision, DeliveryState, Intent, Interaction, Platform, ReplyStatus
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.triage import AuthorStanding
-from ackline.ports import AuthorLedger, DemandCounter, Dispatcher, InteractionStore
+from ackline.ports import AuthorLedger, DemandCounter, Dispatcher, InteractionStore, SentReplies
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class IngestResult:
     duplicates: int
     acks: int
     follow_ups: int
+    delivery_reports: int = 0  # statuses applied to our own replies (not stored as interactions)
 
 
 def _decide(interaction: Interaction, policy: BrandPolicy, ledger: AuthorLedger | None) -> Decision:
@@ -46,6 +53,40 @@ def _decide(interaction: Interaction, policy: BrandPolicy, ledger: AuthorLedger 
     return decision
 
 
+def _apply_delivery_reports(
+    interactions: Sequence[Interaction], store: InteractionStore, sent_replies: SentReplies
+) -> tuple[list[Interaction], list[FollowUpRequest], int]:
+    """Apply the reports about our replies; returns what is left to store, the follow-ups, and how many applied."""
+    reports: dict[str, DeliveryReport] = {}
+    for interaction in interactions:
+        report = delivery_report(interaction)
+        if report is not None and report.state is not DeliveryState.NONE:
+            reports[interaction.key] = report
+    if not reports:
+        return list(interactions), [], 0
+    owners = sent_replies.owners(Platform.WHATSAPP, [r.message_id for r in reports.values()])
+    remaining: list[Interaction] = []
+    updates: list[tuple[str, DeliveryReport]] = []
+    for interaction in interactions:
+        report = reports.get(interaction.key)
+        # a miss may be our link in flight: parking the report lets whichever write comes second apply it
+        owner = None
+        if report is not None:
+            owner = owners.get(report.message_id) or sent_replies.park(report, interaction.received_at)
+        if report is None or owner is None:
+            remaining.append(interaction)
+        else:
+            updates.append((owner, report))
+    store.record_deliveries(updates)
+    # every failed report (a redelivered one too: adding to a case is idempotent) reaches a person
+    follow_ups = [
+        FollowUpRequest(interaction_key=owner, reasons=(failure_reason(report.platform, report.error),))
+        for owner, report in updates
+        if report.state is DeliveryState.FAILED
+    ]
+    return remaining, follow_ups, len(updates)
+
+
 def ingest(
     interactions: Sequence[Interaction],
     store: InteractionStore,
@@ -54,8 +95,13 @@ def ingest(
     policy: BrandPolicy | None = None,
     ledger: AuthorLedger | None = None,
     demand: DemandCounter | None = None,
+    sent_replies: SentReplies | None = None,
 ) -> IngestResult:
     policy = policy or default_policy()
+    delivery_follow_ups: list[FollowUpRequest] = []
+    applied = 0
+    if sent_replies is not None:
+        interactions, delivery_follow_ups, applied = _apply_delivery_reports(interactions, store, sent_replies)
     results = store.add_many([(interaction, _decide(interaction, policy, ledger)) for interaction in interactions])
     fresh = [stored for stored in results if stored is not None]
     duplicate_keys = [i.key for i, stored in zip(interactions, results, strict=True) if stored is None]
@@ -69,7 +115,7 @@ def ingest(
         FollowUpRequest(interaction_key=s.interaction.key, reasons=s.decision.reasons)
         for s in (*fresh, *outstanding)
         if s.decision.escalate
-    ]
+    ] + delivery_follow_ups
     # Follow-ups first: if the process dies between the two sends, a person still hears of it.
     dispatcher.request_follow_ups(follow_ups)
     dispatcher.request_acks(acks)
@@ -79,4 +125,10 @@ def ingest(
     # absorb) and counts nothing: the count is short by those requests, never doubled.
     if demand is not None and (requested := requests_by_topic(s.decision for s in fresh)):
         demand.record(requested, max(s.interaction.received_at for s in fresh))
-    return IngestResult(stored=len(fresh), duplicates=len(duplicate_keys), acks=len(acks), follow_ups=len(follow_ups))
+    return IngestResult(
+        stored=len(fresh),
+        duplicates=len(duplicate_keys),
+        acks=len(acks),
+        follow_ups=len(follow_ups),
+        delivery_reports=applied,
+    )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.delivery import DELIVERY_REPORT_PLATFORMS
 from ackline.domain.errors import (
     OutcomeUnknown,
     PermanentPlatformError,
@@ -23,8 +24,8 @@ from ackline.domain.model import Interaction, ReplyStatus, StoredInteraction
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.replies import ComposedReply, compose_reply, variants_used
 from ackline.domain.retry import backoff_seconds
-from ackline.domain.windows import window_closed
-from ackline.ports import Dispatcher, InteractionStore, PlatformReplier, ReplyMemory
+from ackline.domain.windows import deliverable_visibility, window_closed
+from ackline.ports import Dispatcher, InteractionStore, PlatformReplier, ReplyMemory, SentReplies
 
 # Longer than the responder's timeout (20 s) so a live send is never taken over; a lease that
 # expires means the worker died mid-send and the outcome is unknown.
@@ -106,6 +107,7 @@ def respond(
     *,
     policy: BrandPolicy | None = None,
     memory: ReplyMemory | None = None,
+    sent_replies: SentReplies | None = None,
 ) -> RespondOutcome:
     now = clock()
     key = request.interaction_key
@@ -118,8 +120,10 @@ def respond(
             raise InteractionMissing(key)
         return RespondOutcome(status=_settle_unclaimed(current, now, store, dispatcher), reply_id=current.reply_id)
     interaction = claimed.interaction
+    # Public or private is the brand's choice per platform, where the platform offers both.
+    visibility = deliverable_visibility(interaction, claimed.decision.visibility)
     # Outside the platform's reply window nothing may be sent: a person answers, and the case says why.
-    if closed := window_closed(interaction, now):
+    if closed := window_closed(interaction, now, visibility):
         store.finish_reply(key, ReplyStatus.FAILED, error=closed)
         _hand_to_person(key, f"no automated reply: {closed}", dispatcher)
         return RespondOutcome(status=ReplyStatus.FAILED)
@@ -129,13 +133,13 @@ def respond(
     composed = _compose(claimed, store, policy, now, under_post)
     text = composed.text
     # The last check before anything leaves: a reply that breaks a guardrail is never sent.
-    if violations := check_reply(text, interaction.platform, claimed.decision.visibility, policy):
+    if violations := check_reply(text, interaction.platform, visibility, policy):
         reason = "reply blocked by guardrails: " + "; ".join(str(v) for v in violations)
         store.finish_reply(key, ReplyStatus.FAILED, error=reason, reply_text=text)
         _hand_to_person(key, reason, dispatcher)
         return RespondOutcome(status=ReplyStatus.FAILED)
     try:
-        reply_id = replier.reply(interaction, text)
+        reply_id = replier.reply(interaction, text, visibility)
     except (RateLimited, TransientPlatformError) as exc:
         if claimed.reply_attempts >= MAX_ATTEMPTS:
             store.finish_reply(key, ReplyStatus.FAILED, error=str(exc), reply_text=text)
@@ -161,4 +165,12 @@ def respond(
     if memory is not None and post:
         # after the reply is recorded as sent: a failure here retries the message, which then sends nothing
         memory.remember(post, [*under_post, _variant_entry(composed)][-RECENT_UNDER_POST:], replied_at)
+    tracked = sent_replies is not None and bool(reply_id) and interaction.platform in DELIVERY_REPORT_PLATFORMS
+    if tracked and sent_replies is not None:
+        # So the platform's delivery reports find this reply. Also after the reply is recorded: if this write
+        # fails, the retried message sends nothing and the reports are kept as conversation activity instead.
+        # A report that raced ahead of this link was parked on the link item and comes back here.
+        early = sent_replies.link(interaction.platform, reply_id, key, replied_at)
+        if early is not None:
+            store.record_deliveries([(key, early)])
     return RespondOutcome(status=ReplyStatus.SENT, reply_id=reply_id, ack_latency_ms=latency_ms)
