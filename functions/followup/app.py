@@ -11,6 +11,7 @@ from ackline import bootstrap
 from ackline.contracts.messages import FollowUpRequest
 from ackline.observability import logger, metrics, tracer
 from ackline.usecases.follow_up import follow_up
+from ackline.usecases.respond import InteractionMissing
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -18,9 +19,14 @@ processor = BatchProcessor(event_type=EventType.SQS)
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     request = FollowUpRequest.model_validate_json(record.body)
-    case = follow_up(
-        request, bootstrap.interaction_store(), bootstrap.case_store(), bootstrap.clock(), bootstrap.alerter()
-    )
+    try:
+        case = follow_up(
+            request, bootstrap.interaction_store(), bootstrap.case_store(), bootstrap.clock(), bootstrap.alerter()
+        )
+    except InteractionMissing:
+        # erased on the person's request (or never stored): there is nothing left to show a person
+        logger.warning("follow-up for an interaction that is not stored", interaction_key=request.interaction_key)
+        return
     logger.info(
         "case updated",
         case_id=case.case_id,

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ackline import bootstrap
 from ackline.contracts.messages import AckRequest
 from ackline.observability import logger, metrics, tracer
-from ackline.usecases.respond import RetryLater, respond
+from ackline.usecases.respond import InteractionMissing, RetryLater, respond
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -36,6 +36,10 @@ def record_handler(record: SQSRecord) -> None:
             "ack retry scheduled", interaction_key=request.interaction_key, delay_s=retry.delay, delayed=delayed
         )
         raise
+    except InteractionMissing:
+        # erased on the person's request (or never stored): nothing to answer, so the message is settled
+        logger.warning("ack for an interaction that is not stored", interaction_key=request.interaction_key)
+        return
     logger.info(
         "ack settled",
         interaction_key=request.interaction_key,

@@ -24,7 +24,7 @@ DYNAMODB_ACTIONS = {
     # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ;
     # GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
     "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
-    "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "ConditionCheckItem", "Query"},
+    "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem"},
     # Query also reads demand per topic (pk DEMAND) for GET /api/demand
     "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem"},
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},

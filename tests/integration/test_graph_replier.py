@@ -91,9 +91,25 @@ def test_graph_rate_limit_code_613_is_rate_limited(sandbox):
         _replier(sandbox).reply(comment(), "x", PUBLIC)
 
 
-def test_5xx_is_transient(sandbox):
+def test_graph_downtime_code_2_is_transient(sandbox):
+    # Graph's documented "temporary issue due to downtime, wait and retry"
+    sandbox.add_fault(Fault(status=500, body={"error": {"message": "Service temporarily unavailable", "code": 2}}))
+    with pytest.raises(TransientPlatformError):
+        _replier(sandbox).reply(comment(), "x", PUBLIC)
+
+
+def test_503_is_transient(sandbox):
     sandbox.add_fault(Fault(status=503))
     with pytest.raises(TransientPlatformError):
+        _replier(sandbox).reply(comment(), "x", PUBLIC)
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_other_5xx_may_have_posted_so_the_outcome_is_unknown(sandbox, status):
+    # a bare 500/502/504 (no Graph "temporary downtime" code) can come back after the comment was created:
+    # retrying could post it twice
+    sandbox.add_fault(Fault(status=status, body={"error": {"message": "gateway error", "type": "ServerError"}}))
+    with pytest.raises(OutcomeUnknown):
         _replier(sandbox).reply(comment(), "x", PUBLIC)
 
 

@@ -104,8 +104,10 @@ def test_a_worker_that_died_mid_send_leaves_an_unknown_outcome_not_a_second_repl
     ingest([comment("Love it")], store, dispatcher)
     store.claim_reply("facebook#post_1_comment_1", 1_000.0, LEASE_SECONDS)  # the dead worker's lease
     replier = ScriptedReplier()
-    still_leased = respond(dispatcher.acks[0], store, replier, dispatcher, Clock(1_000.0 + LEASE_SECONDS - 1))
-    assert still_leased.status is ReplyStatus.SENDING and not dispatcher.follow_ups
+    # while the lease lives the message is put back (not deleted), to return once the lease has run out
+    with pytest.raises(RetryLater) as later:
+        respond(dispatcher.acks[0], store, replier, dispatcher, Clock(1_000.0 + LEASE_SECONDS - 1))
+    assert later.value.delay == 2 and not dispatcher.follow_ups
     expired = respond(dispatcher.acks[0], store, replier, dispatcher, Clock(1_000.0 + LEASE_SECONDS + 1))
     assert expired.status is ReplyStatus.UNKNOWN and not replier.sent
     assert dispatcher.follow_ups
@@ -198,3 +200,33 @@ def test_routine_complaints_do_not_alert(store, dispatcher):
     ingest([comment("My order arrived broken", external_id="p2")], store, dispatcher)
     follow_up(dispatcher.follow_ups[0], store, cases, 1_200.0, alerter)
     assert alerter.alerts == []
+
+
+def test_a_failure_before_sending_hands_the_lease_back_instead_of_stranding_it(store, dispatcher):
+    class FlakyStore(InMemoryInteractionStore):
+        failures = 1
+
+        def conversation(self, conversation_key, limit=100):
+            if self.failures:
+                self.failures -= 1
+                raise RuntimeError("throttled")
+            return super().conversation(conversation_key, limit)
+
+    flaky = FlakyStore()
+    ingest([comment("Love it")], flaky, dispatcher)
+    replier = ScriptedReplier()
+    with pytest.raises(RetryLater):
+        respond(dispatcher.acks[0], flaky, replier, dispatcher, Clock())
+    assert flaky.get("facebook#post_1_comment_1").reply_status is ReplyStatus.PENDING and not replier.sent
+    assert respond(dispatcher.acks[0], flaky, replier, dispatcher, Clock()).status is ReplyStatus.SENT
+    assert len(replier.sent) == 1
+
+
+def test_an_unexpected_client_failure_is_an_unknown_outcome_never_a_retry(store, dispatcher):
+    class BrokenReplier(ScriptedReplier):
+        def reply(self, interaction, text, visibility):
+            raise KeyError("id")
+
+    ingest([comment("Love it")], store, dispatcher)
+    outcome = respond(dispatcher.acks[0], store, BrokenReplier(), dispatcher, Clock())
+    assert outcome.status is ReplyStatus.UNKNOWN and "outcome unknown" in dispatcher.follow_ups[-1].reasons[0]

@@ -238,7 +238,8 @@ class DynamoCaseStore:
                     "Delete": {
                         "TableName": self._table,
                         "Key": _pointer_key(case.conversation_key),
-                        "ConditionExpression": "case_id = :id",
+                        # an erased person's pointer is already gone: resolving their scrubbed case must still work
+                        "ConditionExpression": "attribute_not_exists(pk) OR case_id = :id",
                         "ExpressionAttributeValues": {":id": {"S": case_id}},
                     }
                 }

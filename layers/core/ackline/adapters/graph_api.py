@@ -25,6 +25,7 @@ from ackline.adapters.platform_http import (
     post,
     refuse_outside_window,
     retry_after_header,
+    server_error,
 )
 from ackline.domain.errors import (
     PermanentPlatformError,
@@ -35,7 +36,8 @@ from ackline.domain.model import Interaction, Platform, Visibility
 
 # Graph error codes that mean "slow down" (application, user, page and per-API limits).
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80006})
-TRANSIENT_CODES = frozenset({1, 2})  # "unknown error" / "service temporarily unavailable"
+# 2 "service temporarily unavailable": not processed, retry. (1 "unknown error" may follow a created reply: unknown.)
+TRANSIENT_CODES = frozenset({2})
 
 
 def _error_of(response: requests.Response) -> tuple[int | None, str]:
@@ -60,8 +62,10 @@ def raise_for_graph_error(
     detail = f"Graph API {response.status_code} code={code}: {message}"
     if response.status_code == 429 or code in rate_limit_codes:
         raise RateLimited(detail, retry_after=retry_after_header(response), status=response.status_code, code=str(code))
-    if response.status_code >= 500 or code in transient_codes:
+    if code in transient_codes:
         raise TransientPlatformError(detail, status=response.status_code, code=str(code))
+    if response.status_code >= 500:
+        raise server_error(detail, response.status_code)
     raise PermanentPlatformError(detail, status=response.status_code, code=str(code))
 
 

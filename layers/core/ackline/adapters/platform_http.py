@@ -34,6 +34,15 @@ def refuse_outside_window(interaction: Interaction, visibility: Visibility, now:
         raise PermanentPlatformError(closed)
 
 
+def server_error(detail: str, status: int) -> PlatformError:
+    """What a 5xx means for a send. 503 says the platform did not take the request: retry. Any other 5xx (500, 502,
+    504) can come back after the platform created the reply, and a duplicate public reply is worse than a late
+    one: the outcome is unknown and a person checks."""
+    if status == 503:
+        return TransientPlatformError(detail, status=status)
+    return OutcomeUnknown(detail, status=status)
+
+
 def credential(provider: Callable[[], str], what: str) -> str:
     """A token from the secret store; one that cannot be read is retried, then becomes a case."""
     try:

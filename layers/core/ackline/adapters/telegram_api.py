@@ -11,8 +11,8 @@ from typing import Any
 
 import requests
 
-from ackline.adapters.platform_http import DEFAULT_RETRY_AFTER, TIMEOUTS, credential, json_object, post
-from ackline.domain.errors import PermanentPlatformError, RateLimited, TransientPlatformError
+from ackline.adapters.platform_http import DEFAULT_RETRY_AFTER, TIMEOUTS, credential, json_object, post, server_error
+from ackline.domain.errors import PermanentPlatformError, RateLimited
 from ackline.domain.model import Interaction, Platform, Visibility
 
 
@@ -33,7 +33,7 @@ def _raise_for_error(status: int, body: dict[str, Any]) -> None:
         delay = float(retry_after) if isinstance(retry_after, int | float) else DEFAULT_RETRY_AFTER
         raise RateLimited(detail, retry_after=max(1.0, delay), status=status)
     if status >= 500:
-        raise TransientPlatformError(detail, status=status)
+        raise server_error(detail, status)
     # 400 (message or chat gone, group migrated), 403 (bot blocked or kicked): a person takes over
     raise PermanentPlatformError(detail, status=status)
 

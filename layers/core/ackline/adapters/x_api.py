@@ -17,7 +17,7 @@ import requests
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
 from ackline.adapters.oauth1 import OAuth1Credentials, authorization_header
-from ackline.adapters.platform_http import DEFAULT_RETRY_AFTER, TIMEOUTS, json_object, post
+from ackline.adapters.platform_http import DEFAULT_RETRY_AFTER, TIMEOUTS, json_object, post, server_error
 from ackline.domain.errors import PermanentPlatformError, RateLimited, TransientPlatformError
 from ackline.domain.model import Interaction, Kind, Platform, Visibility
 
@@ -84,5 +84,5 @@ class XReplier:
         if response.status_code == 429:
             raise RateLimited(detail, retry_after=_retry_after(response, self._clock()), status=429)
         if response.status_code >= 500:
-            raise TransientPlatformError(detail, status=response.status_code)
+            raise server_error(detail, response.status_code)
         raise PermanentPlatformError(detail, status=response.status_code)

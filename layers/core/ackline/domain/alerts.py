@@ -24,8 +24,8 @@ def alert_text(case: Case) -> tuple[str, str]:
     subject = f"ackline {case.priority.value}: {case.platform.value} case {case.case_id} needs a person now"
     reasons = "\n".join(f"- {reason}" for reason in case.reasons[:10]) or "- (no reason recorded)"
     message = (
-        f"A {case.platform.value} conversation was escalated as {case.priority.value} and the holding statement "
-        f"was sent.\n\nCase: {case.case_id}\nDue: {due}\nWhy:\n{reasons}\n\n"
+        f"A {case.platform.value} conversation was escalated as {case.priority.value}; the holding statement is on "
+        f"its way (the case shows whether it was sent).\n\nCase: {case.case_id}\nDue: {due}\nWhy:\n{reasons}\n\n"
         "Open the queue page to read the conversation and take the case."
     )
     return subject[:100], message

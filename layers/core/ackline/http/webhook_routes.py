@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -111,7 +113,10 @@ def generic_event() -> Response[str]:
     # the sender's webhook-id is the idempotency key: its retries carry the same id
     event = event.model_copy(
         update={
-            "external_id": webhook_id[:500],
+            # a long id is hashed, not cut: two ids sharing a prefix must stay two interactions
+            "external_id": webhook_id
+            if len(webhook_id) <= 200
+            else "h-" + hashlib.sha256(webhook_id.encode()).hexdigest(),
             "kind": Kind.RAW,
             "activity": "generic webhook event: a person reviews it",
         }

@@ -23,7 +23,8 @@ def follow_up(
     decision = stored.decision
     # A reply that failed still deserves at least normal priority even if the message itself was routine.
     priority = decision.priority if decision.escalate else Priority.P3
-    reasons = tuple(dict.fromkeys((*decision.reasons, *request.reasons)))
+    # per-message sentiment scores say nothing a person needs and would grow the case item with every message
+    reasons = tuple(r for r in dict.fromkeys((*decision.reasons, *request.reasons)) if not r.startswith("sentiment"))
     # the brand policy's SLA travels in the decision; hand-offs from the responder use the default for P3
     sla_seconds = decision.sla_minutes * 60 if decision.escalate and decision.sla_minutes else None
     case = cases.open_or_append(stored.interaction, priority, reasons, now, sla_seconds)

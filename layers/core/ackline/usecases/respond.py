@@ -62,7 +62,11 @@ def _settle_unclaimed(
     current: StoredInteraction, now: float, store: InteractionStore, dispatcher: Dispatcher
 ) -> ReplyStatus:
     lease = current.reply_lease_until
-    if current.reply_status is ReplyStatus.SENDING and lease is not None and lease < now:
+    if current.reply_status is ReplyStatus.SENDING and lease is not None:
+        if lease >= now:
+            # A live lease: another worker is sending, or one died moments ago. Settling now would delete this
+            # message and leave the interaction 'sending' for good; come back once the lease has run out.
+            raise RetryLater("another worker holds the reply lease", lease - now + 1)
         # the worker holding the lease died mid-send: the reply may be live, so a person checks
         key = current.interaction.key
         store.finish_reply(key, ReplyStatus.UNKNOWN, error="a previous send never reported back")
@@ -119,7 +123,36 @@ def respond(
         if current is None:
             raise InteractionMissing(key)
         return RespondOutcome(status=_settle_unclaimed(current, now, store, dispatcher), reply_id=current.reply_id)
+    try:
+        return _send_claimed(claimed, store, replier, dispatcher, clock, now, policy, memory, sent_replies)
+    except (RetryLater, InteractionMissing):
+        raise
+    except Exception as exc:
+        # Anything that failed before a platform call (a throttled read, a compose error) sent nothing: hand the
+        # lease back so the retried message can claim it, rather than leave the reply 'sending' for good.
+        if claimed.reply_attempts >= MAX_ATTEMPTS:
+            store.finish_reply(key, ReplyStatus.FAILED, error=f"could not prepare the reply: {type(exc).__name__}")
+            _hand_to_person(
+                key, f"reply failed after {claimed.reply_attempts} attempts: {type(exc).__name__}", dispatcher
+            )
+            return RespondOutcome(status=ReplyStatus.FAILED)
+        store.finish_reply(key, ReplyStatus.PENDING, error=f"before sending: {type(exc).__name__}")
+        raise RetryLater(f"before sending: {type(exc).__name__}", backoff_seconds(claimed.reply_attempts)) from exc
+
+
+def _send_claimed(
+    claimed: StoredInteraction,
+    store: InteractionStore,
+    replier: PlatformReplier,
+    dispatcher: Dispatcher,
+    clock: Callable[[], float],
+    now: float,
+    policy: BrandPolicy | None,
+    memory: ReplyMemory | None,
+    sent_replies: SentReplies | None,
+) -> RespondOutcome:
     interaction = claimed.interaction
+    key = interaction.key
     # Public or private is the brand's choice per platform, where the platform offers both.
     visibility = deliverable_visibility(interaction, claimed.decision.visibility)
     # Outside the platform's reply window nothing may be sent: a person answers, and the case says why.
@@ -156,6 +189,13 @@ def respond(
         store.finish_reply(key, ReplyStatus.FAILED, error=str(exc), reply_text=text)
         _hand_to_person(key, f"reply refused by the platform: {exc}", dispatcher)
         return RespondOutcome(status=ReplyStatus.FAILED)
+    except Exception as exc:
+        # an unexpected failure inside the client may come after the platform accepted the reply: never retry it
+        store.finish_reply(
+            key, ReplyStatus.UNKNOWN, error=f"reply client failed: {type(exc).__name__}", reply_text=text
+        )
+        _hand_to_person(key, f"reply outcome unknown: the reply client failed ({type(exc).__name__})", dispatcher)
+        return RespondOutcome(status=ReplyStatus.UNKNOWN)
     # the latency the customer saw: from their message to the platform accepting our reply
     replied_at = clock()
     latency_ms = max(0, round((replied_at - interaction.created_at) * 1000))
