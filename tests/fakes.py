@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
-from ackline.domain.cases import new_case
+from ackline.domain.cases import new_case, reopening_id
 from ackline.domain.delivery import RANK, DeliveryReport, furthest
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import SCRUBBED, ErasureRequest, person_of
@@ -116,15 +116,22 @@ class InMemoryCaseStore:
         case_id = self.open_by_conversation.get(interaction.conversation_key)
         if case_id is None:
             case = new_case(interaction, priority, reasons, now, sla_seconds)
-            case_id = case.case_id
-            if case_id in self.cases:
-                return self.cases[case_id]
-            self.cases[case_id] = case
-            self.open_by_conversation[interaction.conversation_key] = case_id
+            existing = self.cases.get(case.case_id)
+            if existing is not None:
+                if all(r in existing.reasons for r in reasons):
+                    return existing  # a retried message
+                if existing.status is not CaseStatus.RESOLVED:
+                    return self._add_reasons(existing, reasons, now)
+                # something new about an interaction whose case is closed: a case of its own
+                case = new_case(interaction, priority, reasons, now, sla_seconds, reopening_id(interaction, reasons))
+                if case.case_id in self.cases:
+                    return self.cases[case.case_id]
+            self.cases[case.case_id] = case
+            self.open_by_conversation[interaction.conversation_key] = case.case_id
             return case
         case = self.cases[case_id]
         if interaction.key in case.interaction_keys:
-            return case
+            return self._add_reasons(case, reasons, now)
         urgent = min(case.priority, priority, key=lambda p: p.value)
         case = case.model_copy(
             update={
@@ -137,6 +144,13 @@ class InMemoryCaseStore:
         )
         self.cases[case_id] = case
         return case
+
+    def _add_reasons(self, case: Case, reasons: Sequence[str], now: float) -> Case:
+        if all(r in case.reasons for r in reasons):
+            return case
+        merged = case.model_copy(update={"reasons": tuple(dict.fromkeys((*case.reasons, *reasons))), "updated_at": now})
+        self.cases[case.case_id] = merged
+        return merged
 
     def mark_alerted(self, case_id: str, now: float) -> None:
         case = self.cases[case_id]

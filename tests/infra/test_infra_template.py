@@ -211,7 +211,8 @@ def test_every_queue_redrives_to_a_14_day_dead_letter_queue(cfn_resources: dict[
         redrive = props.get("RedrivePolicy")
         assert redrive, f"{source} has no redrive policy"
         assert getatt_target(redrive["deadLetterTargetArn"], "Arn") == dlq
-        assert redrive["maxReceiveCount"] == 5
+        # the ack queue outlasts the responder's own 5 attempts, so the responder (not the DLQ) hands a reply over
+        assert redrive["maxReceiveCount"] == {"AckQueue": 10, "FollowUpQueue": 5}[source]
         dlq_props = queues[dlq]["Properties"]
         assert "RedrivePolicy" not in dlq_props, f"{dlq} is a dead-letter queue and must not redrive further"
         assert dlq_props["MessageRetentionPeriod"] == FOURTEEN_DAYS

@@ -56,3 +56,15 @@ def test_unknown_case(cases):
     assert cases.get_case("c_00000000000000000000") is None
     with pytest.raises(CaseNotFound):
         cases.transition("c_00000000000000000000", CaseStatus.CLAIMED, "ana", 1.0)
+
+
+def test_a_later_reason_joins_the_open_case_or_opens_one_if_it_was_resolved(cases):
+    c = comment("it caught fire", external_id="x1")
+    case = cases.open_or_append(c, Priority.P1, ["crisis"], 1_000.0)
+    joined = cases.open_or_append(c, Priority.P1, ["reply refused by the platform"], 1_100.0)
+    assert joined.case_id == case.case_id and "reply refused by the platform" in joined.reasons
+    cases.transition(case.case_id, CaseStatus.RESOLVED, "ana", 1_200.0)
+    fresh = cases.open_or_append(c, Priority.P3, ["reply outcome unknown"], 1_300.0)
+    assert fresh.case_id != case.case_id and fresh.status is CaseStatus.OPEN
+    assert cases.open_or_append(c, Priority.P3, ["reply outcome unknown"], 1_400.0).case_id == fresh.case_id
+    assert [x.case_id for x in cases.list_cases(CaseStatus.OPEN, 10)] == [fresh.case_id]

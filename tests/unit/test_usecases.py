@@ -230,3 +230,22 @@ def test_an_unexpected_client_failure_is_an_unknown_outcome_never_a_retry(store,
     ingest([comment("Love it")], store, dispatcher)
     outcome = respond(dispatcher.acks[0], store, BrokenReplier(), dispatcher, Clock())
     assert outcome.status is ReplyStatus.UNKNOWN and "outcome unknown" in dispatcher.follow_ups[-1].reasons[0]
+
+
+def test_a_later_reason_about_the_same_interaction_is_never_dropped(store, dispatcher):
+    from ackline.contracts.messages import FollowUpRequest
+
+    for cases in (InMemoryCaseStore(),):
+        crisis = comment("the charger caught fire", external_id="late1")
+        ingest([crisis], store, dispatcher)
+        case = follow_up(dispatcher.follow_ups[-1], store, cases, 1_000.0)
+        # its holding statement then fails: the open case gains the reason
+        failed = FollowUpRequest(interaction_key=crisis.key, reasons=("reply refused by the platform: 400",))
+        same = follow_up(failed, store, cases, 1_100.0)
+        assert same.case_id == case.case_id and failed.reasons[0] in same.reasons
+        # and if the case was resolved before the failure arrived, the failure opens a case of its own
+        resolve_case(case.case_id, "ana@brand", cases, 1_200.0)
+        late = FollowUpRequest(interaction_key=crisis.key, reasons=("reply outcome unknown: timeout",))
+        fresh = follow_up(late, store, cases, 1_300.0)
+        assert fresh.case_id != case.case_id and fresh.status is CaseStatus.OPEN
+        assert follow_up(late, store, cases, 1_400.0).case_id == fresh.case_id  # a retried message

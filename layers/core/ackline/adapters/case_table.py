@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
-from ackline.domain.cases import SUMMARY_CHARS, due_in, new_case
+from ackline.domain.cases import SUMMARY_CHARS, due_in, new_case, reopening_id
 from ackline.domain.errors import CaseConflict, CaseNotFound
 from ackline.domain.model import Case, CaseStatus, Interaction, Priority
 
@@ -97,9 +97,15 @@ class DynamoCaseStore:
         raise CaseConflict(f"could not settle the open case of {interaction.conversation_key}")
 
     def _open(
-        self, interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float, sla: int | None
+        self,
+        interaction: Interaction,
+        priority: Priority,
+        reasons: Sequence[str],
+        now: float,
+        sla: int | None,
+        case_id: str | None = None,
     ) -> Case | None:
-        case = new_case(interaction, priority, reasons, now, sla)
+        case = new_case(interaction, priority, reasons, now, sla, case_id)
         case_id = case.case_id
         item = case.model_dump(mode="json") | {
             "pk": f"CASE#{case_id}",
@@ -131,11 +137,39 @@ class DynamoCaseStore:
             if _code(exc) != "TransactionCanceledException":
                 raise
             existing = self.get_case(case_id)
-            # This interaction already opened its case (a retried message): that case is the answer.
-            if existing is not None and interaction.key in existing.interaction_keys:
-                return existing
-            return None
+            if existing is None or interaction.key not in existing.interaction_keys:
+                return None  # another interaction of the conversation opened a case meanwhile: append to it
+            new_reasons = [r for r in reasons if r not in existing.reasons]
+            if not new_reasons:
+                return existing  # a retried message: its case is the answer
+            if existing.status is CaseStatus.RESOLVED:
+                # something new about an interaction whose case is closed (its reply failed later): a person must
+                # see it, so it opens a case of its own rather than vanish into the resolved one
+                return self._open(interaction, priority, reasons, now, sla, reopening_id(interaction, reasons))
+            return self._add_reasons(existing, new_reasons, now)
         return case
+
+    def _add_reasons(self, case: Case, new_reasons: Sequence[str], now: float) -> Case | None:
+        """A later reason about an interaction already in an open case (e.g. its reply failed) joins the case."""
+        try:
+            result = self._client.update_item(
+                TableName=self._table,
+                Key=_case_key(case.case_id),
+                UpdateExpression="SET reasons = :r, updated_at = :now",
+                ConditionExpression="#s <> :resolved",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={
+                    ":r": encode_value(list(dict.fromkeys((*case.reasons, *new_reasons)))),
+                    ":now": encode_value(now),
+                    ":resolved": {"S": CaseStatus.RESOLVED.value},
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if _code(exc) == "ConditionalCheckFailedException":
+                return None  # resolved meanwhile: the caller starts over
+            raise
+        return _case_from(result["Attributes"])
 
     def _append(
         self,
@@ -150,7 +184,8 @@ class DynamoCaseStore:
         if case is None or case.status is CaseStatus.RESOLVED:
             return None
         if interaction.key in case.interaction_keys:
-            return case
+            new_reasons = [r for r in reasons if r not in case.reasons]
+            return self._add_reasons(case, new_reasons, now) if new_reasons else case
         urgent = min(case.priority, priority, key=lambda p: p.value)
         merged_reasons = tuple(dict.fromkeys((*case.reasons, *reasons)))
         try:

@@ -15,11 +15,22 @@ def due_in(priority: Priority, sla_seconds: int | None = None) -> int:
     return sla_seconds or SLA_SECONDS[priority]
 
 
+def reopening_id(interaction: Interaction, reasons: Sequence[str]) -> str:
+    """A new case for an interaction whose own case was resolved before this reason arrived (say, its reply
+    failed later): named after the interaction and the reasons, so a retried follow-up opens it only once."""
+    return case_id_for(interaction.key + "#" + "|".join(sorted(reasons)))
+
+
 def new_case(
-    interaction: Interaction, priority: Priority, reasons: Sequence[str], now: float, sla_seconds: int | None = None
+    interaction: Interaction,
+    priority: Priority,
+    reasons: Sequence[str],
+    now: float,
+    sla_seconds: int | None = None,
+    case_id: str | None = None,
 ) -> Case:
     return Case(
-        case_id=case_id_for(interaction.key),
+        case_id=case_id or case_id_for(interaction.key),
         status=CaseStatus.OPEN,
         priority=priority,
         platform=interaction.platform,
