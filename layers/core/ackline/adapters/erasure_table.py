@@ -10,10 +10,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from ackline.adapters.dynamodb_codec import decode, encode
+from ackline.adapters.fan_out import fan_out
 from ackline.domain.erasure import SCRUBBED, ErasureRequest
 
 if TYPE_CHECKING:
@@ -59,8 +59,7 @@ class DynamoErasureStore:
         for conversation in conversation_keys:
             targets.append({"pk": {"S": f"CONV#{conversation}"}, "sk": {"S": "OPENCASE"}})
             targets.extend(self._author_items(conversation))
-        with ThreadPoolExecutor(max_workers=DELETE_THREADS) as pool:
-            list(pool.map(self._delete, targets))
+        fan_out(self._delete, targets, DELETE_THREADS)
 
     def scrub_cases(self, case_ids: Iterable[str]) -> int:
         scrubbed = 0

@@ -12,12 +12,12 @@ A reply's delivery state (WhatsApp statuses) lives on the interaction it answere
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
+from ackline.adapters.fan_out import fan_out
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.erasure import person_of
 from ackline.domain.model import (
@@ -113,10 +113,7 @@ class DynamoInteractionStore:
     def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[StoredInteraction | None]:
         # Conditional puts cannot be batched (BatchWriteItem takes no conditions), so a big delivery is written
         # by a few threads at once: 1,000 puts at ~5 ms each would otherwise outlast the platform's patience.
-        if len(items) <= 1:
-            return [self.add(interaction, decision) for interaction, decision in items]
-        with ThreadPoolExecutor(max_workers=min(WRITE_THREADS, len(items))) as pool:
-            return list(pool.map(lambda pair: self.add(*pair), items))
+        return fan_out(lambda pair: self.add(*pair), items, WRITE_THREADS)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, StoredInteraction]:
         found: dict[str, StoredInteraction] = {}
@@ -189,10 +186,7 @@ class DynamoInteractionStore:
 
     def record_deliveries(self, updates: Sequence[tuple[str, DeliveryReport]]) -> list[bool]:
         # a delivery may carry many statuses: written by a few threads at once, like `add_many`
-        if len(updates) <= 1:
-            return [self._record_delivery(key, report) for key, report in updates]
-        with ThreadPoolExecutor(max_workers=min(WRITE_THREADS, len(updates))) as pool:
-            return list(pool.map(lambda update: self._record_delivery(*update), updates))
+        return fan_out(lambda update: self._record_delivery(*update), updates, WRITE_THREADS)
 
     def _record_delivery(self, key: str, report: DeliveryReport) -> bool:
         # One conditional write: only the reply with this id, and only forward (read never falls back to

@@ -13,10 +13,6 @@ class PlatformRouter:
     def __init__(self, repliers: Mapping[Platform, PlatformReplier]) -> None:
         self._repliers = dict(repliers)
 
-    @property
-    def platforms(self) -> frozenset[Platform]:
-        return frozenset(self._repliers)
-
     def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
         replier = self._repliers.get(interaction.platform)
         if replier is None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from ackline.adapters.fan_out import fan_out
 from ackline.contracts.messages import AckRequest, FollowUpRequest
 
 if TYPE_CHECKING:
@@ -38,13 +38,8 @@ class SqsDispatcher:
         if messages and not queue_url:
             raise DispatchFailed("queue URL is not configured for this function")
         chunks = [messages[start : start + SQS_BATCH] for start in range(0, len(messages), SQS_BATCH)]
-        if len(chunks) <= 1:
-            for chunk in chunks:
-                self._send_chunk(queue_url, chunk)
-            return
         # a 1,000-update delivery is 100 batch calls: a few threads keep the webhook's answer inside its deadline
-        with ThreadPoolExecutor(max_workers=min(SEND_THREADS, len(chunks))) as pool:
-            list(pool.map(lambda chunk: self._send_chunk(queue_url, chunk), chunks))
+        fan_out(lambda chunk: self._send_chunk(queue_url, chunk), chunks, SEND_THREADS)
 
     def _send_chunk(self, queue_url: str, chunk: Sequence[BaseModel]) -> None:
         entries: list[SendMessageBatchRequestEntryTypeDef] = [
