@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from ackline.adapters.fan_out import fan_out
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.errors import DispatchFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -16,10 +17,6 @@ if TYPE_CHECKING:
 
 SQS_BATCH = 10
 SEND_THREADS = 8
-
-
-class DispatchFailed(Exception):
-    """SQS did not accept every message; the webhook must not be answered 2xx."""
 
 
 class SqsDispatcher:

@@ -56,3 +56,7 @@ class OutcomeUnknown(PlatformError):
 
 class StaffUnauthenticated(AcklineError):
     """A staff route reached without verified identity claims (the authorizer should have stopped it)."""
+
+
+class DispatchFailed(AcklineError):
+    """The queue did not accept every message: the webhook must not be answered 2xx (the platform retries)."""

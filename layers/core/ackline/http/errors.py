@@ -6,12 +6,12 @@ from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 
-from ackline.adapters.sqs_dispatcher import DispatchFailed
 from ackline.domain.errors import (
     AuthenticationFailed,
     BadRequest,
     CaseConflict,
     CaseNotFound,
+    DispatchFailed,
     StaffUnauthenticated,
     VerificationRejected,
 )
