@@ -1,22 +1,15 @@
 """FollowUp: FollowUpQueue consumer. Opens (or adds to) the case a person works from; alerts people on P1."""
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ackline import bootstrap
 from ackline.contracts.messages import FollowUpRequest
-from ackline.observability import logger, metrics, tracer
+from ackline.lambda_entry import sqs_handler
+from ackline.observability import logger, metrics
 from ackline.usecases.follow_up import follow_up
 from ackline.usecases.respond import InteractionMissing
 
-processor = BatchProcessor(event_type=EventType.SQS)
 
-
-@tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     request = FollowUpRequest.model_validate_json(record.body)
     try:
@@ -37,8 +30,4 @@ def record_handler(record: SQSRecord) -> None:
     metrics.add_metric(name="CasesTouched", unit="Count", value=1)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+lambda_handler = sqs_handler(record_handler)

@@ -1,21 +1,14 @@
 """Responder: AckQueue consumer. Sends each automated acknowledgement at most once."""
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ackline import bootstrap
 from ackline.contracts.messages import AckRequest
-from ackline.observability import logger, metrics, tracer
+from ackline.lambda_entry import sqs_handler
+from ackline.observability import logger, metrics
 from ackline.usecases.respond import InteractionMissing, RetryLater, respond
 
-processor = BatchProcessor(event_type=EventType.SQS)
 
-
-@tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     request = AckRequest.model_validate_json(record.body)
     try:
@@ -51,8 +44,4 @@ def record_handler(record: SQSRecord) -> None:
         metrics.add_metric(name="AckLatency", unit="Milliseconds", value=outcome.ack_latency_ms)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+lambda_handler = sqs_handler(record_handler)

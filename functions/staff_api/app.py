@@ -3,7 +3,7 @@
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from ackline.http import queue_page, staff_routes
-from ackline.http.lambda_entry import http_app, http_handler
+from ackline.lambda_entry import http_app, http_handler
 
 app = http_app(staff_routes.router, queue_page.router, validation=True)
 

@@ -98,19 +98,35 @@ class GraphClient:
         return json_object(response, "Graph")
 
 
-class GraphReplier:
-    """Facebook Page comment replies and Messenger Send API messages, with the Page token."""
+class GraphBackedReplier:
+    """What every Meta reply client shares: a Graph host, its token, the HTTP session and a clock for windows.
+
+    Subclasses name the error codes their API uses for "slow down" and "try again"."""
+
+    rate_limit_codes: Collection[int] = RATE_LIMIT_CODES
+    transient_codes: Collection[int] = TRANSIENT_CODES
 
     def __init__(
         self,
         base_url: str,
-        page_token: Callable[[], str],
+        token: Callable[[], str],
         session: requests.Session | None = None,
         timeouts: tuple[float, float] = TIMEOUTS,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._graph = GraphClient(base_url, page_token, session, timeouts)
+        self._graph = GraphClient(
+            base_url,
+            token,
+            session,
+            timeouts,
+            rate_limit_codes=self.rate_limit_codes,
+            transient_codes=self.transient_codes,
+        )
         self._clock = clock
+
+
+class GraphReplier(GraphBackedReplier):
+    """Facebook Page comment replies and Messenger Send API messages, with the Page token."""
 
     def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
         if interaction.platform is Platform.FACEBOOK and visibility is Visibility.PRIVATE:

@@ -7,30 +7,13 @@ a DM (`POST /{ig-id}/messages` with `recipient.id`, inside 24 hours). Private re
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
-import requests
-
-from ackline.adapters.graph_api import GraphClient
-from ackline.adapters.platform_http import TIMEOUTS, refuse_outside_window
+from ackline.adapters.graph_api import GraphBackedReplier
+from ackline.adapters.platform_http import refuse_outside_window
 from ackline.domain.errors import PermanentPlatformError
 from ackline.domain.model import Interaction, Kind, Platform, Visibility
 
 
-class InstagramReplier:
-    def __init__(
-        self,
-        base_url: str,
-        token: Callable[[], str],
-        *,
-        session: requests.Session | None = None,
-        timeouts: tuple[float, float] = TIMEOUTS,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._graph = GraphClient(base_url, token, session, timeouts)
-        self._clock = clock
-
+class InstagramReplier(GraphBackedReplier):
     def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
         if interaction.platform is not Platform.INSTAGRAM:
             raise PermanentPlatformError(f"not an Instagram interaction: {interaction.platform.value}")

@@ -7,13 +7,8 @@ refusal, code 131047, is a permanent error and becomes a case).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
-import requests
-
-from ackline.adapters.graph_api import RATE_LIMIT_CODES, TRANSIENT_CODES, GraphClient
-from ackline.adapters.platform_http import TIMEOUTS, refuse_outside_window
+from ackline.adapters.graph_api import RATE_LIMIT_CODES, TRANSIENT_CODES, GraphBackedReplier
+from ackline.adapters.platform_http import refuse_outside_window
 from ackline.domain.errors import PermanentPlatformError
 from ackline.domain.model import Interaction, Kind, Platform, Visibility
 
@@ -23,24 +18,9 @@ WHATSAPP_RATE_LIMIT_CODES = RATE_LIMIT_CODES | {80007, 80008, 130429, 131056}
 WHATSAPP_TRANSIENT_CODES = TRANSIENT_CODES | {131000, 131016}
 
 
-class WhatsAppReplier:
-    def __init__(
-        self,
-        base_url: str,
-        token: Callable[[], str],
-        session: requests.Session | None = None,
-        timeouts: tuple[float, float] = TIMEOUTS,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._clock = clock
-        self._graph = GraphClient(
-            base_url,
-            token,
-            session,
-            timeouts,
-            rate_limit_codes=WHATSAPP_RATE_LIMIT_CODES,
-            transient_codes=WHATSAPP_TRANSIENT_CODES,
-        )
+class WhatsAppReplier(GraphBackedReplier):
+    rate_limit_codes = WHATSAPP_RATE_LIMIT_CODES
+    transient_codes = WHATSAPP_TRANSIENT_CODES
 
     def reply(self, interaction: Interaction, text: str, visibility: Visibility) -> str:
         # a WhatsApp chat is private already, whatever the visibility asked for

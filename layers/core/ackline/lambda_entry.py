@@ -1,5 +1,5 @@
-"""How every HTTP-triggered function is put together: its routers, the one error mapping, and Powertools'
-logger (with the API Gateway request id as correlation id), tracer and metrics around the resolver."""
+"""How every function is put together around its use case: HTTP functions get their routers and the one error
+mapping, queue consumers get Powertools' partial batch processing; all get the logger, tracer and metrics."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ackline.http.errors import register_error_handlers
@@ -31,5 +34,19 @@ def http_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)
+
+    return lambda_handler
+
+
+def sqs_handler(record_handler: Callable[[SQSRecord], None]) -> Callable[[dict[str, Any], LambdaContext], Any]:
+    """A queue consumer: each record on its own, and only the failed ones come back (ReportBatchItemFailures)."""
+    processor = BatchProcessor(event_type=EventType.SQS)
+    traced = tracer.capture_method(record_handler)
+
+    @logger.inject_lambda_context
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+        return process_partial_response(event=event, record_handler=traced, processor=processor, context=context)
 
     return lambda_handler
