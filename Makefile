@@ -67,7 +67,7 @@ build: tools
 build-check: tools
 	$(SAM) build --build-dir .aws-sam/build-check --cache-dir .aws-sam/cache-check >/dev/null
 	test -f .aws-sam/build-check/CoreLayer/python/ackline/__init__.py
-	@echo "sam build: ok"
+	@echo "sam build: ok ($$(find .aws-sam/build-check/CoreLayer -name '*.cpython-313.pyc' | wc -l) modules precompiled for python3.13)"
 
 test: install tools browser lint typecheck template-check build-check
 	$(VENV)/bin/pytest
