@@ -1,4 +1,4 @@
-"""Each rule of good social care through the whole pipeline (DESIGN.md section 1, issue 4).
+"""Each rule of good social care through the whole pipeline (docs/DESIGN.md section 1, issue 4).
 
 A correctly signed Facebook comment goes in at the emulated API Gateway; what comes out is the reply the
 platform sandbox received (`/_sandbox/calls`) and/or the case staff see (`/api/cases`), plus demand per

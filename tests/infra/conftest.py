@@ -33,7 +33,7 @@ def sam_template() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def cfn_template(sam_template: dict[str, Any]) -> dict[str, Any]:
-    """The template after the AWS::Serverless-2016-10-31 transform, computed offline (DESIGN.md section 6)."""
+    """The template after the AWS::Serverless-2016-10-31 transform, computed offline (docs/DESIGN.md section 6)."""
     return translate(sam_template)
 
 
