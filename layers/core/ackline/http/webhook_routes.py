@@ -12,7 +12,7 @@ from ackline.contracts.meta import parse_meta_delivery
 from ackline.contracts.raw import raw_interaction
 from ackline.contracts.telegram import parse_telegram_update
 from ackline.contracts.x import parse_x_delivery
-from ackline.domain.errors import BadRequest, VerificationRejected
+from ackline.domain.errors import BadRequest, StoreUnavailable, VerificationRejected
 from ackline.domain.model import Interaction, Kind, Platform
 from ackline.domain.signatures import (
     meta_verify_challenge,
@@ -47,9 +47,16 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         acks=result.acks,
         follow_ups=result.follow_ups,
         delivery_reports=result.delivery_reports,
+        problems=result.problems,
+        left_for_retry=result.left_for_retry,
     )
     metrics.add_metric(name="InteractionsStored", unit="Count", value=result.stored)
     metrics.add_metric(name="DuplicateDeliveries", unit="Count", value=result.duplicates)
+    if result.problems:
+        metrics.add_metric(name="ProblemRecords", unit="Count", value=result.problems)
+    if not result.complete:
+        # everything that was stored has its work queued; a 503 makes the platform send the rest again
+        raise StoreUnavailable(f"{result.left_for_retry} entries left for the retry ({result.retry_cause})")
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body='{"ok":true}')
 
 
