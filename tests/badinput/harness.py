@@ -26,6 +26,13 @@ from ackline_local.gateway import ApiGateway, routes_from_template
 from ackline_local.http_payload import HttpRequest
 from ackline_local.resources import LocalResources, create_resources
 from ackline_local.template import load_template
+from tests.fakes import (
+    InMemoryAuthorLedger,
+    InMemoryDemandCounter,
+    InMemoryInteractionStore,
+    InMemorySentReplies,
+    RecordingDispatcher,
+)
 
 STAFF_TOKEN = "bad-input-staff-token"
 
@@ -172,3 +179,20 @@ def _forget_adapters() -> None:
         cached = getattr(bootstrap, name)
         if callable(cached) and hasattr(cached, "cache_clear"):
             cached.cache_clear()
+
+
+@dataclass
+class InMemoryStores:
+    interactions: InMemoryInteractionStore
+    dispatcher: RecordingDispatcher
+
+
+def in_memory_stores(monkeypatch: Any) -> InMemoryStores:
+    """The webhook functions' stores and queues swapped for the in-memory fakes (same semantics), for volume."""
+    stores = InMemoryStores(InMemoryInteractionStore(), RecordingDispatcher())
+    monkeypatch.setattr(bootstrap, "interaction_store", lambda: stores.interactions)
+    monkeypatch.setattr(bootstrap, "ingest_dispatcher", lambda: stores.dispatcher)
+    monkeypatch.setattr(bootstrap, "author_ledger", InMemoryAuthorLedger)
+    monkeypatch.setattr(bootstrap, "demand_counter", InMemoryDemandCounter)
+    monkeypatch.setattr(bootstrap, "sent_replies", InMemorySentReplies)
+    return stores
