@@ -7,6 +7,7 @@ a parser's message may quote the input (pydantic's does).
 
 from __future__ import annotations
 
+import logging
 import traceback
 from http import HTTPStatus
 from typing import Any
@@ -64,7 +65,20 @@ def _json(status: HTTPStatus, message: str) -> Response[str]:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=f'{{"message":"{message}"}}')
 
 
+class _WithoutUnhandledRouteErrors(logging.Filter):
+    """Powertools logs an unhandled route error with its message (which may quote the input) before re-raising it;
+    `ackline.lambda_entry` catches it and writes the one ERROR line, so Powertools' copy is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno >= logging.ERROR and record.exc_info)
+
+
+_POWERTOOLS_ROUTER_LOG = logging.getLogger("aws_lambda_powertools.event_handler.api_gateway")
+
+
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    if not any(isinstance(f, _WithoutUnhandledRouteErrors) for f in _POWERTOOLS_ROUTER_LOG.filters):
+        _POWERTOOLS_ROUTER_LOG.addFilter(_WithoutUnhandledRouteErrors())
     for error_type, (status, message) in _STATUS.items():
 
         def handler(exc: Exception, status: HTTPStatus = status, message: str = message) -> Response[str]:

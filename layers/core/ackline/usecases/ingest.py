@@ -27,7 +27,7 @@ from ackline.contracts.whatsapp import delivery_report
 from ackline.domain.decide import decide
 from ackline.domain.delivery import DeliveryReport, failure_reason
 from ackline.domain.demand import requests_by_topic
-from ackline.domain.errors import StoreRejected, StoreUnavailable
+from ackline.domain.errors import DispatchFailed, StoreRejected, StoreUnavailable
 from ackline.domain.model import (
     Decision,
     DeliveryState,
@@ -238,8 +238,13 @@ def ingest(
         if s.decision.escalate
     ] + delivery_follow_ups
     # Follow-ups first: if the process dies between the two sends, a person still hears of it.
-    dispatcher.request_follow_ups(follow_ups)
-    dispatcher.request_acks(acks)
+    try:
+        dispatcher.request_follow_ups(follow_ups)
+        dispatcher.request_acks(acks)
+    except DispatchFailed:
+        raise
+    except Exception as exc:  # the queue throttled or failed: everything is stored, the retry re-queues it
+        raise DispatchFailed(f"queue unavailable ({_name(exc)})") from exc
     # Demand is counted once per interaction: only when it was freshly stored (a redelivery is not), and
     # last, so the customer's reply and case never wait on it. If this write fails the webhook answers 5xx;
     # the platform's retry finds everything stored (what it re-queues, the lease and the idempotent case
