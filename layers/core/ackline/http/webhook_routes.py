@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -22,6 +20,7 @@ from ackline.domain.signatures import (
     verify_x_signature,
     x_crc_response_token,
 )
+from ackline.domain.storage_bounds import hashed_id
 from ackline.http.raw_body import raw_body
 from ackline.observability import logger, metrics
 from ackline.usecases.ingest import ingest
@@ -121,9 +120,7 @@ def generic_event() -> Response[str]:
     event = event.model_copy(
         update={
             # a long id is hashed, not cut: two ids sharing a prefix must stay two interactions
-            "external_id": webhook_id
-            if len(webhook_id) <= 200
-            else "h-" + hashlib.sha256(webhook_id.encode()).hexdigest(),
+            "external_id": webhook_id if len(webhook_id) <= 200 else hashed_id(webhook_id),
             "kind": Kind.RAW,
             "activity": "generic webhook event: a person reviews it",
         }
