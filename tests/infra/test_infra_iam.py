@@ -16,7 +16,8 @@ ALLOWED_REFERENCES = {
     # AlertTopic: P1 cases alert people
     "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic"},
     "StaffApiFunction": {"DataTable"},
-    "PrivacyFunction": {"DataTable", "SecretsPath"},
+    # FollowUpQueue: a signed data-deletion request ackline cannot read is handed to a person
+    "PrivacyFunction": {"DataTable", "SecretsPath", "FollowUpQueue"},
 }
 DYNAMODB_ACTIONS = {
     # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger and demand
@@ -46,7 +47,7 @@ SENDS_TO = {
     "ResponderFunction": {"FollowUpQueue"},
     "FollowUpFunction": set(),
     "StaffApiFunction": set(),
-    "PrivacyFunction": set(),
+    "PrivacyFunction": {"FollowUpQueue"},
 }
 # What an SQS event source mapping needs from its function's role.
 POLL_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}

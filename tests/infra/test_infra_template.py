@@ -52,8 +52,8 @@ FUNCTION_ENV = {
     },
     "FollowUpFunction": {"ALERT_TOPIC_ARN"},
     "StaffApiFunction": set(),
-    # Privacy verifies Meta's signed_request with the app secret
-    "PrivacyFunction": {"SECRETS_PATH"},
+    # Privacy verifies Meta's signed_request with the app secret, and hands one it cannot read to a person
+    "PrivacyFunction": {"SECRETS_PATH", "FOLLOWUP_QUEUE_URL"},
 }
 # Names that would mean a secret's value (not its SSM name) reached the template.
 SECRET_HINTS = ("SECRET", "TOKEN", "PASSWORD", "API_KEY")

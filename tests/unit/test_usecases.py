@@ -2,7 +2,13 @@
 
 import pytest
 
-from ackline.domain.errors import OutcomeUnknown, PermanentPlatformError, RateLimited, TransientPlatformError
+from ackline.domain.errors import (
+    DispatchFailed,
+    OutcomeUnknown,
+    PermanentPlatformError,
+    RateLimited,
+    TransientPlatformError,
+)
 from ackline.domain.model import CaseStatus, Priority, ReplyStatus
 from ackline.usecases.follow_up import follow_up
 from ackline.usecases.ingest import ingest
@@ -48,7 +54,7 @@ def test_redelivery_stores_nothing_new_and_requeues_only_outstanding_work(store,
 
 
 def test_redelivery_requeues_work_an_earlier_attempt_stored_but_never_queued(store):
-    with pytest.raises(RuntimeError):
+    with pytest.raises(DispatchFailed):  # the queue's own failure, as the 503 the platform retries
         ingest([comment("Love it")], store, RecordingDispatcher(fail=True))
     retry = RecordingDispatcher()
     result = ingest([comment("Love it")], store, retry)

@@ -113,6 +113,12 @@ def responder_dispatcher() -> SqsDispatcher:
 
 
 @lru_cache(maxsize=1)
+def follow_up_dispatcher() -> SqsDispatcher:
+    # the privacy callback hands an unreadable signed request to a person; it never requests replies
+    return SqsDispatcher(sqs(), "", get_settings().require("followup_queue_url"))
+
+
+@lru_cache(maxsize=1)
 def ack_retries() -> SqsRetryScheduler:
     return SqsRetryScheduler(sqs(), get_settings().require("ack_queue_url"))
 

@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ackline.http.errors import register_error_handlers
+from ackline.http.errors import INTERNAL_ERROR, log_server_error, register_error_handlers
 from ackline.observability import logger, metrics, tracer
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
@@ -33,7 +33,12 @@ def http_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
     @tracer.capture_lambda_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return app.resolve(event, context)
+        try:
+            return app.resolve(event, context)
+        except Exception as exc:
+            # what no error mapping expected: the same 500 API Gateway would give, plus the ERROR line it would not
+            log_server_error(exc, 500)
+            return dict(INTERNAL_ERROR)
 
     return lambda_handler
 

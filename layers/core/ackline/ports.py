@@ -9,6 +9,7 @@ from ackline.contracts.messages import AckRequest, FollowUpRequest
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import ErasureRequest
+from ackline.domain.errors import StoreRejected, StoreUnavailable
 from ackline.domain.model import (
     Case,
     CaseStatus,
@@ -21,6 +22,9 @@ from ackline.domain.model import (
     Visibility,
 )
 
+# One entry's outcome in `InteractionStore.add_many`: stored, already stored (None), or why it was not.
+AddResult = StoredInteraction | None | StoreRejected | StoreUnavailable
+
 
 class InteractionStore(Protocol):
     def add(self, interaction: Interaction, decision: Decision) -> StoredInteraction | None:
@@ -28,8 +32,10 @@ class InteractionStore(Protocol):
 
     def get(self, key: str) -> StoredInteraction | None: ...
 
-    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[StoredInteraction | None]:
-        """`add` for a whole delivery (Meta batches up to 1,000 updates), in order."""
+    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[AddResult]:
+        """`add` for a whole delivery (Meta batches up to 1,000 updates), in order. Never raises for one entry:
+        an entry whose write failed has StoreRejected (the same write would fail again) or StoreUnavailable
+        (retry later) in its place, and the entries beside it are still written."""
 
     def get_many(self, keys: Sequence[str]) -> dict[str, StoredInteraction]: ...
 

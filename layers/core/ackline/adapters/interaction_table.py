@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
+from ackline.adapters.dynamodb_failures import settle
 from ackline.adapters.fan_out import fan_out
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.erasure import person_of
@@ -29,6 +30,7 @@ from ackline.domain.model import (
     ReplyStatus,
     StoredInteraction,
 )
+from ackline.ports import AddResult
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -110,10 +112,18 @@ class DynamoInteractionStore:
         found = self._client.get_item(TableName=self._table, Key=interaction_pk(key), ConsistentRead=True)
         return _from_item(found["Item"]) if "Item" in found else None
 
-    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[StoredInteraction | None]:
+    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[AddResult]:
         # Conditional puts cannot be batched (BatchWriteItem takes no conditions), so a big delivery is written
         # by a few threads at once: 1,000 puts at ~5 ms each would otherwise outlast the platform's patience.
-        return fan_out(lambda pair: self.add(*pair), items, WRITE_THREADS)
+        # Each write settles on its own: one entry's failure is reported in its place, never raised, so the
+        # entries written beside it are still known (and their work queued) whatever happened to it.
+        return fan_out(lambda pair: self._add_settled(*pair), items, WRITE_THREADS)
+
+    def _add_settled(self, interaction: Interaction, decision: Decision) -> AddResult:
+        try:
+            return self.add(interaction, decision)
+        except Exception as exc:  # every failure is classified, none escapes a thread
+            return settle(exc)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, StoredInteraction]:
         found: dict[str, StoredInteraction] = {}

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ackline.contracts import instagram, whatsapp
-from ackline.contracts.raw import raw_interaction, raw_json
+from ackline.contracts.raw import UNREADABLE, body_text, raw_interaction, raw_json
 from ackline.domain.model import Interaction, Kind, Platform
 
 _PUBLIC_ITEMS = {"comment", "post", "status", "photo", "video"}
@@ -168,7 +168,7 @@ def _entry_interactions(obj: str, entry: dict[str, Any], received_at: float) -> 
         raw = raw_json(change)
         try:
             out.extend(_change_interactions(obj, page_id, entry, change, raw, received_at))
-        except (ValidationError, ValueError, TypeError):
+        except UNREADABLE:
             out.append(raw_interaction(_platform_of(obj), raw, received_at, page_id))
     for event in messaging:
         raw = raw_json(event)
@@ -177,7 +177,7 @@ def _entry_interactions(obj: str, entry: dict[str, Any], received_at: float) -> 
                 raise ValueError("not a messaging object")
             parsed = MessagingEvent.model_validate(event)
             out.append(_messaging_interaction(page_id, parsed, raw, received_at, _MESSAGING_PLATFORMS[obj]))
-        except (ValidationError, ValueError, TypeError):
+        except UNREADABLE:
             out.append(raw_interaction(_platform_of(obj), raw, received_at, page_id))
     if not out:
         out.append(raw_interaction(_platform_of(obj), raw_json(entry), received_at, page_id))
@@ -193,9 +193,14 @@ def _platform_of(obj: str) -> Platform:
 def parse_meta_delivery(body: bytes, received_at: float) -> list[Interaction]:
     """Every update in one authenticated delivery, in order; never raises for odd content."""
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return [raw_interaction(Platform.FACEBOOK, body.decode("utf-8", "replace"), received_at)]
+        return _read_delivery(body, received_at)
+    except UNREADABLE:
+        # unreadable as a whole (nested deeper than the stack, say): kept whole for a person
+        return [raw_interaction(Platform.FACEBOOK, body_text(body), received_at)]
+
+
+def _read_delivery(body: bytes, received_at: float) -> list[Interaction]:
+    payload = json.loads(body)
     if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
         return [raw_interaction(Platform.FACEBOOK, raw_json(payload), received_at)]
     obj = str(payload.get("object", ""))

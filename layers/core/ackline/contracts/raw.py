@@ -8,9 +8,27 @@ from typing import Any
 
 from ackline.domain.model import Interaction, Kind, Platform
 
+# What reading hostile-but-authenticated JSON can raise: invalid UTF-8 or JSON (ValueError, which covers
+# pydantic's ValidationError and an integer of over 4,300 digits), odd shapes (TypeError, KeyError, ...),
+# numbers no float holds (OverflowError), and nesting deeper than the interpreter's stack (RecursionError).
+UNREADABLE: tuple[type[Exception], ...] = (
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    ArithmeticError,
+    RecursionError,
+)
+
 
 def raw_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def body_text(body: bytes) -> str:
+    """A body kept as text for a person: invalid UTF-8 replaced, never raised."""
+    return body.decode("utf-8", "replace")
 
 
 def raw_interaction(platform: Platform, raw: str, received_at: float, account_id: str = "") -> Interaction:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ackline.contracts.raw import raw_interaction, raw_json
+from ackline.contracts.raw import UNREADABLE, body_text, raw_interaction, raw_json
 from ackline.domain.model import Interaction, Kind, Platform
 
 
@@ -41,8 +41,8 @@ def parse_telegram_update(body: bytes, received_at: float) -> list[Interaction]:
         if isinstance(update.get("message"), dict):
             return [_message(update, received_at)]
         update_id = update["update_id"]
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
-        return [raw_interaction(Platform.TELEGRAM, body.decode("utf-8", "replace"), received_at)]
-    kind = next((k for k in update if k != "update_id"), "update")
-    activity = raw_interaction(Platform.TELEGRAM, raw_json(update), received_at, "bot")
+        kind = next((k for k in update if k != "update_id"), "update")
+        activity = raw_interaction(Platform.TELEGRAM, raw_json(update), received_at, "bot")
+    except UNREADABLE:
+        return [raw_interaction(Platform.TELEGRAM, body_text(body), received_at)]
     return [activity.model_copy(update={"kind": Kind.ACTIVITY, "activity": kind, "external_id": f"u{update_id}"})]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ackline.contracts.raw import raw_interaction, raw_json
+from ackline.contracts.raw import UNREADABLE, raw_interaction, raw_json
 from ackline.domain.delivery import DeliveryReport, delivery_state, failure_reason
 from ackline.domain.model import Interaction, Kind, Platform
 
@@ -146,6 +146,6 @@ def change_interactions(value: Any, received_at: float) -> list[Interaction]:
                     out.append(_message(value, item, names, received_at))
                 else:
                     out.append(_status(value, item, received_at))
-            except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            except UNREADABLE:
                 out.append(raw_interaction(Platform.WHATSAPP, raw_json(item), received_at, account))
     return out

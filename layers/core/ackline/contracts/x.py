@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ackline.contracts.raw import raw_interaction, raw_json
+from ackline.contracts.raw import UNREADABLE, body_text, raw_interaction, raw_json
 from ackline.domain.model import Interaction, Kind, Platform
 
 
@@ -52,11 +52,18 @@ def _dm(for_user: str, event: dict[str, Any], users: dict[str, Any], received_at
 
 
 def parse_x_delivery(body: bytes, received_at: float) -> list[Interaction]:
+    """Every event in one authenticated delivery; never raises for odd content."""
     try:
-        payload = json.loads(body)
-        for_user = str(payload.get("for_user_id", ""))
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-        return [raw_interaction(Platform.X, body.decode("utf-8", "replace"), received_at)]
+        return _read_delivery(body, received_at)
+    except UNREADABLE:
+        return [raw_interaction(Platform.X, body_text(body), received_at)]
+
+
+def _read_delivery(body: bytes, received_at: float) -> list[Interaction]:
+    payload = json.loads(body)
+    if not isinstance(payload, dict):
+        return [raw_interaction(Platform.X, raw_json(payload), received_at)]
+    for_user = str(payload.get("for_user_id", ""))
     out: list[Interaction] = []
     for field, events in payload.items():
         if not isinstance(events, list):
@@ -70,6 +77,6 @@ def parse_x_delivery(body: bytes, received_at: float) -> list[Interaction]:
                 else:
                     activity = raw_interaction(Platform.X, raw_json(event), received_at, for_user)
                     out.append(activity.model_copy(update={"kind": Kind.ACTIVITY, "activity": field}))
-            except (KeyError, TypeError, ValueError, AttributeError):
+            except UNREADABLE:
                 out.append(raw_interaction(Platform.X, raw_json(event), received_at, for_user))
     return out or [raw_interaction(Platform.X, raw_json(payload), received_at, for_user)]

@@ -60,3 +60,17 @@ class StaffUnauthenticated(AcklineError):
 
 class DispatchFailed(AcklineError):
     """The queue did not accept every message: the webhook must not be answered 2xx (the platform retries)."""
+
+
+class StoreRejected(AcklineError):
+    """The store refused an item itself (too large, a key too long, a number it cannot hold): the same write
+    would fail again, so the entry is kept another way (a raw problem record)."""
+
+
+class StoreUnavailable(AcklineError):
+    """The store throttled, failed or did not answer: the webhook answers 503 so the platform retries, after the
+    work of everything already stored is queued."""
+
+
+class PayloadTooLarge(AcklineError):
+    """A request body over the documented limit: refused with 413 before any other work."""

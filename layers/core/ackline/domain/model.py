@@ -108,6 +108,9 @@ class Interaction(BaseModel):
     is_own: bool = False  # sent by the brand itself (echo, our own comment): never answered
     activity: str = ""  # for ACTIVITY kinds: what happened ("reaction", "edited", ...)
     raw: str = ""  # the event exactly as received (JSON text) so nothing is ever lost
+    # set only when `raw` had to be cut to fit the store (domain.storage_bounds): the whole payload's digest and size
+    raw_sha256: str = ""
+    raw_bytes: int | None = None
 
     @property
     def key(self) -> str:

@@ -10,11 +10,13 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping
 
 from ackline.domain.errors import AuthenticationFailed
 
 STANDARD_WEBHOOK_TOLERANCE_SECONDS = 5 * 60
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 def _hmac_sha256(key: bytes, message: bytes) -> bytes:
@@ -25,8 +27,13 @@ def _any_equal(candidate: str, expected: Iterable[str]) -> bool:
     # compare_digest on every secret (no early exit) so timing reveals neither which secret nor how much matched
     matched = False
     for value in expected:
-        matched |= hmac.compare_digest(candidate.encode(), value.encode())
+        matched |= hmac.compare_digest(_bytes(candidate), _bytes(value))
     return matched
+
+
+def _bytes(text: str) -> bytes:
+    # headers and query values are attacker-chosen text: a lone surrogate must fail the comparison, not raise
+    return text.encode("utf-8", "surrogatepass")
 
 
 def verify_meta_signature(body: bytes, header: str | None, app_secrets: Iterable[str]) -> None:
@@ -48,7 +55,7 @@ def meta_verify_challenge(params: Mapping[str, str], verify_tokens: Iterable[str
 
 def x_crc_response_token(crc_token: str, consumer_secret: str) -> str:
     """X's CRC answer: `sha256=` + base64(HMAC-SHA256(consumer secret, crc_token))."""
-    digest = _hmac_sha256(consumer_secret.encode(), crc_token.encode())
+    digest = _hmac_sha256(consumer_secret.encode(), _bytes(crc_token))
     return "sha256=" + base64.b64encode(digest).decode()
 
 
@@ -89,13 +96,13 @@ def verify_standard_webhook(
     signatures = headers.get("webhook-signature", "")
     if not msg_id or not timestamp or not signatures:
         raise AuthenticationFailed("missing webhook-id, webhook-timestamp or webhook-signature")
-    try:
-        sent_at = int(timestamp)
-    except ValueError as exc:
-        raise AuthenticationFailed("webhook-timestamp is not an integer") from exc
+    # seconds, as digits: "1e300", "NaN" or 5,000 digits never reach int() or the arithmetic below
+    if not _TIMESTAMP.fullmatch(timestamp):
+        raise AuthenticationFailed("webhook-timestamp is not an integer")
+    sent_at = int(timestamp)
     if abs(now - sent_at) > tolerance:
         raise AuthenticationFailed("webhook-timestamp outside the tolerance window")
-    signed = f"{msg_id}.{timestamp}.".encode() + body
+    signed = _bytes(f"{msg_id}.{timestamp}.") + body
     expected = ["v1," + base64.b64encode(_hmac_sha256(_standard_webhook_key(s), signed)).decode() for s in secrets if s]
     offered = [sig for sig in signatures.split(" ") if sig.startswith("v1,")]
     # one valid signature among several (the sender rotating keys) is enough

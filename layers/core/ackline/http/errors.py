@@ -1,8 +1,16 @@
-"""Typed domain errors -> HTTP answers, in one place. Bodies never echo the request."""
+"""Typed domain errors -> HTTP answers, in one place. Bodies never echo the request.
+
+Every 5xx leaves one ERROR line: the error's type, where it was raised and the traceback's frames (code
+locations and source lines), never the request body; an unexpected error's message is left out too, because
+a parser's message may quote the input (pydantic's does).
+"""
 
 from __future__ import annotations
 
+import logging
+import traceback
 from http import HTTPStatus
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 
@@ -12,7 +20,9 @@ from ackline.domain.errors import (
     CaseConflict,
     CaseNotFound,
     DispatchFailed,
+    PayloadTooLarge,
     StaffUnauthenticated,
+    StoreUnavailable,
     VerificationRejected,
 )
 from ackline.observability import logger
@@ -24,20 +34,59 @@ _STATUS: dict[type[Exception], tuple[HTTPStatus, str]] = {
     BadRequest: (HTTPStatus.BAD_REQUEST, "bad request"),
     CaseNotFound: (HTTPStatus.NOT_FOUND, "case not found"),
     CaseConflict: (HTTPStatus.CONFLICT, "case changed state"),
+    PayloadTooLarge: (HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large"),
     # not stored / not queued: a 503 makes the platform retry, and its retry is our retry
     DispatchFailed: (HTTPStatus.SERVICE_UNAVAILABLE, "temporarily unavailable, retry"),
+    StoreUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "temporarily unavailable, retry"),
 }
+
+INTERNAL_ERROR: dict[str, Any] = {
+    "statusCode": 500,
+    "headers": {"Content-Type": content_types.APPLICATION_JSON},
+    "body": '{"message":"internal error"}',
+}
+
+
+def log_server_error(exc: BaseException, status: int, *, detail: str = "") -> None:
+    """The one ERROR line a 5xx leaves: structured keys, the frames, never the body."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    logger.error(
+        "request failed",
+        error=type(exc).__name__,
+        detail=detail,
+        where=where,
+        frames="".join(traceback.format_list(frames)),
+        status=status,
+    )
 
 
 def _json(status: HTTPStatus, message: str) -> Response[str]:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=f'{{"message":"{message}"}}')
 
 
+class _WithoutUnhandledRouteErrors(logging.Filter):
+    """Powertools logs an unhandled route error with its message (which may quote the input) before re-raising it;
+    `ackline.lambda_entry` catches it and writes the one ERROR line, so Powertools' copy is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno >= logging.ERROR and record.exc_info)
+
+
+_POWERTOOLS_ROUTER_LOG = logging.getLogger("aws_lambda_powertools.event_handler.api_gateway")
+
+
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    if not any(isinstance(f, _WithoutUnhandledRouteErrors) for f in _POWERTOOLS_ROUTER_LOG.filters):
+        _POWERTOOLS_ROUTER_LOG.addFilter(_WithoutUnhandledRouteErrors())
     for error_type, (status, message) in _STATUS.items():
 
         def handler(exc: Exception, status: HTTPStatus = status, message: str = message) -> Response[str]:
-            logger.warning("request refused", error=type(exc).__name__, detail=str(exc), status=int(status))
+            # these messages are ackline's own (ids, counts, error codes), never customer content
+            if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+                log_server_error(exc, int(status), detail=str(exc))
+            else:
+                logger.warning("request refused", error=type(exc).__name__, detail=str(exc), status=int(status))
             return _json(status, message)
 
         app.exception_handler(error_type)(handler)

@@ -15,17 +15,18 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ackline import bootstrap
 from ackline.domain.erasure import person_key
-from ackline.domain.errors import BadRequest
+from ackline.domain.errors import BadRequest, StoreUnavailable
 from ackline.domain.model import Platform
-from ackline.domain.signed_request import parse_signed_request
+from ackline.domain.signed_request import SignedRequestUnreadable, read_signed_payload, verify_signed_request
 from ackline.http.raw_body import raw_body
 from ackline.observability import logger
-from ackline.usecases.erase_person import erase_person, erasure_status
+from ackline.usecases.erase_person import erase_person, erasure_status, refer_unreadable_request
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
 
 STATUS_PATH = "/privacy/deletion-status"
-_CODE = re.compile(r"^[0-9a-f]{20}$")
+_CODE = re.compile(r"[0-9a-f]{20}")
+_MAX_FORM_FIELDS = 20  # Meta posts one field
 
 
 def _json(status: int, body: dict[str, object]) -> Response[str]:
@@ -34,9 +35,18 @@ def _json(status: int, body: dict[str, object]) -> Response[str]:
 
 @router.post("/webhooks/meta/data-deletion")
 def meta_data_deletion() -> Response[str]:
-    form = parse_qs(raw_body(router.current_event).decode("utf-8", "replace"))
+    body = raw_body(router.current_event)
+    try:
+        form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=_MAX_FORM_FIELDS)
+    except ValueError:
+        raise BadRequest("form has too many fields") from None
     signed = (form.get("signed_request") or [""])[0]
-    payload = parse_signed_request(signed, bootstrap.secrets().meta_app_secrets())
+    # the signature first: nothing unsigned is decoded or parsed
+    encoded_payload = verify_signed_request(signed, bootstrap.secrets().meta_app_secrets())
+    try:
+        payload = read_signed_payload(encoded_payload)
+    except SignedRequestUnreadable as exc:
+        return _refer_to_person(encoded_payload, str(exc))
     person = person_key(Platform.FACEBOOK, str(payload["user_id"]))
     done = erase_person(person, bootstrap.interaction_store(), bootstrap.erasure_store(), bootstrap.clock)
     logger.info(
@@ -45,17 +55,37 @@ def meta_data_deletion() -> Response[str]:
         interactions=done.interactions_erased,
         cases=done.cases_scrubbed,
     )
+    return _confirmation(done.confirmation_code)
+
+
+def _refer_to_person(encoded_payload: str, why: str) -> Response[str]:
+    request, result = refer_unreadable_request(
+        encoded_payload,
+        why,
+        bootstrap.interaction_store(),
+        bootstrap.follow_up_dispatcher(),
+        bootstrap.erasure_store(),
+        bootstrap.clock,
+    )
+    if not result.complete:
+        raise StoreUnavailable(f"unreadable deletion request not stored ({result.retry_cause})")
+    logger.warning("deletion request referred to a person", confirmation_code=request.confirmation_code, why=why)
+    return _confirmation(request.confirmation_code)
+
+
+def _confirmation(code: str) -> Response[str]:
     event = router.current_event
     # API Gateway says how it was reached; the status page lives on this same API
     scheme = event.headers.get("x-forwarded-proto", "https")
-    url = f"{scheme}://{event.request_context.domain_name}{STATUS_PATH}?code={done.confirmation_code}"
-    return _json(200, {"url": url, "confirmation_code": done.confirmation_code})
+    scheme = scheme if scheme in ("http", "https") else "https"
+    url = f"{scheme}://{event.request_context.domain_name}{STATUS_PATH}?code={code}"
+    return _json(200, {"url": url, "confirmation_code": code})
 
 
 @router.get(STATUS_PATH)
 def deletion_status() -> Response[str]:
     code = (router.current_event.query_string_parameters or {}).get("code", "")
-    if not _CODE.match(code):
+    if not _CODE.fullmatch(code):
         raise BadRequest("confirmation code malformed")
     request = erasure_status(code, bootstrap.erasure_store())
     if request is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -12,7 +10,7 @@ from ackline.contracts.meta import parse_meta_delivery
 from ackline.contracts.raw import raw_interaction
 from ackline.contracts.telegram import parse_telegram_update
 from ackline.contracts.x import parse_x_delivery
-from ackline.domain.errors import BadRequest, VerificationRejected
+from ackline.domain.errors import BadRequest, StoreUnavailable, VerificationRejected
 from ackline.domain.model import Interaction, Kind, Platform
 from ackline.domain.signatures import (
     meta_verify_challenge,
@@ -22,6 +20,7 @@ from ackline.domain.signatures import (
     verify_x_signature,
     x_crc_response_token,
 )
+from ackline.domain.storage_bounds import hashed_id
 from ackline.http.raw_body import raw_body
 from ackline.observability import logger, metrics
 from ackline.usecases.ingest import ingest
@@ -47,9 +46,16 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         acks=result.acks,
         follow_ups=result.follow_ups,
         delivery_reports=result.delivery_reports,
+        problems=result.problems,
+        left_for_retry=result.left_for_retry,
     )
     metrics.add_metric(name="InteractionsStored", unit="Count", value=result.stored)
     metrics.add_metric(name="DuplicateDeliveries", unit="Count", value=result.duplicates)
+    if result.problems:
+        metrics.add_metric(name="ProblemRecords", unit="Count", value=result.problems)
+    if not result.complete:
+        # everything that was stored has its work queued; a 503 makes the platform send the rest again
+        raise StoreUnavailable(f"{result.left_for_retry} entries left for the retry ({result.retry_cause})")
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body='{"ok":true}')
 
 
@@ -114,9 +120,7 @@ def generic_event() -> Response[str]:
     event = event.model_copy(
         update={
             # a long id is hashed, not cut: two ids sharing a prefix must stay two interactions
-            "external_id": webhook_id
-            if len(webhook_id) <= 200
-            else "h-" + hashlib.sha256(webhook_id.encode()).hexdigest(),
+            "external_id": webhook_id if len(webhook_id) <= 200 else hashed_id(webhook_id),
             "kind": Kind.RAW,
             "activity": "generic webhook event: a person reviews it",
         }

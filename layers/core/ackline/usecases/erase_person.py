@@ -6,11 +6,13 @@ deletes), so the status page can say "complete" at once; the request record keep
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from ackline.domain.erasure import ErasureRequest, ErasureStatus, new_confirmation_code, subject_hash
-from ackline.domain.model import case_id_for
-from ackline.ports import ErasureStore, InteractionStore
+from ackline.domain.model import Interaction, Kind, Platform, case_id_for
+from ackline.ports import Dispatcher, ErasureStore, InteractionStore
+from ackline.usecases.ingest import IngestResult, ingest
 
 
 def erase_person(
@@ -43,3 +45,41 @@ def erase_person(
 
 def erasure_status(confirmation_code: str, erasure: ErasureStore) -> ErasureRequest | None:
     return erasure.get_request(confirmation_code)
+
+
+def refer_unreadable_request(
+    encoded_payload: str,
+    why: str,
+    interactions: InteractionStore,
+    dispatcher: Dispatcher,
+    erasure: ErasureStore,
+    clock: Callable[[], float],
+) -> tuple[ErasureRequest, IngestResult]:
+    """A request Meta signed that names no one ackline can erase: kept raw in front of a person, who erases by
+    hand, and recorded as pending so its status page says the work is not done. The request record keeps a hash
+    of the payload (the only name it has); the raw record keeps the payload for the person."""
+    now = clock()
+    digest = hashlib.sha256(encoded_payload.encode("utf-8", "surrogatepass")).hexdigest()
+    request = ErasureRequest(
+        confirmation_code=new_confirmation_code(),
+        status=ErasureStatus.PENDING,
+        requested_at=now,
+        subject_hash=digest,
+    )
+    problem = Interaction(
+        platform=Platform.FACEBOOK,
+        kind=Kind.RAW,
+        # named by the payload, so Meta retrying the same request stores (and refers) nothing new
+        external_id=f"deletion-{digest[:40]}",
+        created_at=now,
+        received_at=now,
+        activity=(
+            f"Meta data-deletion request (confirmation code {request.confirmation_code}) signed by Meta but "
+            f"unreadable ({why}): a person erases the data by hand"
+        ),
+        raw=encoded_payload,
+    )
+    result = ingest([problem], interactions, dispatcher)
+    if result.complete:
+        erasure.save_request(request)
+    return request, result

@@ -9,6 +9,12 @@ it to one reply) and a follow-up for anything escalated (adding to a case is ide
 A delivery report about a reply ackline sent (a WhatsApp status) is not a customer message: it moves that
 reply's delivery state forward and never asks for a reply; a `failed` one reaches a person with the
 platform's error code. A report about a message ackline does not know is stored as conversation activity.
+
+Per entry, never per delivery: every entry is bounded before it is written (`domain.storage_bounds`), each
+write settles on its own, and an entry the store refuses as it is becomes a raw problem record in front of
+a person. Only a transient failure (throttling, the store or queue unavailable) leaves entries for the
+platform's retry — and then the work of everything that was stored is queued first, so nothing waits on it;
+the retry stores what is missing and re-queues what is outstanding (the lease and idempotent cases absorb it).
 """
 
 from __future__ import annotations
@@ -21,10 +27,20 @@ from ackline.contracts.whatsapp import delivery_report
 from ackline.domain.decide import decide
 from ackline.domain.delivery import DeliveryReport, failure_reason
 from ackline.domain.demand import requests_by_topic
-from ackline.domain.model import Decision, DeliveryState, Intent, Interaction, Platform, ReplyStatus
+from ackline.domain.errors import DispatchFailed, StoreRejected, StoreUnavailable
+from ackline.domain.model import (
+    Decision,
+    DeliveryState,
+    Intent,
+    Interaction,
+    Platform,
+    ReplyStatus,
+    StoredInteraction,
+)
 from ackline.domain.policy import BrandPolicy, default_policy
+from ackline.domain.storage_bounds import bounded, problem_record
 from ackline.domain.triage import AuthorStanding
-from ackline.ports import AuthorLedger, DemandCounter, Dispatcher, InteractionStore, SentReplies
+from ackline.ports import AddResult, AuthorLedger, DemandCounter, Dispatcher, InteractionStore, SentReplies
 
 
 @dataclass(frozen=True)
@@ -34,10 +50,38 @@ class IngestResult:
     acks: int
     follow_ups: int
     delivery_reports: int = 0  # statuses applied to our own replies (not stored as interactions)
+    problems: int = 0  # entries the store refused as they were, kept as raw problem records for a person
+    left_for_retry: int = 0  # entries not stored (or their work not known) after a transient failure
+    retry_cause: str = ""  # what that failure was (an error type and code, never content)
+
+    @property
+    def complete(self) -> bool:
+        """Everything in the delivery is stored and its work queued: the webhook may answer 2xx."""
+        return self.left_for_retry == 0
 
 
-def _decide(interaction: Interaction, policy: BrandPolicy, ledger: AuthorLedger | None) -> Decision:
-    decision = decide(interaction, policy)
+class _Outcome:
+    """What happened to each entry of one delivery, gathered as the steps run."""
+
+    def __init__(self) -> None:
+        self.fresh: list[StoredInteraction] = []
+        self.duplicate_keys: list[str] = []
+        self.problems = 0
+        self.left_for_retry = 0
+        self.causes: list[str] = []
+
+    def leave_for_retry(self, count: int, cause: Exception) -> None:
+        self.left_for_retry += count
+        self.causes.append(f"{type(cause).__name__}: {cause}" if isinstance(cause, StoreUnavailable) else _name(cause))
+
+
+def _name(exc: Exception) -> str:
+    return type(exc).__name__
+
+
+def _with_standing(
+    interaction: Interaction, decision: Decision, policy: BrandPolicy, ledger: AuthorLedger | None
+) -> Decision:
     if ledger is None or decision.intent is not Intent.ABUSE:
         return decision
     # Only abuse consults the ledger, so an ordinary message costs no extra request. The count is
@@ -57,11 +101,7 @@ def _apply_delivery_reports(
     interactions: Sequence[Interaction], store: InteractionStore, sent_replies: SentReplies
 ) -> tuple[list[Interaction], list[FollowUpRequest], int]:
     """Apply the reports about our replies; returns what is left to store, the follow-ups, and how many applied."""
-    reports: dict[str, DeliveryReport] = {}
-    for interaction in interactions:
-        report = delivery_report(interaction)
-        if report is not None and report.state is not DeliveryState.NONE:
-            reports[interaction.key] = report
+    reports = _reports(interactions)
     if not reports:
         return list(interactions), [], 0
     owners = sent_replies.owners(Platform.WHATSAPP, [r.message_id for r in reports.values()])
@@ -87,6 +127,80 @@ def _apply_delivery_reports(
     return remaining, follow_ups, len(updates)
 
 
+def _reports(interactions: Sequence[Interaction]) -> dict[str, DeliveryReport]:
+    reports: dict[str, DeliveryReport] = {}
+    for interaction in interactions:
+        report = delivery_report(interaction)
+        if report is not None and report.state is not DeliveryState.NONE:
+            reports[interaction.key] = report
+    return reports
+
+
+def _decide_each(
+    interactions: Sequence[Interaction], policy: BrandPolicy, ledger: AuthorLedger | None, outcome: _Outcome
+) -> list[tuple[Interaction, Decision]]:
+    pairs: list[tuple[Interaction, Decision]] = []
+    for interaction in interactions:
+        try:
+            decision = decide(interaction, policy)
+        except Exception as exc:  # triage could not read this content: a person reads it instead
+            pairs.append(_as_problem(interaction, f"triage failed: {_name(exc)}", policy))
+            continue
+        try:
+            pairs.append((interaction, _with_standing(interaction, decision, policy, ledger)))
+        except Exception as exc:  # the ledger's store failed: this entry waits for the platform's retry
+            outcome.leave_for_retry(1, exc)
+    return pairs
+
+
+def _as_problem(interaction: Interaction, why: str, policy: BrandPolicy) -> tuple[Interaction, Decision]:
+    problem = problem_record(interaction, why)
+    return problem, decide(problem, policy)
+
+
+def _store_each(store: InteractionStore, pairs: Sequence[tuple[Interaction, Decision]]) -> list[AddResult]:
+    try:
+        return store.add_many(pairs)
+    except Exception:  # a store that raised for the batch: settle entry by entry (puts are idempotent)
+        return [_add_one(store, interaction, decision) for interaction, decision in pairs]
+
+
+def _add_one(store: InteractionStore, interaction: Interaction, decision: Decision) -> AddResult:
+    try:
+        return store.add(interaction, decision)
+    except (StoreRejected, StoreUnavailable) as exc:
+        return exc
+    except Exception as exc:  # unclassified: the retry decides, nothing is given up
+        return StoreUnavailable(_name(exc))
+
+
+def _store(
+    store: InteractionStore, pairs: Sequence[tuple[Interaction, Decision]], policy: BrandPolicy, outcome: _Outcome
+) -> None:
+    problems: list[tuple[Interaction, Decision]] = []
+    for (interaction, _), result in zip(pairs, _store_each(store, pairs), strict=True):
+        if isinstance(result, StoreRejected):
+            problems.append(_as_problem(interaction, str(result) or _name(result), policy))
+        elif isinstance(result, StoreUnavailable):
+            outcome.leave_for_retry(1, result)
+        elif result is None:
+            outcome.duplicate_keys.append(interaction.key)
+        else:
+            outcome.fresh.append(result)
+    if not problems:
+        return
+    for (problem, _), result in zip(problems, _store_each(store, problems), strict=True):
+        if isinstance(result, StoreRejected | StoreUnavailable):
+            # even the small record was refused (permissions, a missing table): 5xx and an ERROR line, not a loss
+            outcome.leave_for_retry(1, StoreUnavailable(f"problem record refused: {result}"))
+        elif result is None:
+            outcome.duplicate_keys.append(problem.key)
+            outcome.problems += 1
+        else:
+            outcome.fresh.append(result)
+            outcome.problems += 1
+
+
 def ingest(
     interactions: Sequence[Interaction],
     store: InteractionStore,
@@ -98,37 +212,52 @@ def ingest(
     sent_replies: SentReplies | None = None,
 ) -> IngestResult:
     policy = policy or default_policy()
+    outcome = _Outcome()
+    entries = [bounded(interaction) for interaction in interactions]
     delivery_follow_ups: list[FollowUpRequest] = []
     applied = 0
     if sent_replies is not None:
-        interactions, delivery_follow_ups, applied = _apply_delivery_reports(interactions, store, sent_replies)
-    results = store.add_many([(interaction, _decide(interaction, policy, ledger)) for interaction in interactions])
-    fresh = [stored for stored in results if stored is not None]
-    duplicate_keys = [i.key for i, stored in zip(interactions, results, strict=True) if stored is None]
-    outstanding = list(store.get_many(duplicate_keys).values()) if duplicate_keys else []
-    acks = [
-        AckRequest(interaction_key=s.interaction.key)
-        for s in (*fresh, *outstanding)
-        if s.reply_status is ReplyStatus.PENDING
-    ]
+        try:
+            entries, delivery_follow_ups, applied = _apply_delivery_reports(entries, store, sent_replies)
+        except Exception as exc:  # reports are idempotent: the retry applies them, the rest goes on
+            reports = _reports(entries)
+            entries = [e for e in entries if e.key not in reports]
+            outcome.leave_for_retry(len(reports), exc)
+    _store(store, _decide_each(entries, policy, ledger, outcome), policy, outcome)
+    outstanding: list[StoredInteraction] = []
+    if outcome.duplicate_keys:
+        try:
+            outstanding = list(store.get_many(outcome.duplicate_keys).values())
+        except Exception as exc:  # their work is re-queued by the retry; the fresh work goes now
+            outcome.leave_for_retry(len(outcome.duplicate_keys), exc)
+    work = (*outcome.fresh, *outstanding)
+    acks = [AckRequest(interaction_key=s.interaction.key) for s in work if s.reply_status is ReplyStatus.PENDING]
     follow_ups = [
         FollowUpRequest(interaction_key=s.interaction.key, reasons=s.decision.reasons)
-        for s in (*fresh, *outstanding)
+        for s in work
         if s.decision.escalate
     ] + delivery_follow_ups
     # Follow-ups first: if the process dies between the two sends, a person still hears of it.
-    dispatcher.request_follow_ups(follow_ups)
-    dispatcher.request_acks(acks)
+    try:
+        dispatcher.request_follow_ups(follow_ups)
+        dispatcher.request_acks(acks)
+    except DispatchFailed:
+        raise
+    except Exception as exc:  # the queue throttled or failed: everything is stored, the retry re-queues it
+        raise DispatchFailed(f"queue unavailable ({_name(exc)})") from exc
     # Demand is counted once per interaction: only when it was freshly stored (a redelivery is not), and
     # last, so the customer's reply and case never wait on it. If this write fails the webhook answers 5xx;
     # the platform's retry finds everything stored (what it re-queues, the lease and the idempotent case
     # absorb) and counts nothing: the count is short by those requests, never doubled.
-    if demand is not None and (requested := requests_by_topic(s.decision for s in fresh)):
-        demand.record(requested, max(s.interaction.received_at for s in fresh))
+    if demand is not None and (requested := requests_by_topic(s.decision for s in outcome.fresh)):
+        demand.record(requested, max(s.interaction.received_at for s in outcome.fresh))
     return IngestResult(
-        stored=len(fresh),
-        duplicates=len(duplicate_keys),
+        stored=len(outcome.fresh),
+        duplicates=len(outcome.duplicate_keys),
         acks=len(acks),
         follow_ups=len(follow_ups),
         delivery_reports=applied,
+        problems=outcome.problems,
+        left_for_retry=outcome.left_for_retry,
+        retry_cause="; ".join(dict.fromkeys(outcome.causes))[:500],
     )
