@@ -23,6 +23,7 @@ from ackline.domain.model import (
     StoredInteraction,
     Visibility,
 )
+from ackline.domain.suppression import listed_as_suppressed
 
 
 class InMemoryInteractionStore:
@@ -86,6 +87,10 @@ class InMemoryInteractionStore:
     def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]:
         found = [s for s in self.items.values() if s.interaction.conversation_key == conversation_key]
         return sorted(found, key=lambda s: s.interaction.created_at)[-limit:]
+
+    def suppressed(self, limit: int) -> list[StoredInteraction]:
+        found = [s for s in self.items.values() if listed_as_suppressed(s.interaction, s.decision)]
+        return sorted(found, key=lambda s: s.interaction.received_at, reverse=True)[:limit]
 
     def record_deliveries(self, updates: Sequence[tuple[str, DeliveryReport]]) -> list[bool]:
         moved = []

@@ -51,6 +51,9 @@ class InteractionStore(Protocol):
 
     def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]: ...
 
+    def suppressed(self, limit: int) -> list[StoredInteraction]:
+        """Customer messages suppressed without a reply (spam, not addressed to us), newest first."""
+
     def record_deliveries(self, updates: Sequence[tuple[str, DeliveryReport]]) -> list[bool]:
         """For each (interaction key, report): move that reply's delivery state forward to the report's, never
         back. False where it did not move (an older or repeated report, or no reply with that id there)."""
