@@ -6,7 +6,19 @@ from ackline import bootstrap
 from ackline.contracts.messages import AckRequest
 from ackline.lambda_entry import sqs_handler
 from ackline.observability import logger, metrics
-from ackline.usecases.respond import InteractionMissing, RetryLater, respond
+from ackline.settings import get_settings
+from ackline.usecases.respond import EXAMPLE_POLICY_REFUSAL, InteractionMissing, RetryLater, respond
+
+_example_policy_alerted = False  # one alert per container: the ERROR log line is there for every refused reply
+
+
+def _refused_example_policy(interaction_key: str) -> None:
+    global _example_policy_alerted
+    logger.error("reply refused: example brand policy in force", interaction_key=interaction_key)
+    alerter = bootstrap.alerter()
+    if alerter is not None and not _example_policy_alerted:
+        alerter.alert("ackline: replies refused, the example brand policy is in force", EXAMPLE_POLICY_REFUSAL)
+        _example_policy_alerted = True
 
 
 def record_handler(record: SQSRecord) -> None:
@@ -21,6 +33,7 @@ def record_handler(record: SQSRecord) -> None:
             policy=bootstrap.brand_policy(),
             memory=bootstrap.reply_memory(),
             sent_replies=bootstrap.sent_replies(),
+            refuse_example_policy=not get_settings().allow_example_policy,
         )
     except RetryLater as retry:
         # nothing was sent: come back when the platform allows (reported below as a batch item failure)
@@ -33,6 +46,8 @@ def record_handler(record: SQSRecord) -> None:
         # erased on the person's request (or never stored): nothing to answer, so the message is settled
         logger.warning("ack for an interaction that is not stored", interaction_key=request.interaction_key)
         return
+    if outcome.refused_example_policy:
+        _refused_example_policy(request.interaction_key)
     logger.info(
         "ack settled",
         interaction_key=request.interaction_key,
