@@ -4,6 +4,7 @@ import pytest
 
 from ackline.domain.decide import decide
 from ackline.domain.model import Action, Intent, Kind, Platform, Priority, Severity, Visibility
+from ackline.domain.policy import default_policy
 from ackline.domain.triage import AuthorStanding, classify, triage
 from tests.unit.builders import comment
 
