@@ -166,8 +166,10 @@ def compose_reply(
     variants, answer = _variants(decision.reply_template, interaction, policy, visibility is Visibility.PRIVATE)
     index = _pick(len(variants), interaction.key, recent_variants)
     name = safe_first_name(interaction.author_name)
-    # A P1 case is due in minutes and people are alerted around the clock: never defer it to business hours.
-    deferrable = decision.escalate and decision.priority is not Priority.P1
+    # A P1 case is due in minutes and people are alerted around the clock: never defer it to business hours. A
+    # language fallback gets no note either: the note is written in the brand's language, not the customer's.
+    fallback = decision.reply_template.startswith("fallback:")
+    deferrable = decision.escalate and decision.priority is not Priority.P1 and not fallback
     note = policy.business_hours.out_of_hours_note if out_of_hours and deferrable else ""
     sign_off = policy.brand.sign_off if interaction.platform in policy.brand.sign_off_platforms else ""
     attempts = [(name, note, sign_off), ("", note, sign_off), ("", "", sign_off), ("", "", "")]
