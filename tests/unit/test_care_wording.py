@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ackline.contracts.x import parse_x_delivery
 from ackline.domain.decide import decide
-from ackline.domain.language import UNDETERMINED, detect_language
+from ackline.domain.language import UNDETERMINED, detect_language, ngram_model
 from ackline.domain.model import Action, Decision, Intent, Kind, Platform, Priority, ReplyStatus, Visibility
 from ackline.domain.policy import ASKS_FOR_DM, PolicyError, default_policy, is_example_policy, parse_policy
 from ackline.domain.replies import compose_reply
@@ -126,7 +126,9 @@ def test_no_customer_message_ends_in_nothing(words, where):
         ("注文した商品が届きません", "ja"),
         ("شكرا جزيلا", "ar"),
         ("👍👍", "en"),  # no letters: nothing to get wrong
-        ("la aplicación no funciona", UNDETERMINED),  # as much English as Spanish: do not guess
+        ("la aplicación no funciona", "es"),  # "no" is no evidence of English
+        ("tak", UNDETERMINED),  # yes in Polish, thanks in Danish: do not guess
+        ("ok", UNDETERMINED),
     ],
 )
 def test_detected_language(text, language):
@@ -167,9 +169,19 @@ def test_a_turkish_thank_you_is_not_answered_in_german():
 
 
 def test_an_undetermined_language_gets_the_neutral_default_and_a_person():
-    decision = triage(comment("la aplicación no funciona"))
+    decision = triage(comment("tak"))
     assert decision.language == UNDETERMINED and decision.escalate
     assert compose_reply(decision, comment("x"), POLICY).text.startswith(POLICY.languages.fallback["default"])
+
+
+def test_the_shipped_language_model_loads_and_reads_short_messages():
+    model = ngram_model()
+    assert len(model.index) == 40_000 and set(model.languages) == {
+        "en", "es", "fr", "de", "pt", "it", "nl", "pl", "tr", "sv", "da", "id"
+    }  # fmt: skip
+    language, probability = model.rank("il pacco non è ancora arrivato")
+    assert language == "it" and probability > 0.9
+    assert model.rank("👍") == ("", 0.0)
 
 
 def test_the_shipped_policy_has_fallbacks_for_the_languages_customers_write_in():

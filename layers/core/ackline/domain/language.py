@@ -1,5 +1,5 @@
 # ruff: noqa: RUF001  # Turkish dotless i and the typographic apostrophe are letters customers really type
-"""Which language a customer wrote in, or that we cannot tell: the script first, then words and letters.
+"""Which language a customer wrote in, or that we cannot tell: the script, then two detectors that must agree.
 
 A wrong guess is costly in one direction only. Answering a Dutch complaint in English, or a Turkish
 thank-you in German, tells the customer nobody read it; an acknowledgement in the brand's neutral fallback
@@ -8,17 +8,26 @@ Latin-script message carries no word or letter it recognises, or two languages t
 "la aplicación no funciona" has one English word and one Spanish one, and an English template would be
 the wrong reply, while a neutral acknowledgement is only a little less warm.
 
-Why word lists rather than a statistical model: measured on short customer messages (README, Dependencies),
-py3langid restricted to these languages is about as accurate but costs numpy (~70 MB in the layer) and
-0.6 s to decompress its model on a cold start; lingua's full models are a 96 MB wheel, and its low-accuracy
-mode misreads short English. This module costs nothing to load and a few microseconds per message.
+Latin-script text is read twice. A byte n-gram naive-Bayes model (distilled from py3langid, BSD-3-Clause, by
+infra/tools/distil_language_model.py: its 40,000 most telling n-grams for the twelve languages below, 1.1 MB,
+scored in plain Python) is right most often; word lists (function words, care words, letters only some
+languages use) catch short messages the model is unsure of. The model wins when it is confident and the word
+lists do not name another language; when they do, the answer is UNDETERMINED. py3langid itself would need
+numpy (~70 MB in the layer) and 0.6 s to decompress its model; lingua's models are a 96 MB wheel. Figures:
+README, Dependencies.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import struct
 import unicodedata
+from array import array
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 UNDETERMINED = "und"  # ISO 639-2's code for "undetermined": the policy's neutral fallback and a person
 
@@ -70,7 +79,7 @@ _WORDS: dict[str, str] = {
     "klantenservice wacht al weken geweldig dank je wel jullie is binnen graag geen nooit",
     "pl": "moje moja mój zamówienie nie dotarło nadal nic dziękuję bardzo fatalna obsługa chcę zwrot pieniędzy "
     "paczka przyszła uszkodzona nikt odpowiada gdzie jest to skandal dzień dobry mam problem z aplikacja działa "
-    "czekam już dwa tygodnie dzięki się na w co jak",
+    "czekam już dwa tygodnie dzięki się na w co jak tak",
     "tr": "çok teşekkürler teşekkür ederim harika siparişim hala gelmedi berbat hizmet paramı geri istiyorum kargo "
     "hasarlı geldi kimse cevap vermiyor nerede merhaba bir sorunum var uygulama açılmıyor iki haftadır "
     "bekliyorum rezalet ve bu için sağ olun",
@@ -128,6 +137,12 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _HANDLE_OR_LINK = re.compile(r"(?:[@#]\w+|https?://\S+|www\.\S+|&\w+;)")
 
 
+@lru_cache(maxsize=4096)
+def _script_of(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return next((language for prefix, language in _SCRIPTS if name.startswith(prefix)), "")
+
+
 def _script_language(text: str) -> tuple[str, bool]:
     """The language a non-Latin script names, and whether the text has any letters at all."""
     counts: dict[str, int] = {}
@@ -136,11 +151,10 @@ def _script_language(text: str) -> tuple[str, bool]:
         if not char.isalpha():
             continue
         letters += 1
-        name = unicodedata.name(char, "")
-        for prefix, language in _SCRIPTS:
-            if name.startswith(prefix):
-                counts[language] = counts.get(language, 0) + 1
-                break
+        if char < "\u0250":  # Latin letters, accented ones included: no script to name
+            continue
+        if language := _script_of(char):
+            counts[language] = counts.get(language, 0) + 1
     if not counts:
         return "", letters > 0
     # kana only occur in Japanese, which also writes with CJK ideographs: any kana settles it
@@ -148,6 +162,98 @@ def _script_language(text: str) -> tuple[str, bool]:
         counts["ja"] += counts.pop("zh", 0)
     language, count = max(counts.items(), key=lambda item: item[1])
     return (language if count * 2 >= letters else ""), True
+
+
+_MAGIC = b"ACKLANG1"
+_CONFIDENT = 0.5  # the model's probability at or above which it decides (measured: README, Dependencies)
+_CLEAR_LEAD = 4  # words ahead of any other language's: no second opinion needed (measured: README)
+_MODEL_BYTES = 300  # a language shows in its first sentences; this bounds the cost of a long message
+
+
+@dataclass(frozen=True)
+class NgramModel:
+    languages: tuple[str, ...]
+    priors: tuple[float, ...]
+    index: dict[bytes, int]  # n-gram -> its row
+    columns: tuple[array[int], ...]  # per language, every n-gram's int16 log-probability (times `scale`)
+    scale: float
+    longest: int
+
+    def rank(self, text: str) -> tuple[str, float]:
+        """The likeliest language and its probability; ("", 0.0) when no n-gram is known."""
+        data = unicodedata.normalize("NFC", text.lower() if text.isupper() else text).encode("utf-8", "replace")
+        data = data[:_MODEL_BYTES]
+        counts: dict[int, int] = {}
+        index, longest = self.index, self.longest
+        for end in range(1, len(data) + 1):
+            # the longest known n-gram ending here, as py3langid's automaton emits it
+            for size in range(min(longest, end), 0, -1):
+                row = index.get(data[end - size : end])
+                if row is not None:
+                    counts[row] = counts.get(row, 0) + 1
+                    break
+        if not counts:
+            return "", 0.0
+        found = [(row, math.log1p(count)) for row, count in counts.items()]
+        scores = [sum(column[row] * weight for row, weight in found) for column in self.columns]
+        width = len(self.languages)
+        temperature = math.sqrt(len(data))
+        logits = [(self.scale * s + p) / temperature for s, p in zip(scores, self.priors, strict=True)]
+        top = max(logits)
+        exps = [math.exp(v - top) for v in logits]
+        best = max(range(width), key=exps.__getitem__)
+        return self.languages[best], exps[best] / sum(exps)
+
+
+@lru_cache(maxsize=1)
+def ngram_model() -> NgramModel:
+    """Loaded once per container from ackline/models/language_ngrams.bin.
+
+    Layout: infra/tools/distil_language_model.py, which writes it."""
+    data = resources.files("ackline").joinpath("models/language_ngrams.bin").read_bytes()
+    if not data.startswith(_MAGIC):
+        raise ValueError("ackline/models/language_ngrams.bin is not an ackline language model")
+    offset = len(_MAGIC)
+    width, count, scale = struct.unpack_from("<BIf", data, offset)
+    offset += struct.calcsize("<BIf")
+    languages = tuple(data[offset + 2 * i : offset + 2 * i + 2].decode("ascii") for i in range(width))
+    offset += 2 * width
+    priors = struct.unpack_from(f"<{width}f", data, offset)
+    offset += 4 * width
+    index: dict[bytes, int] = {}
+    for row in range(count):
+        size = data[offset]
+        index[data[offset + 1 : offset + 1 + size]] = row
+        offset += 1 + size
+    weights = array("h")
+    weights.frombytes(data[offset : offset + 2 * width * count])
+    if struct.pack("<h", 1) != struct.pack("=h", 1):
+        weights.byteswap()  # stored little-endian
+    columns = tuple(weights[language::width] for language in range(width))
+    return NgramModel(languages, tuple(priors), index, columns, scale, max(map(len, index)))
+
+
+def _by_words(lowered: str) -> tuple[str, int]:
+    """The word lists' vote (one language, or UNDETERMINED when none or several lead) and its lead over the next."""
+    words = [w.replace("’", "'") for w in _WORD.findall(lowered)][:200]
+    scores = dict.fromkeys(_STOPWORDS, 0)
+    for word in words:
+        for language, known in _STOPWORDS.items():
+            if word in known:
+                scores[language] += 1
+    for mark, languages in _MARKS.items():
+        if mark in lowered:
+            for language in languages:
+                scores[language] += 1
+    ranked = sorted(scores.values(), reverse=True)
+    best, lead = ranked[0], ranked[0] - ranked[1]
+    if best == 0 or lead == 0:
+        return UNDETERMINED, 0
+    leader = next(language for language, score in scores.items() if score == best)
+    # English hardly writes accents: "impossible de me connecter" is not English, whatever it shares with it
+    if leader == "en" and _ACCENTED.search(lowered):
+        return UNDETERMINED, 0
+    return leader, lead
 
 
 def detect_language(text: str, tokens: Sequence[str] = ()) -> str:
@@ -163,24 +269,11 @@ def detect_language(text: str, tokens: Sequence[str] = ()) -> str:
         return by_script
     if not has_letters:
         return "en"
-    lowered = unicodedata.normalize("NFC", _HANDLE_OR_LINK.sub(" ", text[:2000])).lower()
-    words = [w.replace("’", "'") for w in _WORD.findall(lowered)][:200]
-    scores = dict.fromkeys(_STOPWORDS, 0)
-    for word in words:
-        for language, known in _STOPWORDS.items():
-            if word in known:
-                scores[language] += 1
-    for mark, languages in _MARKS.items():
-        if mark in lowered:
-            for language in languages:
-                scores[language] += 1
-    best = max(scores.values())
-    if best == 0:
-        return UNDETERMINED
-    leaders = [language for language, score in scores.items() if score == best]
-    if len(leaders) != 1:
-        return UNDETERMINED
-    # English hardly writes accents: "impossible de me connecter" is not English, whatever it shares with it
-    if leaders[0] == "en" and _ACCENTED.search(lowered):
-        return UNDETERMINED
-    return leaders[0]
+    visible = _HANDLE_OR_LINK.sub(" ", text[:1000])
+    by_words, lead = _by_words(unicodedata.normalize("NFC", visible).lower())
+    if lead >= _CLEAR_LEAD:
+        return by_words  # most messages: plainly one language, and the model is not needed
+    by_model, probability = ngram_model().rank(visible)
+    if probability < _CONFIDENT:
+        return by_words
+    return by_model if by_words in (UNDETERMINED, by_model) else UNDETERMINED
