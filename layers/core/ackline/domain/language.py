@@ -54,7 +54,8 @@ _WORDS: dict[str, str] = {
     "down outage slow fast quick nice lovely amazing awesome brilliant perfect excellent thank cheers sorry "
     "problem issue issues complaint claim account charge fee fees why whats what's where's who's how's "
     "it's i've i'd you're we're they're there's that's doesn't haven't hasn't wasn't weren't couldn't "
-    "shouldn't wouldn't",
+    "shouldn't wouldn't ok thx ta yh yeh haha same both photo pic attached dm dm'd hint xmas pressie mate "
+    "lads guys cheers",
     "es": "el los las que y es muy para mi pero con por lo hola gracias está nadie pedido una del hacen tienen sus su "
     "al como más también todavía sigo sin dónde donde quiero llegó roto encanta tengo problema funciona mal nada "
     "respuesta paquete reembolso servicio ya hace semana días aún esto esta",
@@ -134,7 +135,7 @@ _SCRIPTS = (
 )
 _ACCENTED = re.compile(r"[à-öø-ÿāăąćčďđēėęěğīıłńňőœřśşšţťūůűźżž]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_HANDLE_OR_LINK = re.compile(r"(?:[@#]\w+|https?://\S+|www\.\S+|&\w+;)")
+_HANDLE_OR_LINK = re.compile(r"(?:[@#][\w.]+|https?://\S+|www\.\S+|&\w+;)")
 
 
 @lru_cache(maxsize=4096)
@@ -264,12 +265,13 @@ def detect_language(text: str, tokens: Sequence[str] = ()) -> str:
     A message with no letters at all (emoji, a number) is "en": there is no language in it to get wrong.
     """
     del tokens  # see the docstring
-    by_script, has_letters = _script_language(text)
+    # handles and links are not the customer's language ("@megan.r.x 👀" has no words in it)
+    visible = _HANDLE_OR_LINK.sub(" ", text[:1000])
+    by_script, has_letters = _script_language(visible)
     if by_script:
         return by_script
     if not has_letters:
         return "en"
-    visible = _HANDLE_OR_LINK.sub(" ", text[:1000])
     by_words, lead = _by_words(unicodedata.normalize("NFC", visible).lower())
     if lead >= _CLEAR_LEAD:
         return by_words  # most messages: plainly one language, and the model is not needed
