@@ -128,7 +128,8 @@ def test_no_customer_message_ends_in_nothing(words, where):
         ("👍👍", "en"),  # no letters: nothing to get wrong
         ("la aplicación no funciona", "es"),  # "no" is no evidence of English
         ("tak", UNDETERMINED),  # yes in Polish, thanks in Danish: do not guess
-        ("ok", UNDETERMINED),
+        ("ok thx", "en"),
+        ("@megan.r.x 👀👀", "en"),  # a handle is not a language, and emoji carry none
     ],
 )
 def test_detected_language(text, language):
