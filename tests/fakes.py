@@ -336,6 +336,17 @@ class InMemoryErasureStore:
         return self.requests.get(confirmation_code)
 
 
+class InMemoryAlertGate:
+    def __init__(self) -> None:
+        self.last: dict[str, float] = {}
+
+    def take_turn(self, kind: str, now: float, period_seconds: int) -> bool:
+        if kind in self.last and self.last[kind] >= now - period_seconds:
+            return False
+        self.last[kind] = now
+        return True
+
+
 class RecordingAlerter:
     def __init__(self) -> None:
         self.alerts: list[tuple[str, str]] = []

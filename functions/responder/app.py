@@ -7,18 +7,13 @@ from ackline.contracts.messages import AckRequest
 from ackline.lambda_entry import sqs_handler
 from ackline.observability import logger, metrics
 from ackline.settings import get_settings
-from ackline.usecases.respond import EXAMPLE_POLICY_REFUSAL, InteractionMissing, RetryLater, respond
-
-_example_policy_alerted = False  # one alert per container: the ERROR log line is there for every refused reply
+from ackline.usecases.respond import InteractionMissing, RetryLater, alert_example_policy, respond
 
 
 def _refused_example_policy(interaction_key: str) -> None:
-    global _example_policy_alerted
-    logger.error("reply refused: example brand policy in force", interaction_key=interaction_key)
-    alerter = bootstrap.alerter()
-    if alerter is not None and not _example_policy_alerted:
-        alerter.alert("ackline: replies refused, the example brand policy is in force", EXAMPLE_POLICY_REFUSAL)
-        _example_policy_alerted = True
+    # every refused reply is an ERROR (and a case); people are alerted once a day while it lasts
+    alerted = alert_example_policy(bootstrap.alerter(), bootstrap.alert_gate(), bootstrap.clock())
+    logger.error("reply refused: example brand policy in force", interaction_key=interaction_key, alerted=alerted)
 
 
 def record_handler(record: SQSRecord) -> None:

@@ -8,11 +8,13 @@ example policy and `ALLOW_EXAMPLE_POLICY=false`, as a deploy without a brand pol
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
 import pytest
 
 from ackline.domain.policy import ASKS_FOR_DM, default_policy, parse_policy
@@ -238,11 +240,41 @@ def unconfigured_stack() -> Iterator[RunningStack]:
         yield running
 
 
-def test_without_the_opt_in_the_example_brand_sends_nothing_and_opens_a_case(unconfigured_stack: RunningStack):
-    author = _id("41")
-    comment_id = _comment(unconfigured_stack, "Love it, thank you so much!", author)
-    case = _wait_case(unconfigured_stack, author)
-    assert any(r.startswith("reply refused: the brand policy in force is the example") for r in case["reasons"])
+def _alert_inbox(stack: RunningStack) -> Callable[[], list[dict[str, Any]]]:
+    """Subscribe a fresh queue to the stack's AlertTopic, as a team's e-mail or chat integration would be."""
+    sns = boto3.client("sns", endpoint_url=stack.moto, region_name="us-east-1")
+    sqs = boto3.client("sqs", endpoint_url=stack.moto, region_name="us-east-1")
+    [topic] = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith("AlertTopic")]
+    inbox = sqs.create_queue(QueueName=f"alerts-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn)
+
+    def received() -> list[dict[str, Any]]:
+        got = sqs.receive_message(QueueUrl=inbox, WaitTimeSeconds=1, MaxNumberOfMessages=10).get("Messages", [])
+        return [json.loads(m["Body"]) for m in got]
+
+    return received
+
+
+def test_without_the_opt_in_the_example_brand_sends_nothing_opens_cases_and_alerts_once(
+    unconfigured_stack: RunningStack,
+):
+    alerts = _alert_inbox(unconfigured_stack)
+    sent = []
+    for text in ("Love it, thank you so much!", "My order arrived broken, really disappointed"):
+        author = _id("41")
+        sent.append((author, _comment(unconfigured_stack, text, author)))
+
+    def refused(author: str) -> bool:
+        case = _case(unconfigured_stack, author) or {"reasons": []}
+        return any(r.startswith("reply refused: the brand policy in force is the example") for r in case["reasons"])
+
+    for author, _ in sent:  # the complaint's case opens at once; the refusal's reason joins it
+        assert wait_for(lambda a=author: refused(a), timeout=WAIT), _case(unconfigured_stack, author)
+    [alert] = wait_for(alerts, timeout=WAIT)
+    assert "example brand policy" in alert["Subject"] and "AllowExamplePolicy" in alert["Message"]
     time.sleep(SETTLE)
-    assert _comment_replies(unconfigured_stack, comment_id) == []
+    assert alerts() == []  # one alert, not one per refused reply
+    for _, comment_id in sent:
+        assert _comment_replies(unconfigured_stack, comment_id) == []
     assert not _calls(unconfigured_stack, lambda c: "northwind" in str(c["body"]).lower())

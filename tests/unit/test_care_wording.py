@@ -21,10 +21,17 @@ from ackline.domain.triage import NOT_ADDRESSED_TO_US, triage
 from ackline.domain.windows import deliverable_visibility
 from ackline.usecases.follow_up import follow_up
 from ackline.usecases.ingest import ingest
-from ackline.usecases.respond import EXAMPLE_POLICY_REFUSAL, respond
+from ackline.usecases.respond import EXAMPLE_POLICY_REFUSAL, alert_example_policy, respond
 from ackline.usecases.staff_queue import suppressed_messages
 from ackline_local.webhooks import x_mention
-from tests.fakes import InMemoryCaseStore, InMemoryInteractionStore, RecordingDispatcher, ScriptedReplier
+from tests.fakes import (
+    InMemoryAlertGate,
+    InMemoryCaseStore,
+    InMemoryInteractionStore,
+    RecordingAlerter,
+    RecordingDispatcher,
+    ScriptedReplier,
+)
 from tests.unit.builders import comment
 
 POLICY = default_policy()
@@ -297,3 +304,12 @@ def test_with_the_opt_in_on_the_example_policy_answers():
     ingest([comment("Love it, thank you!")], store, dispatcher, policy=POLICY)
     outcome = respond(dispatcher.acks[0], store, replier, dispatcher, lambda: 1_002.0, refuse_example_policy=False)
     assert outcome.status is ReplyStatus.SENT and len(replier.sent) == 1
+
+
+def test_people_are_alerted_about_the_example_policy_once_a_day_not_per_reply():
+    alerter, gate = RecordingAlerter(), InMemoryAlertGate()
+    sent = [alert_example_policy(alerter, gate, 1_000.0 + n) for n in range(5)]
+    assert sent == [True, False, False, False, False] and len(alerter.alerts) == 1
+    assert "example shipped with ackline" in alerter.alerts[0][1]
+    assert alert_example_policy(alerter, gate, 1_000.0 + 24 * 3600 + 1) and len(alerter.alerts) == 2
+    assert not alert_example_policy(None, InMemoryAlertGate(), 1.0)  # no topic configured: nothing to send

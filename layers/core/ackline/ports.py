@@ -164,3 +164,8 @@ class Alerter(Protocol):
     """Tells people at once (e-mail, chat, paging through an SNS topic) when something cannot wait for the queue."""
 
     def alert(self, subject: str, message: str) -> None: ...
+
+
+class AlertGate(Protocol):
+    def take_turn(self, kind: str, now: float, period_seconds: int) -> bool:
+        """True for the first caller of `kind` in each period (across every container): it sends the alert."""
