@@ -12,11 +12,13 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
+import ackline
 from ackline.domain.policy import ASKS_FOR_DM, default_policy, parse_policy
 from ackline_local.config import load_config
 from ackline_local.webhooks import (
@@ -30,6 +32,7 @@ from ackline_local.webhooks import (
 from tests.running_stack import RunningStack, launch_stack, wait_for
 
 POLICY = default_policy()
+SHIPPED_POLICY = Path(ackline.__file__).parent / "policy" / "default_policy.json"
 CONFIG = load_config()
 WAIT = 15  # generous: the machine is shared, and a second stack's functions start cold
 SETTLE = 1.5  # long enough for a reply or case that was coming to have arrived
@@ -211,10 +214,11 @@ def test_a_p1_crisis_on_whatsapp_gets_sorrow_and_no_request_to_message_us_privat
 @pytest.fixture(scope="module")
 def closed_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """A brand whose care team is never in (no working days): every reply is out of business hours."""
-    raw = default_policy().model_dump(mode="json")
+    raw = json.loads(SHIPPED_POLICY.read_text(encoding="utf-8"))  # as written: no defaults spelled out
     raw["business_hours"]["days"] = []
+    parse_policy(raw)  # still valid
     path = tmp_path_factory.mktemp("closed") / "policy.json"
-    path.write_text(parse_policy(raw).model_dump_json(indent=2), encoding="utf-8")
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     with launch_stack(brand_policy=path) as running:
         yield running
 
