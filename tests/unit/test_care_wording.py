@@ -11,13 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ackline.contracts.x import parse_x_delivery
+from ackline.domain.addressing import NOT_ADDRESSED_TO_US
 from ackline.domain.decide import decide
 from ackline.domain.language import UNDETERMINED, detect_language, ngram_model
 from ackline.domain.model import Action, Decision, Intent, Kind, Platform, Priority, ReplyStatus, Visibility
 from ackline.domain.policy import ASKS_FOR_DM, PolicyError, default_policy, is_example_policy, parse_policy
 from ackline.domain.replies import compose_reply
 from ackline.domain.suppression import ends_somewhere, listed_as_suppressed
-from ackline.domain.triage import NOT_ADDRESSED_TO_US, triage
+from ackline.domain.triage import triage
 from ackline.domain.windows import deliverable_visibility
 from ackline.usecases.follow_up import follow_up
 from ackline.usecases.ingest import ingest

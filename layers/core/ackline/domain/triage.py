@@ -18,8 +18,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ackline.domain import lexicon as lx
+from ackline.domain.addressing import (
+    ADDRESSED_TO_US,
+    NOT_ADDRESSED_TO_US,
+    OWN_ACCOUNT,
+    Addressing,
+    addressing,
+    from_us,
+    only_others,
+    own_handles,
+)
 from ackline.domain.language import UNDETERMINED, detect_language
-from ackline.domain.model import Action, Decision, Intent, Interaction, Kind, Platform, Priority, Severity
+from ackline.domain.model import Action, Decision, Intent, Interaction, Kind, Priority, Severity
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.sentiment import vader_sentiment
 from ackline.domain.text import Fuzzy, clean, phrase_key, tokens
@@ -32,7 +42,6 @@ SLA_SECONDS = {Priority.P1: 15 * 60, Priority.P2: 60 * 60, Priority.P3: 4 * 3600
 _HEAD_TOKENS, _TAIL_TOKENS = 300, 100
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|co|me|ly|example|xyz|info|biz)\b/\S*")
 _PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
-_MENTION = re.compile(r"(?<![\w.])@\w+")
 _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question mark
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
@@ -365,47 +374,9 @@ def _not_a_message(interaction: Interaction) -> Decision | None:
     return None
 
 
-NOT_ADDRESSED_TO_US = "only tags other people: not addressed to us"
-OWN_ACCOUNT = "our own message (from one of the brand's own accounts)"
-# One-to-one chats: whatever a message there mentions, it is written to us.
-_ONE_TO_ONE = frozenset({Platform.MESSENGER, Platform.WHATSAPP, Platform.INSTAGRAM, Platform.X})
-
-
-@dataclass(frozen=True)
-class Addressing:
-    text: str  # the message without our own handles, so "@acme_support" is not read as a word
-    mentions_us: bool
-    mentions_others: bool
-
-
-def own_handles(interaction: Interaction, policy: BrandPolicy) -> frozenset[str]:
-    """Our handles and account ids on the interaction's platform (lower-case, no "@"): the policy's, plus the
-    account the event was delivered for and the handle the platform showed for it."""
-    delivered_for = {h.lstrip("@").lower() for h in (interaction.account_id, interaction.account_handle) if h}
-    return policy.own_handles(interaction.platform) | delivered_for
-
-
-def addressing(text: str, own: frozenset[str]) -> Addressing:
-    us = others = False
-
-    def strip_ours(match: re.Match[str]) -> str:
-        nonlocal us, others
-        if match.group(0)[1:].lower() in own:
-            us = True
-            return ""
-        others = True
-        return match.group(0)
-
-    stripped = _MENTION.sub(strip_ours, text)
-    return Addressing(text=" ".join(stripped.split()) if us else text, mentions_us=us, mentions_others=others)
-
-
-def _only_tags_others(interaction: Interaction, address: Addressing, found: Classification) -> bool:
-    # "@sam look at this" under our post: a customer showing a friend, not talking to us; a reply would be noise.
-    # A mention of us anywhere, or a one-to-one chat, is addressed to us.
-    if address.mentions_us or (interaction.kind is Kind.MESSAGE and interaction.platform in _ONE_TO_ONE):
-        return False
-    return found.intent is Intent.OTHER and address.mentions_others and len(address.text.split()) <= 8
+def _only_tags_others(address: Addressing, found: Classification) -> bool:
+    # "@sam look at this": a customer showing a friend, not talking to us; a reply would be noise
+    return found.intent is Intent.OTHER and only_others(address) and len(address.text.split()) <= 8
 
 
 def triage(
@@ -416,9 +387,9 @@ def triage(
         return early
     policy = policy or default_policy()
     own = own_handles(interaction, policy)
-    if interaction.author_id and interaction.author_id.lower() in own:
+    if from_us(interaction, own):
         return Decision(intent=Intent.OTHER, action=Action.SUPPRESS, escalate=False, reasons=(OWN_ACCOUNT,))
-    address = addressing(interaction.text, own)
+    address = addressing(interaction, own)
     found = classify(address.text, policy)
     base = {
         "intent": found.intent,
@@ -428,8 +399,8 @@ def triage(
         "visibility": policy.visibility_for(interaction.platform, interaction.kind is Kind.COMMENT),
         "topic": found.topic,
     }
-    reasons = list(found.reasons) + (["addressed to us: mentions our account"] if address.mentions_us else [])
-    if found.intent is Intent.SPAM or _only_tags_others(interaction, address, found):
+    reasons = list(found.reasons) + ([ADDRESSED_TO_US] if address.mentions_us else [])
+    if found.intent is Intent.SPAM or _only_tags_others(address, found):
         # not answered, but listed for staff under "suppressed" (GET /api/suppressed), never silently dropped
         reasons += [] if found.intent is Intent.SPAM else [NOT_ADDRESSED_TO_US]
         return Decision(**base, action=Action.SUPPRESS, escalate=False, reasons=tuple(reasons))
@@ -439,7 +410,7 @@ def triage(
     template = policy.template_for(found.intent)
     action = Action.REPLY
     flag = False
-    if found.intent is Intent.QUESTION and (answer := _faq_answer(tokens(clean(address.text)), policy)):
+    if found.intent is Intent.QUESTION and (answer := _faq_answer(tokens(clean(interaction.text)), policy)):
         escalate, template, base["topic"] = False, f"faq:{answer}", answer
         reasons.append(f"answered from the policy FAQ: {answer}")
     if found.intent is Intent.ABUSE:
