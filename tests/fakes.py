@@ -23,6 +23,7 @@ from ackline.domain.model import (
     StoredInteraction,
     Visibility,
 )
+from ackline.domain.suppression import listed_as_suppressed
 
 
 class InMemoryInteractionStore:
@@ -86,6 +87,10 @@ class InMemoryInteractionStore:
     def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]:
         found = [s for s in self.items.values() if s.interaction.conversation_key == conversation_key]
         return sorted(found, key=lambda s: s.interaction.created_at)[-limit:]
+
+    def suppressed(self, limit: int) -> list[StoredInteraction]:
+        found = [s for s in self.items.values() if listed_as_suppressed(s.interaction, s.decision)]
+        return sorted(found, key=lambda s: s.interaction.received_at, reverse=True)[:limit]
 
     def record_deliveries(self, updates: Sequence[tuple[str, DeliveryReport]]) -> list[bool]:
         moved = []
@@ -329,6 +334,17 @@ class InMemoryErasureStore:
 
     def get_request(self, confirmation_code: str) -> ErasureRequest | None:
         return self.requests.get(confirmation_code)
+
+
+class InMemoryAlertGate:
+    def __init__(self) -> None:
+        self.last: dict[str, float] = {}
+
+    def take_turn(self, kind: str, now: float, period_seconds: int) -> bool:
+        if kind in self.last and self.last[kind] >= now - period_seconds:
+            return False
+        self.last[kind] = now
+        return True
 
 
 class RecordingAlerter:

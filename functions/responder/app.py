@@ -6,7 +6,14 @@ from ackline import bootstrap
 from ackline.contracts.messages import AckRequest
 from ackline.lambda_entry import sqs_handler
 from ackline.observability import logger, metrics
-from ackline.usecases.respond import InteractionMissing, RetryLater, respond
+from ackline.settings import get_settings
+from ackline.usecases.respond import InteractionMissing, RetryLater, alert_example_policy, respond
+
+
+def _refused_example_policy(interaction_key: str) -> None:
+    # every refused reply is an ERROR (and a case); people are alerted once a day while it lasts
+    alerted = alert_example_policy(bootstrap.alerter(), bootstrap.alert_gate(), bootstrap.clock())
+    logger.error("reply refused: example brand policy in force", interaction_key=interaction_key, alerted=alerted)
 
 
 def record_handler(record: SQSRecord) -> None:
@@ -21,6 +28,7 @@ def record_handler(record: SQSRecord) -> None:
             policy=bootstrap.brand_policy(),
             memory=bootstrap.reply_memory(),
             sent_replies=bootstrap.sent_replies(),
+            refuse_example_policy=not get_settings().allow_example_policy,
         )
     except RetryLater as retry:
         # nothing was sent: come back when the platform allows (reported below as a batch item failure)
@@ -33,6 +41,8 @@ def record_handler(record: SQSRecord) -> None:
         # erased on the person's request (or never stored): nothing to answer, so the message is settled
         logger.warning("ack for an interaction that is not stored", interaction_key=request.interaction_key)
         return
+    if outcome.refused_example_policy:
+        _refused_example_policy(request.interaction_key)
     logger.info(
         "ack settled",
         interaction_key=request.interaction_key,

@@ -26,6 +26,7 @@ STAFF_ROUTES = {
     ("POST", "/api/cases/{case_id}/claim"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/resolve"): "StaffApiFunction",
     ("GET", "/api/demand"): "StaffApiFunction",
+    ("GET", "/api/suppressed"): "StaffApiFunction",
 }
 _INTEGRATION_TARGET = re.compile(r"/functions/\$\{(\w+)\.Arn\}/invocations$")
 

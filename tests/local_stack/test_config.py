@@ -7,6 +7,7 @@ import pytest
 from ackline_local.config import DEFAULT_ENV_FILE, load_config, read_env_file
 
 CONTRACT_KEYS = {
+    "ALLOW_EXAMPLE_POLICY",
     "META_APP_SECRET",
     "META_VERIFY_TOKEN",
     "META_PAGE_ACCESS_TOKEN",

@@ -22,6 +22,7 @@ from collections import Counter
 from typing import Any
 
 from ackline.contracts.meta import parse_meta_delivery
+from ackline.domain.language import detect_language, ngram_model
 from ackline.domain.triage import triage
 from ackline_local.stack import LocalStack
 from ackline_local.webhooks import facebook_feed_comment, meta_json_bytes, signed_meta_request
@@ -155,12 +156,46 @@ def bench_stack(samples: int) -> dict[str, Any]:
     }
 
 
+_LANGUAGE_SAMPLES = {
+    "short English": ("still no refund", "@acme_support my wifi keeps dropping", "the app logged me out again"),
+    "other languages": (
+        "mijn pakket is nog steeds niet binnen",
+        "paczka przyszła uszkodzona",
+        "çok teşekkürler, harika",
+        "il pacco non è ancora arrivato",
+        "la aplicación no funciona",
+    ),
+}
+
+
+def bench_language(rounds: int = 5, repeats: int = 200) -> dict[str, Any]:
+    """The language model's cold-start cost (loading ackline/models/language_ngrams.bin), and detection per
+    message."""
+    loads = []
+    for _ in range(rounds):
+        ngram_model.cache_clear()
+        started = time.perf_counter()
+        ngram_model()
+        loads.append((time.perf_counter() - started) * 1000)
+    figures: dict[str, Any] = {"model_load_ms (once per container)": round(statistics.median(loads), 1)}
+    for label, texts in _LANGUAGE_SAMPLES.items():
+        started = time.perf_counter()
+        for _ in range(repeats):
+            for text in texts:
+                detect_language(text)
+        figures[f"detect_us_per_message ({label})"] = round(
+            (time.perf_counter() - started) / repeats / len(texts) * 1e6
+        )
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ackline_local.bench", description=__doc__)
     parser.add_argument("--samples", type=int, default=40, help="webhooks sent through the local stack")
     args = parser.parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     figures: dict[str, Any] = {"domain (pure Python, this machine)": bench_domain()}
+    figures["language detection (pure Python, this machine)"] = bench_language()
     # the handlers' structured logs and metrics go to stdout, as in Lambda; keep them out of the figures
     with contextlib.redirect_stdout(io.StringIO()):
         figures["local stack (moto + emulators; an upper bound)"] = bench_stack(args.samples)

@@ -41,7 +41,7 @@ LOCAL_REPLY_SECRETS: dict[str, str] = {
 
 
 # Keys that may stay empty (besides the *_url ones, which default to the sandbox).
-OPTIONAL_SETTINGS = frozenset({"staff_auth_client_id", "brand_policy_file"})
+OPTIONAL_SETTINGS = frozenset({"staff_auth_client_id", "brand_policy_file", "allow_example_policy"})
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class LocalConfig:
     staff_auth_url: str = ""
     staff_auth_client_id: str = ""
     brand_policy_file: str = ""  # a path, relative to the working directory; `--brand-policy` wins
+    allow_example_policy: str = ""  # the template's AllowExamplePolicy ("true" in dev.env: the demo brand answers)
 
     def secrets(self) -> dict[str, str]:
         """SSM name suffix (e.g. `meta/app-secret`) -> secret value."""

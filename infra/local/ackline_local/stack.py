@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_SECRETS_PATH = "/ackline"
 # A deployment stores its own brand policy under ${SecretsPath}/brand/ and names it in this template parameter.
 BRAND_POLICY_PARAMETER = "BrandPolicyParameterName"
+ALLOW_EXAMPLE_POLICY_PARAMETER = "AllowExamplePolicy"
 BRAND_POLICY_SUFFIX = "brand/policy"
 SSM_ADVANCED_VALUE_BYTES = 8 * 1024  # an Advanced-tier String parameter holds at most 8 KB
 
@@ -105,6 +106,8 @@ class LocalStack:
             defaults = self.template.parameter_defaults()
             name = f"{_secrets_path(defaults)}/{BRAND_POLICY_SUFFIX}"
             self._parameter_overrides[BRAND_POLICY_PARAMETER] = name
+        if self.config.allow_example_policy:
+            self._parameter_overrides[ALLOW_EXAMPLE_POLICY_PARAMETER] = self.config.allow_example_policy
         self._port = self.config.port if port is None else port
         self._sandbox_port = sandbox_port
         self._moto_port = moto_port

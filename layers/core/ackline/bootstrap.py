@@ -15,6 +15,7 @@ import boto3
 from aws_lambda_powertools.utilities import parameters
 from botocore.config import Config
 
+from ackline.adapters.alert_gate import DynamoAlertGate
 from ackline.adapters.author_ledger import DynamoAuthorLedger
 from ackline.adapters.case_table import DynamoCaseStore
 from ackline.adapters.demand_table import DynamoDemandCounter
@@ -93,6 +94,11 @@ def alerter() -> SnsAlerter | None:
     """Alerts go to the stack's SNS topic; without one (ALERT_TOPIC_ARN unset) P1 cases still reach the queue."""
     topic = get_settings().alert_topic_arn
     return SnsAlerter(boto3.client("sns", config=_AWS_CONFIG), topic) if topic else None
+
+
+@lru_cache(maxsize=1)
+def alert_gate() -> DynamoAlertGate:
+    return DynamoAlertGate(dynamodb(), get_settings().require("table_name"))
 
 
 @lru_cache(maxsize=1)

@@ -57,6 +57,9 @@ class InteractionStore(Protocol):
 
     def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]: ...
 
+    def suppressed(self, limit: int) -> list[StoredInteraction]:
+        """Customer messages suppressed without a reply (spam, not addressed to us), newest first."""
+
     def record_deliveries(self, updates: Sequence[tuple[str, DeliveryReport]]) -> list[bool]:
         """For each (interaction key, report): move that reply's delivery state forward to the report's, never
         back. False where it did not move (an older or repeated report, or no reply with that id there)."""
@@ -167,3 +170,8 @@ class Alerter(Protocol):
     """Tells people at once (e-mail, chat, paging through an SNS topic) when something cannot wait for the queue."""
 
     def alert(self, subject: str, message: str) -> None: ...
+
+
+class AlertGate(Protocol):
+    def take_turn(self, kind: str, now: float, period_seconds: int) -> bool:
+        """True for the first caller of `kind` in each period (across every container): it sends the alert."""

@@ -31,6 +31,9 @@ class Settings(BaseModel):
     # SSM parameter holding the brand policy as JSON; empty: the policy shipped in the layer.
     brand_policy_param: str = ""
     alert_topic_arn: str = ""
+    # The example policy shipped in the layer answers as "Northwind": in AWS replies are refused while it is in
+    # force unless the deployer opts in (template parameter AllowExamplePolicy; the local stack does).
+    allow_example_policy: bool = False
     # The /queue page's hosted sign-in: the authorization server's base URL and the public client's id.
     staff_auth_url: str = ""
     staff_auth_client_id: str = ""

@@ -5,12 +5,17 @@ single conditional put both stores and deduplicates (1 write, no transaction). T
 (every interaction of one author with one brand account) is one Query on ConversationIndex:
 gsi1pk `CONV#<conversation key>`, gsi1sk `<time>#<key>`.
 
+A customer message suppressed without a reply (spam, a comment that only tags friends) is also in the sparse
+QueueIndex under gsi2pk `SUPPRESSED#<bucket>`, gsi2sk `<received time>#<key>`, so staff can list what was not
+answered; bucketed like the case queue so a spam wave is not one hot partition.
+
 A reply's delivery state (WhatsApp statuses) lives on the interaction it answered: `delivery_state`,
 `delivery_rank` (for the forward-only condition), `delivery_error`, `delivery_at`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +35,7 @@ from ackline.domain.model import (
     ReplyStatus,
     StoredInteraction,
 )
+from ackline.domain.suppression import listed_as_suppressed
 from ackline.ports import AddResult
 
 if TYPE_CHECKING:
@@ -39,6 +45,12 @@ ACTIVITY_RETENTION_SECONDS = 90 * 24 * 3600
 WRITE_THREADS = 16  # boto3 clients are thread-safe; 16 keeps a 1,000-update delivery well inside a second
 BATCH_GET_LIMIT = 100  # DynamoDB's BatchGetItem maximum  # reactions and read receipts are kept 90 days, not forever
 _CONDITION_FAILED = "ConditionalCheckFailedException"
+SUPPRESSED_BUCKETS = 8
+
+
+def _suppressed_partition(key: str) -> str:
+    return f"SUPPRESSED#{int(hashlib.sha256(key.encode()).hexdigest(), 16) % SUPPRESSED_BUCKETS}"
+
 
 _INTERACTION_FIELDS = set(Interaction.model_fields)
 _DECISION_FIELDS = {f"decision_{name}" for name in Decision.model_fields}
@@ -62,6 +74,11 @@ def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) 
     if person := person_of(interaction):
         # PersonIndex (keys only): everything one person said, so an erasure request finds it in one query
         item.update(gsi3pk=f"PERSON#{person}", gsi3sk=interaction.key)
+    if listed_as_suppressed(interaction, decision):
+        item.update(
+            gsi2pk=_suppressed_partition(interaction.key),
+            gsi2sk=f"{sortable_time(interaction.received_at)}#{interaction.key}",
+        )
     if interaction.kind is Kind.ACTIVITY:
         item["expires_at"] = int(interaction.received_at) + ACTIVITY_RETENTION_SECONDS
     return item
@@ -124,6 +141,21 @@ class DynamoInteractionStore:
             return self.add(interaction, decision)
         except Exception as exc:  # every failure is classified, none escapes a thread
             return settle(exc)
+
+    def suppressed(self, limit: int) -> list[StoredInteraction]:
+        found: list[dict[str, Any]] = []
+        for bucket in range(SUPPRESSED_BUCKETS):
+            result = self._client.query(
+                TableName=self._table,
+                IndexName="QueueIndex",
+                KeyConditionExpression="gsi2pk = :q",
+                ExpressionAttributeValues={":q": {"S": f"SUPPRESSED#{bucket}"}},
+                ScanIndexForward=False,
+                Limit=limit,
+            )
+            found.extend(result.get("Items", []))
+        found.sort(key=lambda item: item["gsi2sk"]["S"], reverse=True)
+        return [_from_item(item) for item in found[:limit]]
 
     def get_many(self, keys: Sequence[str]) -> dict[str, StoredInteraction]:
         found: dict[str, StoredInteraction] = {}

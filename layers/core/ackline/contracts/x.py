@@ -9,6 +9,15 @@ from ackline.contracts.raw import UNREADABLE, body_text, raw_interaction, raw_js
 from ackline.domain.model import Interaction, Kind, Platform
 
 
+def _own_handle(for_user: str, tweet: dict[str, Any]) -> str:
+    """Our screen name as this tweet mentions it: every mention of us starts with it, and triage must know it is us."""
+    mentions = (tweet.get("entities") or {}).get("user_mentions") or []
+    for mention in mentions if isinstance(mentions, list) else []:
+        if isinstance(mention, dict) and str(mention.get("id_str", "")) == for_user and mention.get("screen_name"):
+            return str(mention["screen_name"])
+    return ""
+
+
 def _tweet(for_user: str, tweet: dict[str, Any], received_at: float) -> Interaction:
     user = tweet.get("user") or {}
     text = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("text") or ""
@@ -21,6 +30,7 @@ def _tweet(for_user: str, tweet: dict[str, Any], received_at: float) -> Interact
         activity="retweet" if retweet else "",
         external_id=str(tweet["id_str"]),
         account_id=for_user,
+        account_handle=_own_handle(for_user, tweet),
         author_id=str(user.get("id_str", "")),
         author_name=str(user.get("name", "")),
         thread_id=str(tweet["id_str"]),

@@ -98,6 +98,7 @@ class Interaction(BaseModel):
     kind: Kind
     external_id: str = Field(min_length=1, max_length=512)
     account_id: str = ""  # the brand's own page / account / bot the event was delivered for
+    account_handle: str = ""  # that account's handle where the event shows it (X: "acme_support"), without "@"
     author_id: str = ""
     author_name: str = ""
     thread_id: str = ""  # what a public reply attaches to (the comment, the post) or the chat

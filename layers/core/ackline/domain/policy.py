@@ -29,6 +29,12 @@ TEMPLATE_KEYS = frozenset(
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# Wording that sends the customer to a private channel; wrong in a reply that already is one.
+ASKS_FOR_DM = re.compile(
+    r"(?i)\b(?:send|drop|shoot)\s+us\s+(?:a\s+)?(?:private|direct)\s+message|\bmessage\s+us\s+(?:privately|directly)|"
+    r"\b(?:send|drop)\s+us\s+a\s+dm\b|\bdm\s+us\b|\bvia\s+(?:dm|private\s+message)\b|\bin\s+a\s+(?:dm|private\s+message)\b|"
+    r"\binbox\s+us\b|\bslide\s+into\s+our\s+dms?\b"
+)
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Variants = Annotated[tuple[Text, ...], Field(min_length=1, max_length=20)]
@@ -63,9 +69,18 @@ class OfflineChannel(_Strict):
 class TemplateSet(_Strict):
     default: Variants
     platforms: dict[Platform, Variants] = {}
+    # For a reply that goes into a private chat (Messenger, WhatsApp, Telegram, Instagram or X direct messages,
+    # a private reply to a comment): "send us a private message" would make no sense there. Without it the
+    # public wording is used, and the loader refuses it if it asks for a DM.
+    private: Variants | None = None
 
     def for_platform(self, platform: Platform) -> tuple[str, ...]:
         return self.platforms.get(platform, self.default)
+
+    def for_reply(self, platform: Platform, private: bool) -> tuple[str, ...]:
+        if private and self.private is not None:
+            return self.private
+        return self.for_platform(platform)
 
 
 class FaqEntry(_Strict):
@@ -140,9 +155,15 @@ class Thresholds(_Strict):
         return value
 
 
+Handle = Annotated[str, Field(pattern=r"^@?[A-Za-z0-9_.]{1,64}$")]
+
+
 class BrandPolicy(_Strict):
     version: Literal[1] = 1
     brand: Brand
+    # The brand's own handles and account ids per platform ("@acme_support", "1234567890"): a mention of one is
+    # addressed to us, and a message from one is our own. The account a webhook arrived for is always included.
+    own_accounts: dict[Platform, tuple[Handle, ...]] = {}
     offline_channel: OfflineChannel
     reply_visibility: dict[Platform, Literal["public", "private", "same"]] = {}
     business_hours: BusinessHours = BusinessHours()
@@ -215,6 +236,9 @@ class BrandPolicy(_Strict):
                 too_long.setdefault(reply.where, []).extend(found)
         problems = [f"{where}: {', '.join(dict.fromkeys(found))}" for where, found in errors.items()]
         problems += [f"{where}: too long for {', '.join(found)}" for where, found in too_long.items()]
+        # in a private chat, "send us a private message" tells the customer nobody read where they are writing
+        dm_asks = {r.where: m.group(0) for r in bare_replies(self) if r.private and (m := ASKS_FOR_DM.search(r.text))}
+        problems += [f"{where}: asks for a DM ({ask!r}) in a private chat" for where, ask in dm_asks.items()]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -236,6 +260,22 @@ class BrandPolicy(_Strict):
 
     def template_for(self, intent: Intent) -> str:
         return intent.value if intent.value in self.templates else "other"
+
+    def own_handles(self, platform: Platform) -> frozenset[str]:
+        """Our handles and ids on `platform`, lower-case and without "@"."""
+        return frozenset(h.lstrip("@").lower() for h in self.own_accounts.get(platform, ()))
+
+
+def is_example_policy(policy: BrandPolicy) -> bool:
+    """True for the example shipped in the layer, or any policy that still answers as an `.example` brand.
+
+    `.example` is reserved (RFC 2606): an offline channel or link there can never reach the brand, so a policy
+    that carries one is a placeholder, whatever else was edited.
+    """
+    if policy == default_policy():
+        return True
+    addresses = [policy.offline_channel.address, *policy.allowed_links]
+    return any(re.search(r"(?i)\.example\b", a) for a in addresses if a)
 
 
 def _all_variants(template_set: TemplateSet) -> tuple[str, ...]:

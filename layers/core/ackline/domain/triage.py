@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ackline.domain import lexicon as lx
-from ackline.domain.language import detect_language
+from ackline.domain.addressing import (
+    ADDRESSED_TO_US,
+    NOT_ADDRESSED_TO_US,
+    OWN_ACCOUNT,
+    Addressing,
+    addressing,
+    from_us,
+    only_others,
+    own_handles,
+)
+from ackline.domain.language import UNDETERMINED, detect_language
 from ackline.domain.model import Action, Decision, Intent, Interaction, Kind, Priority, Severity
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.sentiment import vader_sentiment
@@ -32,7 +42,6 @@ SLA_SECONDS = {Priority.P1: 15 * 60, Priority.P2: 60 * 60, Priority.P3: 4 * 3600
 _HEAD_TOKENS, _TAIL_TOKENS = 300, 100
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|co|me|ly|example|xyz|info|biz)\b/\S*")
 _PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
-_MENTION = re.compile(r"(?<![\w.])@\w+")
 _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question mark
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
@@ -365,9 +374,9 @@ def _not_a_message(interaction: Interaction) -> Decision | None:
     return None
 
 
-def _only_tags_others(text: str, found: Classification) -> bool:
+def _only_tags_others(address: Addressing, found: Classification) -> bool:
     # "@sam look at this": a customer showing a friend, not talking to us; a reply would be noise
-    return found.intent is Intent.OTHER and bool(_MENTION.search(text)) and len(text.split()) <= 8
+    return found.intent is Intent.OTHER and only_others(address) and len(address.text.split()) <= 8
 
 
 def triage(
@@ -377,7 +386,11 @@ def triage(
     if (early := _not_a_message(interaction)) is not None:
         return early
     policy = policy or default_policy()
-    found = classify(interaction.text, policy)
+    own = own_handles(interaction, policy)
+    if from_us(interaction, own):
+        return Decision(intent=Intent.OTHER, action=Action.SUPPRESS, escalate=False, reasons=(OWN_ACCOUNT,))
+    address = addressing(interaction, own)
+    found = classify(address.text, policy)
     base = {
         "intent": found.intent,
         "sentiment": found.sentiment,
@@ -386,9 +399,10 @@ def triage(
         "visibility": policy.visibility_for(interaction.platform, interaction.kind is Kind.COMMENT),
         "topic": found.topic,
     }
-    reasons = list(found.reasons)
-    if found.intent is Intent.SPAM or _only_tags_others(interaction.text, found):
-        reasons += [] if found.intent is Intent.SPAM else ["only tags other people: not addressed to us"]
+    reasons = list(found.reasons) + ([ADDRESSED_TO_US] if address.mentions_us else [])
+    if found.intent is Intent.SPAM or _only_tags_others(address, found):
+        # not answered, but listed for staff under "suppressed" (GET /api/suppressed), never silently dropped
+        reasons += [] if found.intent is Intent.SPAM else [NOT_ADDRESSED_TO_US]
         return Decision(**base, action=Action.SUPPRESS, escalate=False, reasons=tuple(reasons))
     priority = _PRIORITY.get(found.intent, Priority.P4)
     # a direct message we cannot place is someone waiting for help in private: a person looks at it
@@ -413,7 +427,10 @@ def triage(
     if not policy.speaks(found.language):
         escalate, template = True, f"fallback:{found.language}" if action is Action.REPLY else ""
         priority = min(priority, Priority.P3, key=lambda p: p.value)
-        reasons.append(f"language {found.language} is not covered by the policy: fallback acknowledgement")
+        if found.language == UNDETERMINED:
+            reasons.append("language undetermined: the policy's neutral acknowledgement, and a person")
+        else:
+            reasons.append(f"language {found.language} is not covered by the policy: fallback acknowledgement")
     if action is Action.ESCALATE_ONLY:
         escalate = True
     return Decision(

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from ackline import bootstrap
 from ackline.domain.errors import StaffUnauthenticated
 from ackline.domain.model import Case, CaseStatus
-from ackline.http.staff_views import CaseDetailView, CaseList, DemandList, conversation_entry
+from ackline.http.staff_views import CaseDetailView, CaseList, DemandList, SuppressedList, conversation_entry
 from ackline.observability import logger
 from ackline.usecases import staff_queue
 
@@ -59,6 +59,13 @@ def resolve_case(case_id: CaseId) -> Case:
     case = staff_queue.resolve_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
     logger.info("case resolved", case_id=case_id, staff=staff)
     return case
+
+
+@router.get("/api/suppressed", summary="Messages not answered on purpose (spam, not addressed to us), newest first")
+def list_suppressed(limit: Annotated[int, Query(ge=1, le=200)] = 50) -> SuppressedList:
+    _staff()
+    found = staff_queue.suppressed_messages(bootstrap.interaction_store(), limit)
+    return SuppressedList(messages=[conversation_entry(s) for s in found], count=len(found))
 
 
 @router.get("/api/demand", summary="Feature requests per topic, most requested first")

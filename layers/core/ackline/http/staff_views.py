@@ -40,6 +40,13 @@ class ConversationEntry(BaseModel):
     raw: str  # shown to a person only for events ackline could not read
 
 
+class SuppressedList(BaseModel):
+    """Customer messages deliberately not answered (spam, not addressed to us), newest first, with the reasons."""
+
+    messages: list[ConversationEntry]
+    count: int
+
+
 class CaseDetailView(BaseModel):
     case: Case
     conversation: list[ConversationEntry]

@@ -21,11 +21,11 @@ from ackline.domain.errors import (
 )
 from ackline.domain.guardrails import check_reply
 from ackline.domain.model import Interaction, ReplyStatus, StoredInteraction
-from ackline.domain.policy import BrandPolicy, default_policy
+from ackline.domain.policy import BrandPolicy, default_policy, is_example_policy
 from ackline.domain.replies import ComposedReply, compose_reply, variants_used
 from ackline.domain.retry import backoff_seconds
 from ackline.domain.windows import deliverable_visibility, window_closed
-from ackline.ports import Dispatcher, InteractionStore, PlatformReplier, ReplyMemory, SentReplies
+from ackline.ports import Alerter, AlertGate, Dispatcher, InteractionStore, PlatformReplier, ReplyMemory, SentReplies
 
 # Longer than the responder's timeout (20 s) so a live send is never taken over; a lease that
 # expires means the worker died mid-send and the outcome is unknown.
@@ -33,6 +33,11 @@ LEASE_SECONDS = 120
 MAX_ATTEMPTS = 5
 RECENT_REPLIES = 10  # how far back a conversation is read so consecutive replies differ
 RECENT_UNDER_POST = 8  # variants remembered per post (templates have 2-4 each), so replies under it differ
+EXAMPLE_POLICY_ALERT_EVERY = 24 * 3600  # one alert a day while it lasts: each refused reply is a case regardless
+EXAMPLE_POLICY_REFUSAL = (
+    "reply refused: the brand policy in force is the example shipped with ackline (Northwind, care@northwind.example);"
+    " set BrandPolicyParameterName to your brand's policy, or deploy with AllowExamplePolicy=true to opt in"
+)
 
 
 class RetryLater(Exception):
@@ -52,6 +57,16 @@ class RespondOutcome:
     status: ReplyStatus
     reply_id: str = ""
     ack_latency_ms: int | None = None
+    refused_example_policy: bool = False  # nothing sent: the example brand policy is in force (a person answers)
+
+
+def alert_example_policy(alerter: Alerter | None, gate: AlertGate, now: float) -> bool:
+    """Tell people that replies are being refused because the example brand policy is in force, once a day across
+    every container; True when this call sent the alert."""
+    if alerter is None or not gate.take_turn("example-policy", now, EXAMPLE_POLICY_ALERT_EVERY):
+        return False
+    alerter.alert("ackline: replies refused, the example brand policy is in force", EXAMPLE_POLICY_REFUSAL)
+    return True
 
 
 def _hand_to_person(key: str, reason: str, dispatcher: Dispatcher) -> None:
@@ -112,6 +127,7 @@ def respond(
     policy: BrandPolicy | None = None,
     memory: ReplyMemory | None = None,
     sent_replies: SentReplies | None = None,
+    refuse_example_policy: bool = False,
 ) -> RespondOutcome:
     now = clock()
     key = request.interaction_key
@@ -124,6 +140,11 @@ def respond(
             raise InteractionMissing(key)
         return RespondOutcome(status=_settle_unclaimed(current, now, store, dispatcher), reply_id=current.reply_id)
     try:
+        if refuse_example_policy and is_example_policy(policy or default_policy()):
+            # Customers must never hear from a placeholder brand: nothing is sent, and a person gets the message.
+            store.finish_reply(key, ReplyStatus.FAILED, error=EXAMPLE_POLICY_REFUSAL)
+            _hand_to_person(key, EXAMPLE_POLICY_REFUSAL, dispatcher)
+            return RespondOutcome(status=ReplyStatus.FAILED, refused_example_policy=True)
         return _send_claimed(claimed, store, replier, dispatcher, clock, now, policy, memory, sent_replies)
     except (RetryLater, InteractionMissing):
         raise

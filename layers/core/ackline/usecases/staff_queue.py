@@ -36,6 +36,11 @@ def resolve_case(case_id: str, staff: str, cases: CaseStore, now: float) -> Case
     return cases.transition(case_id, CaseStatus.RESOLVED, staff, now)
 
 
+def suppressed_messages(interactions: InteractionStore, limit: int) -> list[StoredInteraction]:
+    """What was deliberately not answered (spam, comments only tagging friends), newest first, with the reasons."""
+    return interactions.suppressed(limit)
+
+
 def demand_by_topic(demand: DemandCounter, limit: int) -> list[TopicDemand]:
     """What customers ask for most: feature requests per topic, most requested first."""
     return most_requested(demand.topics())[:limit]
