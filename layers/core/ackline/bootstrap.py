@@ -34,7 +34,8 @@ from ackline.adapters.telegram_api import TelegramReplier
 from ackline.adapters.whatsapp_api import WhatsAppReplier
 from ackline.adapters.x_api import XReplier
 from ackline.domain.model import Platform
-from ackline.domain.policy import BrandPolicy, default_policy, parse_policy
+from ackline.domain.policy import BrandPolicy, default_policy
+from ackline.domain.policy_checks import parse_policy
 from ackline.settings import get_settings
 
 if TYPE_CHECKING:
