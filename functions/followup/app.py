@@ -13,8 +13,14 @@ from ackline.usecases.respond import InteractionMissing
 def record_handler(record: SQSRecord) -> None:
     request = FollowUpRequest.model_validate_json(record.body)
     try:
+        reopen_seconds = bootstrap.brand_policy().thresholds.reopen_window_hours * 3600
         case = follow_up(
-            request, bootstrap.interaction_store(), bootstrap.case_store(), bootstrap.clock(), bootstrap.alerter()
+            request,
+            bootstrap.interaction_store(),
+            bootstrap.case_store(),
+            bootstrap.clock(),
+            bootstrap.alerter(),
+            reopen_seconds=reopen_seconds,
         )
     except InteractionMissing:
         # erased on the person's request (or never stored): there is nothing left to show a person

@@ -25,6 +25,10 @@ STAFF_ROUTES = {
     ("GET", "/api/cases/{case_id}"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/claim"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/resolve"): "StaffApiFunction",
+    ("POST", "/api/cases/{case_id}/release"): "StaffApiFunction",
+    ("POST", "/api/cases/{case_id}/assign"): "StaffApiFunction",
+    ("POST", "/api/cases/{case_id}/reopen"): "StaffApiFunction",
+    ("POST", "/api/cases/{case_id}/notes"): "StaffApiFunction",
     ("GET", "/api/demand"): "StaffApiFunction",
 }
 _INTEGRATION_TARGET = re.compile(r"/functions/\$\{(\w+)\.Arn\}/invocations$")

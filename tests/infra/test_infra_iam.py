@@ -14,7 +14,7 @@ ALLOWED_REFERENCES = {
     "IngestFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
     "ResponderFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
     # AlertTopic: P1 cases alert people
-    "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic"},
+    "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic", "SecretsPath"},
     "StaffApiFunction": {"DataTable"},
     "PrivacyFunction": {"DataTable", "SecretsPath"},
 }
@@ -26,7 +26,8 @@ DYNAMODB_ACTIONS = {
     "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
     "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem"},
     # Query also reads demand per topic (pk DEMAND) for GET /api/demand
-    "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem"},
+    # PutItem: case history and the conversation's pointers only (checked below)
+    "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem", "PutItem"},
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
 }
 # Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
@@ -37,7 +38,7 @@ SECRET_FOLDERS = {
     # brand: the optional brand policy parameter (BrandPolicyParameterName)
     "IngestFunction": {"meta", "x", "telegram", "generic", "brand"},
     "ResponderFunction": {"meta", "x", "telegram", "brand"},
-    "FollowUpFunction": set(),
+    "FollowUpFunction": {"brand"},  # the reopen window
     "StaffApiFunction": set(),
     "PrivacyFunction": {"meta"},
 }

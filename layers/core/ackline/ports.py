@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.cases import CaseEvent, CasePage, CaseQuery
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import ErasureRequest
@@ -64,10 +65,12 @@ class CaseStore(Protocol):
         reasons: Sequence[str],
         now: float,
         sla_seconds: int | None = None,
+        reopen_seconds: int = 0,
     ) -> Case:
         """One open case per conversation: open it, or add this interaction to it. Idempotent.
 
-        `sla_seconds` (the brand policy's, for this priority) sets when a person must pick it up."""
+        `sla_seconds` (the brand policy's, for this priority) sets when a person must pick it up; within
+        `reopen_seconds` of the conversation's last case being resolved, that case reopens instead."""
 
     def mark_alerted(self, case_id: str, now: float) -> None:
         """Record that people were alerted about this case, so a retried follow-up does not alert again."""
@@ -78,6 +81,27 @@ class CaseStore(Protocol):
         """Most urgent first: priority, then age."""
 
     def transition(self, case_id: str, to: CaseStatus, by: str, now: float) -> Case: ...
+
+    def list_page(self, query: CaseQuery) -> CasePage:
+        """One page of the view, most urgent first, from where `query.cursor` stopped."""
+
+    def claim(self, case_id: str, by: str, now: float) -> Case:
+        """Take an open case; CaseHeld when someone else holds it. Idempotent for the holder."""
+
+    def release(self, case_id: str, by: str, now: float) -> Case:
+        """Give a case you hold back to the queue; CaseHeld when someone else holds it."""
+
+    def assign(self, case_id: str, to: str, by: str, now: float) -> Case: ...
+
+    def resolve(self, case_id: str, by: str, now: float) -> Case: ...
+
+    def reopen(self, case_id: str, by: str, now: float) -> Case: ...
+
+    def add_event(self, event: CaseEvent) -> bool:
+        """Record a note, a human reply (once per event id) or another event; False when it was already there."""
+
+    def history(self, case_id: str) -> tuple[Case | None, list[CaseEvent]]:
+        """The case and its events, oldest first."""
 
 
 class Dispatcher(Protocol):

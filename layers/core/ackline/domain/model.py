@@ -179,6 +179,13 @@ class Case(BaseModel):
     claimed_by: str = ""
     resolved_by: str = ""
     alerted_at: float | None = None  # when people were alerted about it (P1: crisis, safety, legal)
+    # added with the staff queue (defaults let older items load): who assigned it, when it closed or came back,
+    # and the second clock — the first response by a person (from the queue or the platform's own app)
+    assigned_by: str = ""
+    resolved_at: float | None = None
+    reopened_at: float | None = None
+    first_human_response_at: float | None = None
+    first_human_response_by: str = ""
 
 
 def case_id_for(interaction_key: str) -> str:

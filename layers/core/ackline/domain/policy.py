@@ -124,6 +124,8 @@ class Thresholds(_Strict):
     abuse_window_hours: int = Field(default=24, ge=1, le=24 * 90)
     negative_sentiment: float = Field(default=-0.35, ge=-1, le=0)  # at or below: an unhappy customer
     positive_sentiment: float = Field(default=0.5, ge=0, le=1)  # at or above, with nothing else: praise
+    # a customer who writes again this soon after their case was resolved reopens it (0: always a new case)
+    reopen_window_hours: int = Field(default=72, ge=0, le=24 * 30)
     sla_minutes: dict[Priority, Annotated[int, Field(ge=1, le=7 * 24 * 60)]] = {
         Priority.P1: 15,
         Priority.P2: 60,

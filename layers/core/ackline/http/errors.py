@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 
 from ackline.domain.errors import (
     AuthenticationFailed,
+    AuthorBlocked,
     BadRequest,
     CaseConflict,
+    CaseHeld,
     CaseNotFound,
     DispatchFailed,
+    ReplyRefused,
     StaffUnauthenticated,
     VerificationRejected,
 )
@@ -24,6 +28,7 @@ _STATUS: dict[type[Exception], tuple[HTTPStatus, str]] = {
     BadRequest: (HTTPStatus.BAD_REQUEST, "bad request"),
     CaseNotFound: (HTTPStatus.NOT_FOUND, "case not found"),
     CaseConflict: (HTTPStatus.CONFLICT, "case changed state"),
+    AuthorBlocked: (HTTPStatus.CONFLICT, "the author is blocked"),
     # not stored / not queued: a 503 makes the platform retry, and its retry is our retry
     DispatchFailed: (HTTPStatus.SERVICE_UNAVAILABLE, "temporarily unavailable, retry"),
 }
@@ -41,3 +46,18 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             return _json(status, message)
 
         app.exception_handler(error_type)(handler)
+
+    # These two say more than a fixed message: who holds the case (a staff name, never customer text), and why a
+    # person's reply cannot go (our own wording from the domain, never the request's text).
+    def held(exc: CaseHeld) -> Response[str]:
+        logger.info("request refused", error="CaseHeld", holder=exc.holder, status=409)
+        body = {"message": "someone else holds this case", "held_by": exc.holder}
+        return Response(status_code=409, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+
+    def refused(exc: ReplyRefused) -> Response[str]:
+        logger.info("reply refused", reason=exc.reason, status=422)
+        body = {"message": "reply refused", "reason": exc.reason, "template_needed": exc.template_needed}
+        return Response(status_code=422, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+
+    app.exception_handler(CaseHeld)(held)
+    app.exception_handler(ReplyRefused)(refused)

@@ -1,4 +1,5 @@
-"""Staff API: the queue of cases, one case with its whole conversation, claim and resolve; demand per topic."""
+"""Staff API: the queue of cases (filters, search, pages), one case with its whole conversation and history, what
+staff do to a case (claim, release, assign, resolve, reopen, notes); demand per topic."""
 
 from __future__ import annotations
 
@@ -8,9 +9,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ackline import bootstrap
+from ackline.domain.cases import QUEUE_PAGE_MAX, CaseEvent, CaseQuery, QueueView, new_event_id, searchable
 from ackline.domain.errors import StaffUnauthenticated
-from ackline.domain.model import Case, CaseStatus
-from ackline.http.staff_views import CaseDetailView, CaseList, DemandList, conversation_entry
+from ackline.domain.model import Case, Platform, Priority
+from ackline.http.staff_views import (
+    AssignRequest,
+    CaseDetailView,
+    CaseList,
+    DemandList,
+    NoteRequest,
+    conversation_entry,
+)
 from ackline.observability import logger
 from ackline.usecases import staff_queue
 
@@ -28,28 +37,64 @@ def _staff() -> str:
     return str(who)
 
 
-@router.get("/api/cases", summary="List cases, most urgent first")
+@router.get("/api/cases", summary="List cases, most urgent first (priority, then age), one page at a time")
 def list_cases(
-    status: Annotated[CaseStatus, Query()] = CaseStatus.OPEN,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    status: Annotated[QueueView, Query(description="open, claimed, resolved, or active (open and claimed)")] = (
+        QueueView.OPEN
+    ),
+    platform: Annotated[Platform | None, Query()] = None,
+    priority: Annotated[Priority | None, Query()] = None,
+    assignee: Annotated[
+        str | None, Query(max_length=254, description="who holds the case; `me` for the caller")
+    ] = None,
+    q: Annotated[str | None, Query(max_length=200, description="words in the customer's name or messages")] = None,
+    limit: Annotated[int, Query(ge=1, le=QUEUE_PAGE_MAX)] = 50,
+    cursor: Annotated[str | None, Query(max_length=4096, description="next_cursor of the previous page")] = None,
 ) -> CaseList:
-    _staff()
-    cases = staff_queue.list_queue(bootstrap.case_store(), status, limit)
-    return CaseList(cases=cases, count=len(cases))
+    staff = _staff()
+    query = CaseQuery(
+        view=status,
+        platform=platform,
+        priority=priority,
+        assignee=staff if assignee == "me" else (assignee or None),
+        text=searchable(q or ""),
+        limit=limit,
+        cursor=cursor or "",
+    )
+    page = staff_queue.queue_page(bootstrap.case_store(), query)
+    return CaseList(cases=page.cases, count=len(page.cases), next_cursor=page.next_cursor)
 
 
-@router.get("/api/cases/<case_id>", summary="One case with its whole conversation")
+@router.get("/api/cases/<case_id>", summary="One case with its whole conversation and its history")
 def get_case(case_id: CaseId) -> CaseDetailView:
     _staff()
     detail = staff_queue.open_case(case_id, bootstrap.case_store(), bootstrap.interaction_store())
-    return CaseDetailView(case=detail.case, conversation=[conversation_entry(s) for s in detail.conversation])
+    return CaseDetailView(
+        case=detail.case, conversation=[conversation_entry(s) for s in detail.conversation], events=detail.events
+    )
 
 
-@router.post("/api/cases/<case_id>/claim", summary="Take a case")
+@router.post("/api/cases/<case_id>/claim", summary="Take a case (409 when someone else holds it)")
 def claim_case(case_id: CaseId) -> Case:
     staff = _staff()
     case = staff_queue.claim_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
     logger.info("case claimed", case_id=case_id, staff=staff)
+    return case
+
+
+@router.post("/api/cases/<case_id>/release", summary="Hand a case you hold back to the queue")
+def release_case(case_id: CaseId) -> Case:
+    staff = _staff()
+    case = staff_queue.release_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
+    logger.info("case released", case_id=case_id, staff=staff)
+    return case
+
+
+@router.post("/api/cases/<case_id>/assign", summary="Give a case to someone")
+def assign_case(case_id: CaseId, body: AssignRequest) -> Case:
+    staff = _staff()
+    case = staff_queue.assign_case(case_id, body.to, staff, bootstrap.case_store(), bootstrap.clock())
+    logger.info("case assigned", case_id=case_id, staff=staff, assignee=body.to)
     return case
 
 
@@ -59,6 +104,22 @@ def resolve_case(case_id: CaseId) -> Case:
     case = staff_queue.resolve_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
     logger.info("case resolved", case_id=case_id, staff=staff)
     return case
+
+
+@router.post("/api/cases/<case_id>/reopen", summary="Bring a resolved case back to the queue")
+def reopen_case(case_id: CaseId) -> Case:
+    staff = _staff()
+    case = staff_queue.reopen_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
+    logger.info("case reopened", case_id=case_id, staff=staff)
+    return case
+
+
+@router.post("/api/cases/<case_id>/notes", summary="Add an internal note (never sent to the customer)")
+def add_note(case_id: CaseId, body: NoteRequest) -> CaseEvent:
+    staff = _staff()
+    note = staff_queue.add_note(case_id, body.text, staff, bootstrap.case_store(), bootstrap.clock(), new_event_id())
+    logger.info("note added", case_id=case_id, staff=staff, note_chars=len(body.text))
+    return note
 
 
 @router.get("/api/demand", summary="Feature requests per topic, most requested first")

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated
 
+from pydantic import BaseModel, Field
+
+from ackline.domain.cases import CaseEvent
 from ackline.domain.demand import TopicDemand
 from ackline.domain.model import Case, StoredInteraction
+
+# a staff identity as Cognito gives it (e-mail or user name): printable, no spaces or control characters
+StaffName = Annotated[str, Field(min_length=1, max_length=254, pattern=r"^[^\s\x00-\x1f\x7f]+$")]
 
 
 class CaseList(BaseModel):
     cases: list[Case]
     count: int
+    next_cursor: str | None = None  # pass as `cursor` for the next page; absent on the last one
+
+
+class AssignRequest(BaseModel):
+    to: StaffName
+
+
+class NoteRequest(BaseModel):
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class DemandList(BaseModel):
@@ -43,6 +58,8 @@ class ConversationEntry(BaseModel):
 class CaseDetailView(BaseModel):
     case: Case
     conversation: list[ConversationEntry]
+    # the case's own history, oldest first: internal notes, replies by people, claims, assignments, reopenings
+    events: list[CaseEvent] = []
 
 
 def conversation_entry(stored: StoredInteraction) -> ConversationEntry:
