@@ -58,6 +58,8 @@ class DynamoErasureStore:
         targets = [{"pk": {"S": f"INT#{k}"}, "sk": {"S": "INT"}} for k in interaction_keys]
         for conversation in conversation_keys:
             targets.append({"pk": {"S": f"CONV#{conversation}"}, "sk": {"S": "OPENCASE"}})
+            # the last resolved case's marker (its key holds the person's id) goes too
+            targets.append({"pk": {"S": f"CONV#{conversation}"}, "sk": {"S": "LASTCASE"}})
             targets.extend(self._author_items(conversation))
         fan_out(self._delete, targets, DELETE_THREADS)
 
@@ -69,7 +71,9 @@ class DynamoErasureStore:
                 self._client.update_item(
                     TableName=self._table,
                     Key=key,
-                    UpdateExpression="SET author_name = :x, summary = :x, author_id = :x, conversation_key = :x",
+                    UpdateExpression=(
+                        "SET author_name = :x, summary = :x, author_id = :x, conversation_key = :x, search_text = :x"
+                    ),
                     ConditionExpression="attribute_exists(pk)",
                     ExpressionAttributeValues={":x": {"S": SCRUBBED}},
                 )
