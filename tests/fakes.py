@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
-from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest
 from ackline.domain.cases import (
     CaseEvent,
     CaseEventKind,
@@ -135,6 +135,46 @@ class InMemoryCaseStore:
 
     def update_event(self, event: CaseEvent) -> None:
         self.events.setdefault(event.case_id, {})[event.event_id] = event
+
+    def get_event(self, case_id: str, event_id: str) -> CaseEvent | None:
+        return self.events.get(case_id, {}).get(event_id)
+
+    def lease_human_reply(self, case_id: str, event_id: str, now: float, lease_seconds: int) -> CaseEvent | None:
+        event = self.get_event(case_id, event_id)
+        if event is None or event.reply_status is not ReplyStatus.PENDING:
+            return None
+        leased = event.model_copy(
+            update={
+                "reply_status": ReplyStatus.SENDING,
+                "reply_lease_until": now + lease_seconds,
+                "reply_attempts": event.reply_attempts + 1,
+            }
+        )
+        self.events[case_id][event_id] = leased
+        return leased
+
+    def finish_human_reply(
+        self,
+        case_id: str,
+        event_id: str,
+        status: ReplyStatus,
+        *,
+        reply_id: str = "",
+        error: str = "",
+        replied_at: float | None = None,
+    ) -> None:
+        event = self.events[case_id][event_id]
+        update: dict[str, object] = {"reply_status": status, "reply_error": error, "reply_lease_until": None}
+        if reply_id:
+            update["reply_id"] = reply_id
+        if replied_at is not None:
+            update["replied_at"] = replied_at
+        self.events[case_id][event_id] = event.model_copy(update=update)
+
+    def record_human_response(self, case_id: str, by: str, at: float) -> None:
+        case = self.cases.get(case_id)
+        if case is not None and (case.first_human_response_at is None or case.first_human_response_at > at):
+            self._set(case, first_human_response_at=at, first_human_response_by=by)
 
     def list_page(self, query: CaseQuery) -> CasePage:
         after = decode_cursor(query).get("all") or ""
@@ -296,6 +336,14 @@ class InMemoryCaseStore:
         if to is CaseStatus.RESOLVED:
             return self.resolve(case_id, by, now)
         return self.release(case_id, by, now)
+
+
+class RecordingHumanReplyQueue:
+    def __init__(self) -> None:
+        self.requests: list[HumanReplyRequest] = []
+
+    def request_human_reply(self, request: HumanReplyRequest) -> None:
+        self.requests.append(request)
 
 
 class RecordingDispatcher:

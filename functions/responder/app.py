@@ -1,15 +1,40 @@
-"""Responder: AckQueue consumer. Sends each automated acknowledgement at most once."""
+"""Responder: AckQueue consumer. Sends each automated acknowledgement, and each reply a person wrote in the queue,
+at most once."""
+
+import json
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from ackline import bootstrap
-from ackline.contracts.messages import AckRequest
+from ackline.contracts.messages import AckRequest, HumanReplyRequest
 from ackline.lambda_entry import sqs_handler
 from ackline.observability import logger, metrics
+from ackline.usecases.human_reply import send_human_reply
 from ackline.usecases.respond import InteractionMissing, RetryLater, respond
 
 
+def human_reply_handler(record: SQSRecord, request: HumanReplyRequest) -> None:
+    try:
+        status = send_human_reply(
+            request,
+            bootstrap.case_store(),
+            bootstrap.interaction_store(),
+            bootstrap.replier(),
+            bootstrap.clock,
+            bootstrap.brand_policy(),
+        )
+    except RetryLater as retry:
+        delayed = bootstrap.ack_retries().delay(record.receipt_handle, retry.delay)
+        logger.info("human reply retry scheduled", case_id=request.case_id, delay_s=retry.delay, delayed=delayed)
+        raise
+    logger.info("human reply settled", case_id=request.case_id, reply_event=request.event_id, status=status.value)
+
+
 def record_handler(record: SQSRecord) -> None:
+    body = json.loads(record.body)
+    if isinstance(body, dict) and body.get("kind") == "human_reply":
+        human_reply_handler(record, HumanReplyRequest.model_validate_json(record.body))
+        return
     request = AckRequest.model_validate_json(record.body)
     try:
         outcome = respond(

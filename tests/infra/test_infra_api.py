@@ -29,6 +29,7 @@ STAFF_ROUTES = {
     ("POST", "/api/cases/{case_id}/assign"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/reopen"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/notes"): "StaffApiFunction",
+    ("POST", "/api/cases/{case_id}/reply"): "StaffApiFunction",
     ("GET", "/api/demand"): "StaffApiFunction",
 }
 _INTEGRATION_TARGET = re.compile(r"/functions/\$\{(\w+)\.Arn\}/invocations$")

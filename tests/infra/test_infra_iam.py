@@ -15,7 +15,8 @@ ALLOWED_REFERENCES = {
     "ResponderFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
     # AlertTopic: P1 cases alert people
     "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic", "SecretsPath"},
-    "StaffApiFunction": {"DataTable"},
+    # AckQueue: people's replies go out through the Responder; SecretsPath: the brand policy (saved replies)
+    "StaffApiFunction": {"DataTable", "AckQueue", "SecretsPath"},
     "PrivacyFunction": {"DataTable", "SecretsPath"},
 }
 DYNAMODB_ACTIONS = {
@@ -39,14 +40,14 @@ SECRET_FOLDERS = {
     "IngestFunction": {"meta", "x", "telegram", "generic", "brand"},
     "ResponderFunction": {"meta", "x", "telegram", "brand"},
     "FollowUpFunction": {"brand"},  # the reopen window
-    "StaffApiFunction": set(),
+    "StaffApiFunction": {"brand"},  # saved replies
     "PrivacyFunction": {"meta"},
 }
 SENDS_TO = {
     "IngestFunction": {"AckQueue", "FollowUpQueue"},
     "ResponderFunction": {"FollowUpQueue"},
     "FollowUpFunction": set(),
-    "StaffApiFunction": set(),
+    "StaffApiFunction": {"AckQueue"},
     "PrivacyFunction": set(),
 }
 # What an SQS event source mapping needs from its function's role.

@@ -28,6 +28,7 @@ from ackline.adapters.secrets import SsmSecrets
 from ackline.adapters.sent_replies import DynamoSentReplies
 from ackline.adapters.sns_alerter import SnsAlerter
 from ackline.adapters.sqs_dispatcher import SqsDispatcher
+from ackline.adapters.sqs_human_replies import SqsHumanReplyQueue
 from ackline.adapters.sqs_visibility import SqsRetryScheduler
 from ackline.adapters.telegram_api import TelegramReplier
 from ackline.adapters.whatsapp_api import WhatsAppReplier
@@ -110,6 +111,11 @@ def ingest_dispatcher() -> SqsDispatcher:
 def responder_dispatcher() -> SqsDispatcher:
     # the responder only ever hands work to people; it never requests acknowledgements
     return SqsDispatcher(sqs(), "", get_settings().require("followup_queue_url"))
+
+
+@lru_cache(maxsize=1)
+def human_reply_queue() -> SqsHumanReplyQueue:
+    return SqsHumanReplyQueue(sqs(), get_settings().require("ack_queue_url"))
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
-from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest
 from ackline.domain.cases import CaseEvent, CasePage, CaseQuery
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.demand import TopicDemand
@@ -102,6 +102,31 @@ class CaseStore(Protocol):
 
     def history(self, case_id: str) -> tuple[Case | None, list[CaseEvent]]:
         """The case and its events, oldest first."""
+
+    def get_event(self, case_id: str, event_id: str) -> CaseEvent | None:
+        """A human reply by its id (the hash of its idempotency key)."""
+
+    def lease_human_reply(self, case_id: str, event_id: str, now: float, lease_seconds: int) -> CaseEvent | None:
+        """pending -> sending, as `InteractionStore.claim_reply` does for automated replies; None when not pending."""
+
+    def finish_human_reply(
+        self,
+        case_id: str,
+        event_id: str,
+        status: ReplyStatus,
+        *,
+        reply_id: str = "",
+        error: str = "",
+        replied_at: float | None = None,
+    ) -> None: ...
+
+    def record_human_response(self, case_id: str, by: str, at: float) -> None:
+        """The first time a person answered the customer (kept if earlier): the case's second clock."""
+
+
+class HumanReplyQueue(Protocol):
+    def request_human_reply(self, request: HumanReplyRequest) -> None:
+        """Queue a stored human reply for the responder to send."""
 
 
 class Dispatcher(Protocol):

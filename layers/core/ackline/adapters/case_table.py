@@ -39,7 +39,7 @@ from ackline.domain.cases import (
 )
 from ackline.domain.erasure import SCRUBBED
 from ackline.domain.errors import CaseConflict, CaseHeld, CaseNotFound
-from ackline.domain.model import Case, CaseStatus, Interaction, Priority
+from ackline.domain.model import Case, CaseStatus, Interaction, Priority, ReplyStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -634,3 +634,74 @@ class DynamoCaseStore:
         case = next((_case_from(i) for i in items if i["sk"]["S"] == "CASE"), None)
         events = sorted((_event_from(i) for i in items if i["sk"]["S"] != "CASE"), key=lambda e: e.at)
         return case, events
+
+    # -- human replies: stored on the case, leased and settled like automated replies --------------------------------
+
+    def _reply_key(self, case_id: str, event_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"CASE#{case_id}"}, "sk": {"S": f"REPLY#{event_id}"}}
+
+    def get_event(self, case_id: str, event_id: str) -> CaseEvent | None:
+        found = self._client.get_item(
+            TableName=self._table, Key=self._reply_key(case_id, event_id), ConsistentRead=True
+        ).get("Item")
+        return _event_from(found) if found is not None else None
+
+    def lease_human_reply(self, case_id: str, event_id: str, now: float, lease_seconds: int) -> CaseEvent | None:
+        try:
+            result = self._client.update_item(
+                TableName=self._table,
+                Key=self._reply_key(case_id, event_id),
+                UpdateExpression="SET reply_status = :sending, reply_lease_until = :lease ADD reply_attempts :one",
+                ConditionExpression="reply_status = :pending",
+                ExpressionAttributeValues={
+                    ":sending": {"S": ReplyStatus.SENDING.value},
+                    ":pending": {"S": ReplyStatus.PENDING.value},
+                    ":lease": encode_value(now + lease_seconds),
+                    ":one": {"N": "1"},
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if _code(exc) == "ConditionalCheckFailedException":
+                return None
+            raise
+        return _event_from(result["Attributes"])
+
+    def finish_human_reply(
+        self,
+        case_id: str,
+        event_id: str,
+        status: ReplyStatus,
+        *,
+        reply_id: str = "",
+        error: str = "",
+        replied_at: float | None = None,
+    ) -> None:
+        values: dict[str, Any] = {"reply_status": status.value, "reply_error": error[:1000]}
+        values.update(
+            {k: v for k, v in {"reply_id": reply_id, "replied_at": replied_at}.items() if v not in (None, "")}
+        )
+        self._client.update_item(
+            TableName=self._table,
+            Key=self._reply_key(case_id, event_id),
+            UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in values) + " REMOVE reply_lease_until",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames={f"#{k}": k for k in values},
+            ExpressionAttributeValues={f":{k}": encode_value(v) for k, v in values.items()},
+        )
+
+    def record_human_response(self, case_id: str, by: str, at: float) -> None:
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_case_key(case_id),
+                UpdateExpression="SET first_human_response_at = :at, first_human_response_by = :by",
+                ConditionExpression=(
+                    "attribute_exists(pk) AND (attribute_not_exists(first_human_response_at)"
+                    " OR first_human_response_at > :at)"
+                ),
+                ExpressionAttributeValues={":at": encode_value(at), ":by": {"S": by}},
+            )
+        except ClientError as exc:
+            if _code(exc) != "ConditionalCheckFailedException":
+                raise  # else an earlier response is already recorded (or the case is gone)

@@ -24,3 +24,15 @@ class FollowUpRequest(BaseModel):
     v: Literal[1] = 1
     interaction_key: str
     reasons: tuple[str, ...] = ()
+
+
+class HumanReplyRequest(BaseModel):
+    """AckQueue: 'a person's reply to this case is due to be sent' — the reply is stored on the case (its event),
+    and the responder sends it through the same lease, window and retry path as automated replies."""
+
+    model_config = ConfigDict(frozen=True)
+
+    v: Literal[1] = 1
+    kind: Literal["human_reply"] = "human_reply"
+    case_id: str
+    event_id: str

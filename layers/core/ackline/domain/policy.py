@@ -142,6 +142,26 @@ class Thresholds(_Strict):
         return value
 
 
+SAVED_REPLY_PLACEHOLDERS = frozenset({"name", "brand", "offline"})
+
+
+class SavedReply(_Strict):
+    """A named text a person picks in the reply box; `{name}` becomes ", <first name>" when the name is safe."""
+
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    text: Text
+
+    @field_validator("text")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+        if unknown := sorted(fields - SAVED_REPLY_PLACEHOLDERS):
+            raise ValueError(
+                f"unknown placeholder(s) {unknown}; saved replies may use {{name}}, {{brand}}, {{offline}}"
+            )
+        return value
+
+
 class BrandPolicy(_Strict):
     version: Literal[1] = 1
     brand: Brand
@@ -155,6 +175,7 @@ class BrandPolicy(_Strict):
     banned_phrases: tuple[Annotated[str, Field(min_length=2, max_length=200)], ...] = ()
     allowed_links: tuple[Annotated[str, Field(min_length=3, max_length=200)], ...] = ()  # our own domains
     thresholds: Thresholds = Thresholds()
+    saved_replies: tuple[SavedReply, ...] = ()  # what the queue's reply box offers
 
     @field_validator("templates")
     @classmethod
@@ -183,6 +204,7 @@ class BrandPolicy(_Strict):
         wording += [(f"languages.fallback.{k}", v) for k, v in self.languages.fallback.items()]
         wording += [("offline_channel.phrase", self.offline_channel.phrase), ("brand.sign_off", self.brand.sign_off)]
         wording += [("business_hours.out_of_hours_note", self.business_hours.out_of_hours_note)]
+        wording += [(f"saved_replies.{r.name}", r.text) for r in self.saved_replies]
         for where, text in wording:
             problems += [f"{where}: {v}" for v in wording_violations(text, self)]
         if problems:

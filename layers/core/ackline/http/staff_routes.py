@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ackline import bootstrap
@@ -17,11 +17,14 @@ from ackline.http.staff_views import (
     CaseDetailView,
     CaseList,
     DemandList,
+    HumanReplyView,
     NoteRequest,
+    ReplyRequest,
+    SavedReplyView,
     conversation_entry,
 )
 from ackline.observability import logger
-from ackline.usecases import staff_queue
+from ackline.usecases import human_reply, staff_queue
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
 
@@ -69,9 +72,45 @@ def list_cases(
 def get_case(case_id: CaseId) -> CaseDetailView:
     _staff()
     detail = staff_queue.open_case(case_id, bootstrap.case_store(), bootstrap.interaction_store())
+    saved = human_reply.saved_replies_for(detail.case, bootstrap.brand_policy())
     return CaseDetailView(
-        case=detail.case, conversation=[conversation_entry(s) for s in detail.conversation], events=detail.events
+        case=detail.case,
+        conversation=[conversation_entry(s) for s in detail.conversation],
+        events=detail.events,
+        saved_replies=[SavedReplyView(name=r.name, text=r.text) for r in saved],
     )
+
+
+@router.post("/api/cases/<case_id>/reply", summary="Answer the customer (sent once per Idempotency-Key)")
+def reply_to_customer(
+    case_id: CaseId,
+    body: ReplyRequest,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", max_length=200, description="repeat it on a retry: the reply is sent once"),
+    ] = None,
+) -> HumanReplyView:
+    staff = _staff()
+    accepted = human_reply.request_human_reply(
+        case_id,
+        body.text,
+        staff,
+        idempotency_key or new_event_id(),  # without a key every request is a new reply
+        bootstrap.case_store(),
+        bootstrap.interaction_store(),
+        bootstrap.human_reply_queue(),
+        bootstrap.brand_policy(),
+        bootstrap.clock(),
+    )
+    logger.info(
+        "human reply accepted",
+        case_id=case_id,
+        staff=staff,
+        reply_event=accepted.reply.event_id,
+        repeated=accepted.repeated,
+        warnings=len(accepted.warnings),
+    )
+    return HumanReplyView(reply=accepted.reply, warnings=accepted.warnings, repeated=accepted.repeated)
 
 
 @router.post("/api/cases/<case_id>/claim", summary="Take a case (409 when someone else holds it)")

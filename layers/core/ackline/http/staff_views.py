@@ -24,6 +24,21 @@ class AssignRequest(BaseModel):
     to: StaffName
 
 
+class ReplyRequest(BaseModel):
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class HumanReplyView(BaseModel):
+    reply: CaseEvent
+    warnings: list[str]  # tone guardrails that fired: the reply still goes, a person chose these words
+    repeated: bool  # the Idempotency-Key was seen before: this is the reply it made, nothing new was sent
+
+
+class SavedReplyView(BaseModel):
+    name: str
+    text: str
+
+
 class NoteRequest(BaseModel):
     text: Annotated[str, Field(min_length=1, max_length=4000)]
 
@@ -60,6 +75,7 @@ class CaseDetailView(BaseModel):
     conversation: list[ConversationEntry]
     # the case's own history, oldest first: internal notes, replies by people, claims, assignments, reopenings
     events: list[CaseEvent] = []
+    saved_replies: list[SavedReplyView] = []  # the brand policy's saved replies, filled in for this customer
 
 
 def conversation_entry(stored: StoredInteraction) -> ConversationEntry:

@@ -1,0 +1,170 @@
+"""The staff side over fakes: a person's reply (at most once, refused with the reason, tone only warns), saved
+replies, notes, and the reopen window — the same rules the DynamoDB adapter and the local stack are tested for."""
+
+from __future__ import annotations
+
+import pytest
+
+from ackline.contracts.messages import HumanReplyRequest
+from ackline.domain.cases import CaseEventKind
+from ackline.domain.errors import CaseHeld, RateLimited, ReplyRefused
+from ackline.domain.model import CaseStatus, Kind, Platform, ReplyStatus
+from ackline.domain.policy import default_policy
+from ackline.usecases.follow_up import follow_up
+from ackline.usecases.human_reply import request_human_reply, saved_replies_for, send_human_reply
+from ackline.usecases.ingest import ingest
+from ackline.usecases.respond import MAX_ATTEMPTS, RetryLater
+from ackline.usecases.staff_queue import add_note, claim_case, open_case, resolve_case
+from tests.fakes import (
+    InMemoryCaseStore,
+    InMemoryInteractionStore,
+    RecordingDispatcher,
+    RecordingHumanReplyQueue,
+    ScriptedReplier,
+)
+from tests.unit.builders import comment
+
+POLICY = default_policy()
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def world():
+    store, dispatcher, cases = InMemoryInteractionStore(), RecordingDispatcher(), InMemoryCaseStore()
+    return store, dispatcher, cases
+
+
+def _case(world, interaction):
+    store, dispatcher, cases = world
+    ingest([interaction], store, dispatcher)
+    return follow_up(dispatcher.follow_ups[-1], store, cases, interaction.received_at + 1)
+
+
+def test_a_persons_reply_is_sent_once_however_often_it_is_requested_or_delivered(world):
+    store, _, cases = world
+    case = _case(world, comment("my parcel arrived broken", external_id="h1", created_at=1_000.0))
+    queue, replier = RecordingHumanReplyQueue(), ScriptedReplier()
+    args = (cases, store, queue, POLICY, 1_100.0)
+    first = request_human_reply(case.case_id, "We are sorry, Dana.", "ana@brand", "key-1", *args)
+    again = request_human_reply(case.case_id, "We are sorry, Dana.", "ana@brand", "key-1", *args)
+    assert not first.repeated and again.repeated and again.reply.event_id == first.reply.event_id
+    # both requests queue it while it is pending (the first may have died before queueing); the lease sends once
+    for request in queue.requests:
+        send_human_reply(request, cases, store, replier, Clock(1_101.0), POLICY)
+    assert replier.sent == [("facebook#h1", "We are sorry, Dana.")]
+    sent = cases.get_event(case.case_id, first.reply.event_id)
+    assert sent is not None and sent.reply_status is ReplyStatus.SENT and sent.by == "ana@brand"
+    assert cases.get_case(case.case_id).first_human_response_at == 1_101.0
+    # once sent, the same key neither queues nor sends anything again
+    queue.requests.clear()
+    assert request_human_reply(case.case_id, "We are sorry, Dana.", "ana@brand", "key-1", *args).repeated
+    assert queue.requests == []
+    # another key is another reply
+    assert not request_human_reply(case.case_id, "One more thing.", "ana@brand", "key-2", *args).repeated
+
+
+def test_refused_outside_the_window_with_the_reason_and_whatsapp_needs_a_template(world):
+    store, _, cases = world
+    message = comment(
+        "where is my order, it is late and broken",
+        platform=Platform.WHATSAPP,
+        kind=Kind.MESSAGE,
+        external_id="wamid.1",
+        created_at=1_000.0,
+    )
+    case = _case(world, message)
+    queue = RecordingHumanReplyQueue()
+    with pytest.raises(ReplyRefused) as refused:
+        request_human_reply(case.case_id, "Sorry!", "ana", "k", cases, store, queue, POLICY, 1_000.0 + 25 * 3600)
+    assert refused.value.template_needed and "24 h" in refused.value.reason and "template" in refused.value.reason
+    assert queue.requests == []
+    # inside the window it goes
+    ok = request_human_reply(case.case_id, "We are sorry.", "ana", "k", cases, store, queue, POLICY, 1_000.0 + 3600)
+    assert ok.reply.reply_status is ReplyStatus.PENDING and len(queue.requests) == 1
+
+
+def test_length_refuses_and_tone_only_warns(world):
+    store, _, cases = world
+    case = _case(world, comment("terrible, it broke", platform=Platform.X, external_id="t1", created_at=1_000.0))
+    queue = RecordingHumanReplyQueue()
+    with pytest.raises(ReplyRefused) as refused:
+        request_human_reply(case.case_id, "x" * 281, "ana", "k1", cases, store, queue, POLICY, 1_100.0)
+    assert "too_long" in refused.value.reason
+    warned = request_human_reply(
+        case.case_id, "We guarantee a fix by tomorrow lol", "ana", "k2", cases, store, queue, POLICY, 1_100.0
+    )
+    assert any(w.startswith("promise") for w in warned.warnings) and any(w.startswith("slang") for w in warned.warnings)
+    assert len(queue.requests) == 1
+
+
+def test_the_window_is_checked_again_when_sending_and_rate_limits_retry_then_give_up(world):
+    store, _, cases = world
+    message = comment("it broke", platform=Platform.MESSENGER, kind=Kind.MESSAGE, external_id="m1", created_at=1_000.0)
+    case = _case(world, message)
+    queue = RecordingHumanReplyQueue()
+    request_human_reply(case.case_id, "Sorry about this.", "ana", "k", cases, store, queue, POLICY, 1_100.0)
+    [request] = queue.requests
+    limited = ScriptedReplier(*[RateLimited("slow down", retry_after=30)] * MAX_ATTEMPTS)
+    for _ in range(MAX_ATTEMPTS - 1):
+        with pytest.raises(RetryLater):
+            send_human_reply(request, cases, store, limited, Clock(1_200.0), POLICY)
+    assert send_human_reply(request, cases, store, limited, Clock(1_200.0), POLICY) is ReplyStatus.FAILED
+    # a reply queued in time but picked up after the window closed is not sent
+    request_human_reply(case.case_id, "Sorry again.", "ana", "k2", cases, store, queue, POLICY, 1_100.0)
+    replier = ScriptedReplier()
+    late = send_human_reply(queue.requests[-1], cases, store, replier, Clock(1_000.0 + 25 * 3600), POLICY)
+    assert late is ReplyStatus.FAILED and replier.sent == []
+    failed = cases.get_event(case.case_id, queue.requests[-1].event_id)
+    assert failed is not None and "window closed" in failed.reply_error
+
+
+def test_a_redelivered_request_during_a_live_lease_comes_back_later_and_an_expired_one_is_unknown(world):
+    store, _, cases = world
+    case = _case(world, comment("broken", external_id="l1", created_at=1_000.0))
+    queue = RecordingHumanReplyQueue()
+    request_human_reply(case.case_id, "Sorry.", "ana", "k", cases, store, queue, POLICY, 1_100.0)
+    request = HumanReplyRequest(case_id=case.case_id, event_id=queue.requests[0].event_id)
+    assert cases.lease_human_reply(case.case_id, request.event_id, 1_100.0, 120) is not None  # a worker died here
+    with pytest.raises(RetryLater):
+        send_human_reply(request, cases, store, ScriptedReplier(), Clock(1_150.0), POLICY)
+    replier = ScriptedReplier()
+    assert send_human_reply(request, cases, store, replier, Clock(1_300.0), POLICY) is ReplyStatus.UNKNOWN
+    assert replier.sent == []
+
+
+def test_saved_replies_fill_in_a_safe_first_name_only(world):
+    case = _case(world, comment("broken", external_id="s1", author_name="Dana Rivers"))
+    texts = {r.name: r.text for r in saved_replies_for(case, POLICY)}
+    assert texts["Need order number"].startswith("Thank you for letting us know, Dana.")
+    hostile = _case(world, comment("broken", external_id="s2", author_id="u2", author_name="<b>Mallory</b> x"))
+    assert all("<b>" not in r.text and "Mallory" not in r.text for r in saved_replies_for(hostile, POLICY))
+
+
+def test_notes_claims_and_a_customer_writing_again_are_in_the_case_history(world):
+    store, dispatcher, cases = world
+    case = _case(world, comment("broken", external_id="n1", created_at=1_000.0, received_at=1_000.0))
+    claim_case(case.case_id, "ana", cases, 1_010.0)
+    with pytest.raises(CaseHeld):
+        claim_case(case.case_id, "bo", cases, 1_011.0)
+    add_note(case.case_id, "called the courier", "ana", cases, 1_020.0, "note-1")
+    resolve_case(case.case_id, "ana", cases, 1_030.0)
+    again = comment("still broken", external_id="n2", created_at=1_040.0, received_at=1_040.0)
+    ingest([again], store, dispatcher)
+    reopened = follow_up(dispatcher.follow_ups[-1], store, cases, 1_041.0, reopen_seconds=3600)
+    assert reopened.case_id == case.case_id and reopened.status is CaseStatus.OPEN
+    detail = open_case(case.case_id, cases, store)
+    kinds = [e.kind for e in detail.events]
+    assert kinds == [
+        CaseEventKind.CLAIMED,
+        CaseEventKind.NOTE,
+        CaseEventKind.RESOLVED,
+        CaseEventKind.REOPENED,
+    ]
+    assert [s.interaction.key for s in detail.conversation] == ["facebook#n1", "facebook#n2"]
