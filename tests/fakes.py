@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest
+from ackline.domain.blocks import BlockedAuthor
 from ackline.domain.cases import (
     CaseEvent,
     CaseEventKind,
@@ -504,3 +505,20 @@ class RecordingAlerter:
 
     def alert(self, subject: str, message: str) -> None:
         self.alerts.append((subject, message))
+
+
+class InMemoryBlocklist:
+    def __init__(self) -> None:
+        self.entries: dict[tuple[Platform, str], BlockedAuthor] = {}
+
+    def block(self, blocked: BlockedAuthor) -> None:
+        self.entries[(blocked.platform, blocked.author_id)] = blocked
+
+    def unblock(self, platform: Platform, author_id: str) -> None:
+        self.entries.pop((platform, author_id), None)
+
+    def get(self, platform: Platform, author_id: str) -> BlockedAuthor | None:
+        return self.entries.get((platform, author_id))
+
+    def blocked(self, authors: Iterable[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
+        return {a for a in authors if a in self.entries}

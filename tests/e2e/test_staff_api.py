@@ -156,3 +156,37 @@ def test_filters_search_and_pages_over_http(stack):
     bad = _get(stack, "/api/cases", params={"status": "active", "q": "other", "cursor": cursor or "garbage"})
     assert bad.status_code in (400, 422)
     assert _get(stack, "/api/cases", params={"status": "nonsense"}).status_code == 422
+
+
+def _delete(stack: RunningStack, path: str, person: str = "ana@brand.example") -> requests.Response:
+    return requests.delete(stack.gateway + path, headers=_as(stack, person), timeout=20)
+
+
+def test_a_blocked_author_is_stored_never_answered_never_queued_and_forget_erases_them(stack):
+    author = "8804" + str(time.time_ns())[-10:]
+    case = _complaint_case(stack, f"useless company {uuid.uuid4().hex[:6]}, my parcel is broken", author_id=author)
+    blocked = _post(stack, f"/api/authors/facebook/{author}/block")
+    assert (
+        blocked.status_code == 200 and blocked.json()["blocked"] and blocked.json()["blocked_by"] == "ana@brand.example"
+    )
+    assert _get(stack, f"/api/cases/{case['case_id']}").json()["author_blocked"]
+    assert _post(stack, f"/api/cases/{case['case_id']}/resolve").status_code == 200
+    # they write again: stored, but no reply and no case (not even the reopened one)
+    payload = facebook_feed_comment("answer me now, still broken", author_id=author)
+    assert signed_meta_request(payload, stack.meta_app_secret).send(stack.gateway)[0] == 200
+    comment_id = payload["entry"][0]["changes"][0]["value"]["comment_id"]
+    stored = wait_for(
+        lambda: any(i["pk"]["S"] == f"INT#facebook#{comment_id}" for i in stack.table_items()), timeout=15
+    )
+    assert stored
+    time.sleep(2.0)  # give the responder and follow-up every chance to (wrongly) act
+    assert _comment_replies(stack, comment_id) == []
+    assert _get(stack, f"/api/cases/{case['case_id']}").json()["case"]["status"] == "resolved"
+    # unblock, then forget: their words and name leave the case, their interactions are deleted
+    unblocked = _delete(stack, f"/api/authors/facebook/{author}/block")
+    assert unblocked.status_code == 200 and not unblocked.json()["blocked"]
+    forgotten = _post(stack, f"/api/authors/facebook/{author}/forget")
+    assert forgotten.status_code == 200 and forgotten.json()["interactions_erased"] == 2
+    scrubbed = _get(stack, f"/api/cases/{case['case_id']}").json()
+    assert "useless company" not in str(scrubbed) and author not in str(scrubbed["case"])
+    assert not any(author in str(i) for i in stack.table_items() if i["pk"]["S"].startswith("INT#"))

@@ -30,6 +30,9 @@ STAFF_ROUTES = {
     ("POST", "/api/cases/{case_id}/reopen"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/notes"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/reply"): "StaffApiFunction",
+    ("POST", "/api/authors/{platform}/{author_id}/block"): "StaffApiFunction",
+    ("DELETE", "/api/authors/{platform}/{author_id}/block"): "StaffApiFunction",
+    ("POST", "/api/authors/{platform}/{author_id}/forget"): "StaffApiFunction",
     ("GET", "/api/demand"): "StaffApiFunction",
 }
 _INTEGRATION_TARGET = re.compile(r"/functions/\$\{(\w+)\.Arn\}/invocations$")

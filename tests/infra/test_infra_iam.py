@@ -28,13 +28,18 @@ DYNAMODB_ACTIONS = {
     "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem"},
     # Query also reads demand per topic (pk DEMAND) for GET /api/demand
     # PutItem: case history and the conversation's pointers only (checked below)
-    "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem", "PutItem"},
+    # BatchGetItem: "forget this person" reads their interactions, as PrivacyFunction does
+    "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem", "PutItem", "BatchGetItem"},
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
 }
 # Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
 # person on request, may also delete interactions and per-author records. Cases are never deleted.
 DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONV#*"]}}
 ERASURE_DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INT#*", "CONV#*", "AUTHOR#*"]}}
+# Staff also erase a person on request ("forget") and unblock authors (BLOCK#...); never a case.
+STAFF_DELETE_CONDITION = {
+    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INT#*", "CONV#*", "AUTHOR#*", "BLOCK#*"]}
+}
 SECRET_FOLDERS = {
     # brand: the optional brand policy parameter (BrandPolicyParameterName)
     "IngestFunction": {"meta", "x", "telegram", "generic", "brand"},
@@ -157,7 +162,9 @@ def test_deletes_are_confined_to_open_case_pointers(cfn_resources: dict[str, Any
         actions = as_list(statement["Action"])
         if "dynamodb:DeleteItem" in actions:
             assert actions == ["dynamodb:DeleteItem"], f"{function}: keep DeleteItem in its own statement"
-            expected = ERASURE_DELETE_CONDITION if function == "PrivacyFunction" else DELETE_CONDITION
+            expected = {"PrivacyFunction": ERASURE_DELETE_CONDITION, "StaffApiFunction": STAFF_DELETE_CONDITION}.get(
+                function, DELETE_CONDITION
+            )
             assert statement.get("Condition") == expected, f"{function}: unconditioned DeleteItem"
 
 

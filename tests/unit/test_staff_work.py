@@ -168,3 +168,25 @@ def test_notes_claims_and_a_customer_writing_again_are_in_the_case_history(world
         CaseEventKind.REOPENED,
     ]
     assert [s.interaction.key for s in detail.conversation] == ["facebook#n1", "facebook#n2"]
+
+
+def test_a_blocked_authors_messages_are_stored_but_never_answered_nor_queued_until_unblocked(world):
+    from ackline.domain.blocks import BLOCKED_REASON
+    from ackline.usecases.authors import block_author, unblock_author
+    from tests.fakes import InMemoryBlocklist
+
+    store, dispatcher, _ = world
+    blocklist = InMemoryBlocklist()
+    block_author(Platform.FACEBOOK, "troll-1", "ana", blocklist, 1_000.0)
+    assert block_author(Platform.FACEBOOK, "troll-1", "bo", blocklist, 1_001.0).by == "ana"  # first block kept
+    hostile = comment("this is broken and you are useless", external_id="b1", author_id="troll-1")
+    other = comment("this is broken", external_id="b2", author_id="someone-else")
+    result = ingest([hostile, other], store, dispatcher, blocklist=blocklist)
+    assert result.stored == 2
+    kept = store.get("facebook#b1")
+    assert kept is not None and kept.reply_status is ReplyStatus.NONE and BLOCKED_REASON in kept.decision.reasons
+    assert {a.interaction_key for a in dispatcher.acks} == {"facebook#b2"}
+    assert {f.interaction_key for f in dispatcher.follow_ups} == {"facebook#b2"}
+    unblock_author(Platform.FACEBOOK, "troll-1", blocklist)
+    ingest([comment("still broken", external_id="b3", author_id="troll-1")], store, dispatcher, blocklist=blocklist)
+    assert "facebook#b3" in {a.interaction_key for a in dispatcher.acks}

@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities import parameters
 from botocore.config import Config
 
 from ackline.adapters.author_ledger import DynamoAuthorLedger
+from ackline.adapters.blocklist_table import DynamoBlocklist
 from ackline.adapters.case_table import DynamoCaseStore
 from ackline.adapters.demand_table import DynamoDemandCounter
 from ackline.adapters.erasure_table import DynamoErasureStore
@@ -82,6 +83,11 @@ def reply_memory() -> DynamoReplyMemory:
 @lru_cache(maxsize=1)
 def sent_replies() -> DynamoSentReplies:
     return DynamoSentReplies(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def blocklist() -> DynamoBlocklist:
+    return DynamoBlocklist(dynamodb(), get_settings().require("table_name"))
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest
+from ackline.domain.blocks import BlockedAuthor
 from ackline.domain.cases import CaseEvent, CasePage, CaseQuery
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.demand import TopicDemand
@@ -210,3 +211,16 @@ class Alerter(Protocol):
     """Tells people at once (e-mail, chat, paging through an SNS topic) when something cannot wait for the queue."""
 
     def alert(self, subject: str, message: str) -> None: ...
+
+
+class Blocklist(Protocol):
+    """Authors staff blocked: stored, never answered, never queued."""
+
+    def block(self, blocked: BlockedAuthor) -> None: ...
+
+    def unblock(self, platform: Platform, author_id: str) -> None: ...
+
+    def get(self, platform: Platform, author_id: str) -> BlockedAuthor | None: ...
+
+    def blocked(self, authors: Iterable[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
+        """Which of these authors are blocked (one round trip for a whole delivery)."""

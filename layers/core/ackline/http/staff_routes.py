@@ -14,9 +14,11 @@ from ackline.domain.errors import StaffUnauthenticated
 from ackline.domain.model import Case, Platform, Priority
 from ackline.http.staff_views import (
     AssignRequest,
+    AuthorStatus,
     CaseDetailView,
     CaseList,
     DemandList,
+    ForgetResult,
     HumanReplyView,
     NoteRequest,
     ReplyRequest,
@@ -24,11 +26,12 @@ from ackline.http.staff_views import (
     conversation_entry,
 )
 from ackline.observability import logger
-from ackline.usecases import human_reply, staff_queue
+from ackline.usecases import authors, human_reply, staff_queue
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
 
 CaseId = Annotated[str, Path(pattern=r"^c_[0-9a-f]{20}$", description="case id")]
+AuthorId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:@+=-]{1,256}$", description="the platform's id for the author")]
 
 
 def _staff() -> str:
@@ -73,11 +76,13 @@ def get_case(case_id: CaseId) -> CaseDetailView:
     _staff()
     detail = staff_queue.open_case(case_id, bootstrap.case_store(), bootstrap.interaction_store())
     saved = human_reply.saved_replies_for(detail.case, bootstrap.brand_policy())
+    author = detail.case.author_id
     return CaseDetailView(
         case=detail.case,
         conversation=[conversation_entry(s) for s in detail.conversation],
         events=detail.events,
         saved_replies=[SavedReplyView(name=r.name, text=r.text) for r in saved],
+        author_blocked=bool(author) and bootstrap.blocklist().get(detail.case.platform, author) is not None,
     )
 
 
@@ -159,6 +164,45 @@ def add_note(case_id: CaseId, body: NoteRequest) -> CaseEvent:
     note = staff_queue.add_note(case_id, body.text, staff, bootstrap.case_store(), bootstrap.clock(), new_event_id())
     logger.info("note added", case_id=case_id, staff=staff, note_chars=len(body.text))
     return note
+
+
+@router.post("/api/authors/<platform>/<author_id>/block", summary="Block an author: stored, never answered")
+def block_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> AuthorStatus:
+    staff = _staff()
+    blocked = authors.block_author(platform, author_id, staff, bootstrap.blocklist(), bootstrap.clock())
+    logger.info("author blocked", platform=platform.value, staff=staff)
+    return AuthorStatus(
+        platform=platform.value, author_id=author_id, blocked=True, blocked_by=blocked.by, blocked_at=blocked.at
+    )
+
+
+@router.delete("/api/authors/<platform>/<author_id>/block", summary="Unblock an author")
+def unblock_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> AuthorStatus:
+    staff = _staff()
+    authors.unblock_author(platform, author_id, bootstrap.blocklist())
+    logger.info("author unblocked", platform=platform.value, staff=staff)
+    return AuthorStatus(platform=platform.value, author_id=author_id, blocked=False)
+
+
+@router.post("/api/authors/<platform>/<author_id>/forget", summary="Erase everything held about this person")
+def forget_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> ForgetResult:
+    staff = _staff()
+    done = authors.forget_author(
+        platform, author_id, bootstrap.interaction_store(), bootstrap.erasure_store(), bootstrap.clock
+    )
+    # the person's id is not logged: the confirmation code and counts say what happened
+    logger.info(
+        "person erased by staff",
+        staff=staff,
+        confirmation_code=done.confirmation_code,
+        interactions=done.interactions_erased,
+        cases=done.cases_scrubbed,
+    )
+    return ForgetResult(
+        confirmation_code=done.confirmation_code,
+        interactions_erased=done.interactions_erased,
+        cases_scrubbed=done.cases_scrubbed,
+    )
 
 
 @router.get("/api/demand", summary="Feature requests per topic, most requested first")

@@ -39,6 +39,22 @@ class SavedReplyView(BaseModel):
     text: str
 
 
+class AuthorStatus(BaseModel):
+    platform: str
+    author_id: str
+    blocked: bool
+    blocked_by: str = ""
+    blocked_at: float | None = None
+
+
+class ForgetResult(BaseModel):
+    """What the erasure did (the person's id is not kept, only the code and the counts)."""
+
+    confirmation_code: str
+    interactions_erased: int
+    cases_scrubbed: int
+
+
 class NoteRequest(BaseModel):
     text: Annotated[str, Field(min_length=1, max_length=4000)]
 
@@ -76,6 +92,7 @@ class CaseDetailView(BaseModel):
     # the case's own history, oldest first: internal notes, replies by people, claims, assignments, reopenings
     events: list[CaseEvent] = []
     saved_replies: list[SavedReplyView] = []  # the brand policy's saved replies, filled in for this customer
+    author_blocked: bool = False
 
 
 def conversation_entry(stored: StoredInteraction) -> ConversationEntry:

@@ -38,6 +38,7 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         ledger=bootstrap.author_ledger(),
         demand=bootstrap.demand_counter(),
         sent_replies=bootstrap.sent_replies(),
+        blocklist=bootstrap.blocklist(),
     )
     logger.info(
         "delivery ingested",

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
 from ackline.contracts.whatsapp import delivery_report
+from ackline.domain.blocks import author_of, silenced
 from ackline.domain.decide import decide
 from ackline.domain.delivery import DeliveryReport, failure_reason
 from ackline.domain.demand import requests_by_topic
 from ackline.domain.model import Decision, DeliveryState, Intent, Interaction, Platform, ReplyStatus
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.triage import AuthorStanding
-from ackline.ports import AuthorLedger, DemandCounter, Dispatcher, InteractionStore, SentReplies
+from ackline.ports import AuthorLedger, Blocklist, DemandCounter, Dispatcher, InteractionStore, SentReplies
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,16 @@ def _apply_delivery_reports(
     return remaining, follow_ups, len(updates)
 
 
+def _silence_blocked(
+    interactions: Sequence[Interaction], decisions: list[Decision], blocklist: Blocklist
+) -> list[Decision]:
+    authors = {a for a in map(author_of, interactions) if a is not None}
+    blocked = blocklist.blocked(authors) if authors else set()
+    if not blocked:
+        return decisions
+    return [silenced(d) if author_of(i) in blocked else d for i, d in zip(interactions, decisions, strict=True)]
+
+
 def ingest(
     interactions: Sequence[Interaction],
     store: InteractionStore,
@@ -96,13 +107,18 @@ def ingest(
     ledger: AuthorLedger | None = None,
     demand: DemandCounter | None = None,
     sent_replies: SentReplies | None = None,
+    blocklist: Blocklist | None = None,
 ) -> IngestResult:
     policy = policy or default_policy()
     delivery_follow_ups: list[FollowUpRequest] = []
     applied = 0
     if sent_replies is not None:
         interactions, delivery_follow_ups, applied = _apply_delivery_reports(interactions, store, sent_replies)
-    results = store.add_many([(interaction, _decide(interaction, policy, ledger)) for interaction in interactions])
+    decisions = [_decide(interaction, policy, ledger) for interaction in interactions]
+    if blocklist is not None:
+        # authors staff blocked: their messages are stored with the reason, never answered nor queued for a person
+        decisions = _silence_blocked(interactions, decisions, blocklist)
+    results = store.add_many(list(zip(interactions, decisions, strict=True)))
     fresh = [stored for stored in results if stored is not None]
     duplicate_keys = [i.key for i, stored in zip(interactions, results, strict=True) if stored is None]
     outstanding = list(store.get_many(duplicate_keys).values()) if duplicate_keys else []
