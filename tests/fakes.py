@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
-from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest
+from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest, HumanResponseSeen
 from ackline.domain.blocks import BlockedAuthor
 from ackline.domain.cases import (
     CaseEvent,
@@ -119,6 +119,7 @@ class InMemoryCaseStore:
         self.last_resolved: dict[str, tuple[str, float]] = {}  # conversation -> (case id, resolved at)
         self.events: dict[str, dict[str, CaseEvent]] = {}
         self.search: dict[str, str] = {}
+        self.pauses: dict[str, float] = {}
 
     def _event(self, case_id: str, kind: CaseEventKind, at: float, by: str, text: str = "") -> None:
         event = CaseEvent(event_id=uuid.uuid4().hex[:20], case_id=case_id, kind=kind, at=at, by=by, text=text)
@@ -176,6 +177,15 @@ class InMemoryCaseStore:
         case = self.cases.get(case_id)
         if case is not None and (case.first_human_response_at is None or case.first_human_response_at > at):
             self._set(case, first_human_response_at=at, first_human_response_by=by)
+
+    def open_case_id(self, conversation_key: str) -> str | None:
+        return self.open_by_conversation.get(conversation_key)
+
+    def pause(self, conversation_key: str, until: float, by: str) -> None:
+        self.pauses[conversation_key] = max(until, self.pauses.get(conversation_key, 0.0))
+
+    def paused_until(self, conversation_key: str) -> float | None:
+        return self.pauses.get(conversation_key)
 
     def list_page(self, query: CaseQuery) -> CasePage:
         after = decode_cursor(query).get("all") or ""
@@ -351,6 +361,7 @@ class RecordingDispatcher:
     def __init__(self, fail: bool = False) -> None:
         self.acks: list[AckRequest] = []
         self.follow_ups: list[FollowUpRequest] = []
+        self.responses: list[HumanResponseSeen] = []
         self.fail = fail
 
     def request_acks(self, requests: Sequence[AckRequest]) -> None:
@@ -362,6 +373,9 @@ class RecordingDispatcher:
         if self.fail and requests:
             raise RuntimeError("queue unavailable")
         self.follow_ups.extend(requests)
+
+    def request_human_responses(self, requests: Sequence[HumanResponseSeen]) -> None:
+        self.responses.extend(requests)
 
 
 class ScriptedReplier:

@@ -46,6 +46,7 @@ def record_handler(record: SQSRecord) -> None:
             policy=bootstrap.brand_policy(),
             memory=bootstrap.reply_memory(),
             sent_replies=bootstrap.sent_replies(),
+            pauses=bootstrap.case_store(),
         )
     except RetryLater as retry:
         # nothing was sent: come back when the platform allows (reported below as a batch item failure)

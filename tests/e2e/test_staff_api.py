@@ -190,3 +190,73 @@ def test_a_blocked_author_is_stored_never_answered_never_queued_and_forget_erase
     scrubbed = _get(stack, f"/api/cases/{case['case_id']}").json()
     assert "useless company" not in str(scrubbed) and author not in str(scrubbed["case"])
     assert not any(author in str(i) for i in stack.table_items() if i["pk"]["S"].startswith("INT#"))
+
+
+def _echo(page_id: str, customer: str, mid: str, text: str) -> dict:
+    """Messenger's echo of a message our Page sent (from ackline, or a person in the Page inbox)."""
+    now_ms = int(time.time() * 1000)
+    event = {
+        "sender": {"id": page_id},
+        "recipient": {"id": customer},
+        "timestamp": now_ms,
+        "message": {"mid": mid, "text": text, "is_echo": True},
+    }
+    return {"object": "page", "entry": [{"id": page_id, "time": now_ms, "messaging": [event]}]}
+
+
+def test_an_echo_from_our_page_inbox_records_a_human_response_and_stops_automated_replies(stack):
+    from ackline_local.webhooks import DEMO_PAGE_ID
+
+    customer = "8805" + str(time.time_ns())[-10:]
+    payload = messenger_message("my order arrived broken, I am really annoyed", sender_id=customer)
+    assert signed_meta_request(payload, stack.meta_app_secret).send(stack.gateway)[0] == 200
+
+    def ours():
+        calls = [c for c in stack.sandbox_calls() if c["body"].get("recipient", {}).get("id") == customer]
+        return [c for c in calls if not c["fault"]]
+
+    acks = wait_for(ours, timeout=15)
+    assert len(acks) == 1
+    case = wait_for(
+        lambda: next(
+            (
+                c
+                for c in _get(stack, "/api/cases", params={"platform": "messenger"}).json()["cases"]
+                if c["author_id"] == customer
+            ),
+            None,
+        ),
+        timeout=15,
+    )
+    assert case
+    # the echo of ackline's own reply is not a person answering
+    own = acks[0]["response"]["message_id"]
+    echo_of_ours = _echo(DEMO_PAGE_ID, customer, own, acks[0]["body"]["message"]["text"])
+    assert signed_meta_request(echo_of_ours, stack.meta_app_secret).send(stack.gateway)[0] == 200
+    # a person answers from the Page inbox
+    human = _echo(
+        DEMO_PAGE_ID, customer, f"m_inbox_{uuid.uuid4().hex}", "Hi, Sam from the team here, looking into it now"
+    )
+    assert signed_meta_request(human, stack.meta_app_secret).send(stack.gateway)[0] == 200
+
+    def responded():
+        detail = _get(stack, f"/api/cases/{case['case_id']}").json()
+        return detail if detail["case"]["first_human_response_at"] else None
+
+    detail = wait_for(responded, timeout=15)
+    assert detail and detail["case"]["first_human_response_by"] == "messenger app"
+    assert [e["text"] for e in detail["events"] if e["kind"] == "human_response"] == [
+        "Hi, Sam from the team here, looking into it now"
+    ]
+    # the customer writes again: stored and in the case, but ackline stays quiet while a person is on it
+    again = messenger_message("ok thank you, waiting for news", sender_id=customer)
+    assert signed_meta_request(again, stack.meta_app_secret).send(stack.gateway)[0] == 200
+    mid = again["entry"][0]["messaging"][0]["message"]["mid"]
+
+    def settled():
+        rows = [i for i in stack.table_items() if i["pk"]["S"] == f"INT#messenger#{mid}"]
+        return rows and rows[0].get("reply_status", {}).get("S") not in ("pending", "sending") and rows[0]
+
+    row = wait_for(settled, timeout=15)
+    assert row and row["reply_status"]["S"] == "none" and "paused" in row["reply_error"]["S"]
+    assert len(ours()) == 1

@@ -25,7 +25,8 @@ DYNAMODB_ACTIONS = {
     # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ;
     # GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
     "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
-    "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem"},
+    # Query: a case's history and the conversation's replies (echoes of our own replies are not a person)
+    "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},
     # Query also reads demand per topic (pk DEMAND) for GET /api/demand
     # PutItem: case history and the conversation's pointers only (checked below)
     # BatchGetItem: "forget this person" reads their interactions, as PrivacyFunction does

@@ -190,3 +190,59 @@ def test_a_blocked_authors_messages_are_stored_but_never_answered_nor_queued_unt
     unblock_author(Platform.FACEBOOK, "troll-1", blocklist)
     ingest([comment("still broken", external_id="b3", author_id="troll-1")], store, dispatcher, blocklist=blocklist)
     assert "facebook#b3" in {a.interaction_key for a in dispatcher.acks}
+
+
+def test_a_person_answering_from_the_platforms_app_is_recorded_and_pauses_automation_but_our_echoes_are_not(world):
+    from ackline.usecases.platform_response import SendInFlight, record_platform_response
+    from ackline.usecases.respond import respond
+
+    store, dispatcher, cases = world
+
+    def dm(text, mid, at, own=False):
+        fields = {
+            "platform": Platform.MESSENGER,
+            "kind": Kind.MESSAGE,
+            "external_id": mid,
+            "created_at": at,
+            "received_at": at,
+        }
+        if own:
+            fields |= {"author_id": "page-1", "is_own": True, "counterpart_id": "cust-1", "author_name": ""}
+        else:
+            fields |= {"author_id": "cust-1"}
+        return comment(text, **fields)
+
+    complaint = dm("my order arrived broken, really annoyed", "m_1", 1_000.0)
+    case = _case(world, complaint)
+    replier = ScriptedReplier("m_ours")
+    assert respond(dispatcher.acks[-1], store, replier, dispatcher, Clock(1_002.0)).status is ReplyStatus.SENT
+    # the echo of ackline's own reply is not a person
+    ingest([dm(replier.sent[0][1], "m_ours", 1_002.5, own=True)], store, dispatcher, responses=dispatcher)
+    assert record_platform_response(dispatcher.responses[-1], store, cases, cases, 24 * 3600) is None
+    # a person at the Page inbox writes: recorded as a human response, and the bot pauses for the window
+    ingest(
+        [dm("Hi, Sam here from the team, I am on it", "m_sam", 1_100.0, own=True)],
+        store,
+        dispatcher,
+        responses=dispatcher,
+    )
+    updated = record_platform_response(dispatcher.responses[-1], store, cases, cases, 24 * 3600)
+    assert updated is not None and updated.first_human_response_at == 1_100.0
+    assert updated.first_human_response_by == "messenger app"
+    _, events = cases.history(case.case_id)
+    assert [(e.kind, e.text) for e in events] == [
+        (CaseEventKind.HUMAN_RESPONSE, "Hi, Sam here from the team, I am on it")
+    ]
+    # the customer writes again: no automated reply while a person is on it
+    ingest([dm("thanks, waiting for the refund then", "m_2", 1_200.0)], store, dispatcher)
+    quiet = ScriptedReplier()
+    assert (
+        respond(dispatcher.acks[-1], store, quiet, dispatcher, Clock(1_201.0), pauses=cases).status is ReplyStatus.NONE
+    )
+    assert quiet.sent == []
+    # an echo that overtakes the record of our own send in flight is retried, never misread
+    ingest([dm("where is my refund", "m_3", 1_300.0)], store, dispatcher)
+    store.claim_reply("messenger#m_3", 1_300.5, 120)
+    ingest([dm("Sorry, checking", "m_x", 1_301.0, own=True)], store, dispatcher, responses=dispatcher)
+    with pytest.raises(SendInFlight):
+        record_platform_response(dispatcher.responses[-1], store, cases, cases, 24 * 3600)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
-from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest
+from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest, HumanResponseSeen
 from ackline.domain.blocks import BlockedAuthor
 from ackline.domain.cases import CaseEvent, CasePage, CaseQuery
 from ackline.domain.delivery import DeliveryReport
@@ -124,6 +124,9 @@ class CaseStore(Protocol):
     def record_human_response(self, case_id: str, by: str, at: float) -> None:
         """The first time a person answered the customer (kept if earlier): the case's second clock."""
 
+    def open_case_id(self, conversation_key: str) -> str | None:
+        """The conversation's open case, if it has one."""
+
 
 class HumanReplyQueue(Protocol):
     def request_human_reply(self, request: HumanReplyRequest) -> None:
@@ -224,3 +227,16 @@ class Blocklist(Protocol):
 
     def blocked(self, authors: Iterable[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
         """Which of these authors are blocked (one round trip for a whole delivery)."""
+
+
+class ResponseQueue(Protocol):
+    def request_human_responses(self, requests: Sequence[HumanResponseSeen]) -> None:
+        """Queue our own messages for the follow-up to check: was that a person answering from the app?"""
+
+
+class AutomationPauses(Protocol):
+    """Per conversation: no automated reply until a time (a person answered from the platform's own app)."""
+
+    def pause(self, conversation_key: str, until: float, by: str) -> None: ...
+
+    def paused_until(self, conversation_key: str) -> float | None: ...

@@ -705,3 +705,35 @@ class DynamoCaseStore:
         except ClientError as exc:
             if _code(exc) != "ConditionalCheckFailedException":
                 raise  # else an earlier response is already recorded (or the case is gone)
+
+    def open_case_id(self, conversation_key: str) -> str | None:
+        pointer = self._client.get_item(
+            TableName=self._table, Key=_pointer_key(conversation_key), ConsistentRead=True
+        ).get("Item")
+        return pointer["case_id"]["S"] if pointer is not None else None
+
+    # -- automation paused per conversation (a person answered from the platform's own app) --------------------------
+
+    def pause(self, conversation_key: str, until: float, by: str) -> None:
+        # only ever later: an older echo processed late must not shorten a newer pause
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": f"CONV#{conversation_key}"}, "sk": {"S": "PAUSE"}},
+                UpdateExpression="SET paused_until = :until, paused_by = :by, expires_at = :expires",
+                ConditionExpression="attribute_not_exists(paused_until) OR paused_until < :until",
+                ExpressionAttributeValues={
+                    ":until": encode_value(until),
+                    ":by": {"S": by},
+                    ":expires": encode_value(int(until) + 86_400),
+                },
+            )
+        except ClientError as exc:
+            if _code(exc) != "ConditionalCheckFailedException":
+                raise
+
+    def paused_until(self, conversation_key: str) -> float | None:
+        found = self._client.get_item(
+            TableName=self._table, Key={"pk": {"S": f"CONV#{conversation_key}"}, "sk": {"S": "PAUSE"}}
+        ).get("Item")
+        return float(found["paused_until"]["N"]) if found is not None else None

@@ -36,3 +36,14 @@ class HumanReplyRequest(BaseModel):
     kind: Literal["human_reply"] = "human_reply"
     case_id: str
     event_id: str
+
+
+class HumanResponseSeen(BaseModel):
+    """FollowUpQueue: 'a message from our own account arrived' (an echo, our Page's comment, our tweet) — perhaps a
+    person answering from the platform's own app; the follow-up decides and records it on the open case."""
+
+    model_config = ConfigDict(frozen=True)
+
+    v: Literal[1] = 1
+    kind: Literal["human_response"] = "human_response"
+    interaction_key: str

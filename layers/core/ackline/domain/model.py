@@ -106,6 +106,10 @@ class Interaction(BaseModel):
     created_at: float  # platform timestamp, epoch seconds
     received_at: float  # when ackline stored it, epoch seconds
     is_own: bool = False  # sent by the brand itself (echo, our own comment): never answered
+    # For our own messages, who or what they answer (so a person answering from the platform's app is seen):
+    # the customer a DM or reply tweet went to, and the platform id of the message replied to.
+    counterpart_id: str = ""
+    in_reply_to: str = ""
     activity: str = ""  # for ACTIVITY kinds: what happened ("reaction", "edited", ...)
     raw: str = ""  # the event exactly as received (JSON text) so nothing is ever lost
 

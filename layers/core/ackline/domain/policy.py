@@ -126,6 +126,8 @@ class Thresholds(_Strict):
     positive_sentiment: float = Field(default=0.5, ge=0, le=1)  # at or above, with nothing else: praise
     # a customer who writes again this soon after their case was resolved reopens it (0: always a new case)
     reopen_window_hours: int = Field(default=72, ge=0, le=24 * 30)
+    # a person answered from the platform's own app: no automated reply in that conversation for this long
+    human_pause_hours: int = Field(default=24, ge=0, le=24 * 30)
     sla_minutes: dict[Priority, Annotated[int, Field(ge=1, le=7 * 24 * 60)]] = {
         Priority.P1: 15,
         Priority.P2: 60,

@@ -39,6 +39,7 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         demand=bootstrap.demand_counter(),
         sent_replies=bootstrap.sent_replies(),
         blocklist=bootstrap.blocklist(),
+        responses=bootstrap.ingest_dispatcher(),
     )
     logger.info(
         "delivery ingested",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanResponseSeen
 from ackline.contracts.whatsapp import delivery_report
 from ackline.domain.blocks import author_of, silenced
 from ackline.domain.decide import decide
@@ -25,7 +25,15 @@ from ackline.domain.demand import requests_by_topic
 from ackline.domain.model import Decision, DeliveryState, Intent, Interaction, Platform, ReplyStatus
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.triage import AuthorStanding
-from ackline.ports import AuthorLedger, Blocklist, DemandCounter, Dispatcher, InteractionStore, SentReplies
+from ackline.ports import (
+    AuthorLedger,
+    Blocklist,
+    DemandCounter,
+    Dispatcher,
+    InteractionStore,
+    ResponseQueue,
+    SentReplies,
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,7 @@ def ingest(
     demand: DemandCounter | None = None,
     sent_replies: SentReplies | None = None,
     blocklist: Blocklist | None = None,
+    responses: ResponseQueue | None = None,
 ) -> IngestResult:
     policy = policy or default_policy()
     delivery_follow_ups: list[FollowUpRequest] = []
@@ -135,6 +144,12 @@ def ingest(
     # Follow-ups first: if the process dies between the two sends, a person still hears of it.
     dispatcher.request_follow_ups(follow_ups)
     dispatcher.request_acks(acks)
+    if responses is not None:
+        # our own account's messages that answer someone: perhaps a person answering from the platform's own app
+        own = [s.interaction for s in fresh if s.interaction.is_own]
+        seen = [HumanResponseSeen(interaction_key=i.key) for i in own if i.counterpart_id or i.in_reply_to]
+        if seen:
+            responses.request_human_responses(seen)
     # Demand is counted once per interaction: only when it was freshly stored (a redelivery is not), and
     # last, so the customer's reply and case never wait on it. If this write fails the webhook answers 5xx;
     # the platform's retry finds everything stored (what it re-queues, the lease and the idempotent case
