@@ -181,6 +181,10 @@ class InMemoryCaseStore:
     def open_case_id(self, conversation_key: str) -> str | None:
         return self.open_by_conversation.get(conversation_key)
 
+    def opened_since(self, since: float, limit: int) -> tuple[list[Case], bool]:
+        found = [c for c in self.cases.values() if c.opened_at >= since]
+        return found[:limit], len(found) > limit
+
     def pause(self, conversation_key: str, until: float, by: str) -> None:
         self.pauses[conversation_key] = max(until, self.pauses.get(conversation_key, 0.0))
 

@@ -95,7 +95,12 @@ def test_a_persons_reply_goes_out_once_is_marked_human_and_the_customer_writing_
 
     reply = wait_for(sent_reply, timeout=15)
     assert reply and reply["by"] == "ana@brand.example" and reply["reply_id"]
-    assert _get(stack, f"/api/cases/{case_id}").json()["case"]["first_human_response_by"] == "ana@brand.example"
+    answered = _get(stack, f"/api/cases/{case_id}").json()["case"]
+    assert answered["first_human_response_by"] == "ana@brand.example"
+    # the two clocks, over HTTP: this case counts on both, the bot's acknowledgement never as a person's
+    report = _get(stack, "/api/metrics/sla", params={"since": answered["opened_at"] - 0.001}).json()
+    assert report["automated_ack"]["cases"] >= 1 and report["first_human_response"]["cases"] >= 1
+    assert report["first_human_response"]["cases"] <= report["cases"]
     # a note: in the thread, never sent
     note = _post(stack, f"/api/cases/{case_id}/notes", json={"text": "courier says the box was dropped"})
     assert note.status_code == 200 and note.json()["kind"] == "note"

@@ -246,3 +246,31 @@ def test_a_person_answering_from_the_platforms_app_is_recorded_and_pauses_automa
     ingest([dm("Sorry, checking", "m_x", 1_301.0, own=True)], store, dispatcher, responses=dispatcher)
     with pytest.raises(SendInFlight):
         record_platform_response(dispatcher.responses[-1], store, cases, cases, 24 * 3600)
+
+
+def test_two_clocks_never_mixed_and_the_share_within_sla(world):
+    from ackline.domain.sla import percentile
+    from ackline.usecases.respond import respond
+    from ackline.usecases.staff_queue import sla_figures
+
+    store, dispatcher, cases = world
+    assert percentile([5, 1, 3, 2, 4], 50) == 3 and percentile([5, 1, 3, 2, 4], 90) == 5 and percentile([], 50) is None
+    opened = []
+    for n in range(4):  # four complaints, each acknowledged by ackline 2 s after the customer wrote
+        message = comment("my parcel arrived broken", external_id=f"k{n}", author_id=f"u{n}", created_at=1_000.0)
+        case = _case(world, message)
+        respond(dispatcher.acks[-1], store, ScriptedReplier(), dispatcher, Clock(1_002.0))
+        opened.append(case)
+    # a person answers the first after 10 minutes and the second after 2 hours (its SLA: 1 h); nobody the others
+    cases.record_human_response(opened[0].case_id, "ana", opened[0].opened_at + 600)
+    cases.record_human_response(opened[1].case_id, "ana", opened[1].opened_at + 7200)
+    report = sla_figures(0.0, cases, store, now=opened[0].opened_at + 1800)
+    assert report.cases == 4
+    assert report.automated_ack.cases == 4 and report.automated_ack.p50_seconds == 2.0  # the bot's clock
+    assert report.first_human_response.cases == 2  # the bot never counts as a person
+    assert report.first_human_response.p50_seconds == 600 and report.first_human_response.p90_seconds == 7200
+    # within: 1; missed: the late answer; the two unanswered are still within their hour at `now`
+    assert (report.within_sla, report.missed_sla, report.still_within_time) == (1, 1, 2)
+    assert report.share_within_sla == 0.5
+    later = sla_figures(0.0, cases, store, now=opened[0].opened_at + 2 * 3600)
+    assert (later.within_sla, later.missed_sla, later.still_within_time) == (1, 3, 0) and later.share_within_sla == 0.25

@@ -127,6 +127,9 @@ class CaseStore(Protocol):
     def open_case_id(self, conversation_key: str) -> str | None:
         """The conversation's open case, if it has one."""
 
+    def opened_since(self, since: float, limit: int) -> tuple[list[Case], bool]:
+        """Cases opened at or after `since`, any status (at most `limit`; True when there were more)."""
+
 
 class HumanReplyQueue(Protocol):
     def request_human_reply(self, request: HumanReplyRequest) -> None:

@@ -737,3 +737,29 @@ class DynamoCaseStore:
             TableName=self._table, Key={"pk": {"S": f"CONV#{conversation_key}"}, "sk": {"S": "PAUSE"}}
         ).get("Item")
         return float(found["paused_until"]["N"]) if found is not None else None
+
+    def opened_since(self, since: float, limit: int) -> tuple[list[Case], bool]:
+        """Cases of every status opened at or after `since` (at most `limit`; True when there were more). Reads the
+        queue index's partitions with a filter: a report, not a hot path."""
+        found: list[Case] = []
+        for status in CaseStatus:
+            for bucket in range(QUEUE_BUCKETS):
+                request: dict[str, Any] = {
+                    "TableName": self._table,
+                    "IndexName": "QueueIndex",
+                    "KeyConditionExpression": "gsi2pk = :q",
+                    "FilterExpression": "opened_at >= :since",
+                    "ExpressionAttributeValues": {
+                        ":q": {"S": f"QUEUE#{status.value}#{bucket}"},
+                        ":since": encode_value(since),
+                    },
+                }
+                while True:
+                    result = self._client.query(**request)
+                    found.extend(_case_from(item) for item in result.get("Items", []))
+                    if len(found) > limit:
+                        return found[:limit], True
+                    if "LastEvaluatedKey" not in result:
+                        break
+                    request["ExclusiveStartKey"] = result["LastEvaluatedKey"]
+        return found, False

@@ -12,6 +12,7 @@ from ackline import bootstrap
 from ackline.domain.cases import QUEUE_PAGE_MAX, CaseEvent, CaseQuery, QueueView, new_event_id, searchable
 from ackline.domain.errors import StaffUnauthenticated
 from ackline.domain.model import Case, Platform, Priority
+from ackline.domain.sla import SlaReport
 from ackline.http.staff_views import (
     AssignRequest,
     AuthorStatus,
@@ -203,6 +204,18 @@ def forget_author(platform: Annotated[Platform, Path()], author_id: AuthorId) ->
         interactions_erased=done.interactions_erased,
         cases_scrubbed=done.cases_scrubbed,
     )
+
+
+@router.get("/api/metrics/sla", summary="Time to the automated acknowledgement and to the first human response")
+def sla_metrics(
+    since: Annotated[
+        float | None, Query(ge=0, le=1e11, description="epoch seconds; cases opened since then (default: 7 days)")
+    ] = None,
+) -> SlaReport:
+    _staff()
+    now = bootstrap.clock()
+    start = since if since is not None else now - 7 * 24 * 3600
+    return staff_queue.sla_figures(start, bootstrap.case_store(), bootstrap.interaction_store(), now)
 
 
 @router.get("/api/demand", summary="Feature requests per topic, most requested first")

@@ -9,9 +9,11 @@ from ackline.domain.cases import CaseEvent, CaseEventKind, CasePage, CaseQuery
 from ackline.domain.demand import TopicDemand, most_requested
 from ackline.domain.errors import CaseNotFound
 from ackline.domain.model import Case, CaseStatus, StoredInteraction
+from ackline.domain.sla import SlaReport, sla_report
 from ackline.ports import CaseStore, DemandCounter, InteractionStore
 
 NOTE_CHARS = 4000
+REPORT_CASES = 10_000  # cases one SLA report reads at most (it says when there were more)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,22 @@ def add_note(case_id: str, text: str, staff: str, cases: CaseStore, now: float, 
     note = CaseEvent(event_id=note_id, case_id=case_id, kind=CaseEventKind.NOTE, at=now, by=staff, text=text)
     cases.add_event(note)
     return note
+
+
+def sla_figures(
+    since: float, cases: CaseStore, interactions: InteractionStore, now: float, limit: int = REPORT_CASES
+) -> SlaReport:
+    """p50/p90 of the two clocks and the share of cases a person answered within their SLA, for cases opened since."""
+    found, truncated = cases.opened_since(since, limit)
+    # the automated clock is the case's first message's: how long the customer waited for ackline's answer
+    firsts = {c.case_id: c.interaction_keys[0] for c in found if c.interaction_keys}
+    stored = interactions.get_many(list(firsts.values())) if firsts else {}
+    ack_seconds = {
+        case_id: s.ack_latency_ms / 1000
+        for case_id, key in firsts.items()
+        if (s := stored.get(key)) is not None and s.ack_latency_ms is not None
+    }
+    return sla_report(found, ack_seconds, since, now, truncated)
 
 
 def demand_by_topic(demand: DemandCounter, limit: int) -> list[TopicDemand]:
