@@ -31,6 +31,7 @@ STAFF_ROUTES = {
     ("POST", "/api/cases/{case_id}/notes"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/reply"): "StaffApiFunction",
     ("GET", "/api/metrics/sla"): "StaffApiFunction",
+    ("GET", "/api/me"): "StaffApiFunction",
     ("POST", "/api/authors/{platform}/{author_id}/block"): "StaffApiFunction",
     ("DELETE", "/api/authors/{platform}/{author_id}/block"): "StaffApiFunction",
     ("POST", "/api/authors/{platform}/{author_id}/forget"): "StaffApiFunction",

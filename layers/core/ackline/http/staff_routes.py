@@ -21,6 +21,7 @@ from ackline.http.staff_views import (
     DemandList,
     ForgetResult,
     HumanReplyView,
+    Me,
     NoteRequest,
     ReplyRequest,
     SavedReplyView,
@@ -42,6 +43,11 @@ def _staff() -> str:
     if not who:
         raise StaffUnauthenticated("no verified identity on a staff route")
     return str(who)
+
+
+@router.get("/api/me", summary="Who you are signed in as")
+def who_am_i() -> Me:
+    return Me(staff=_staff())
 
 
 @router.get("/api/cases", summary="List cases, most urgent first (priority, then age), one page at a time")

@@ -20,6 +20,12 @@ class CaseList(BaseModel):
     next_cursor: str | None = None  # pass as `cursor` for the next page; absent on the last one
 
 
+class Me(BaseModel):
+    """Who the API takes the caller to be (the page shows it, and warns when someone else holds a case)."""
+
+    staff: str
+
+
 class AssignRequest(BaseModel):
     to: StaffName
 
