@@ -98,7 +98,7 @@ def test_a_persons_reply_goes_out_once_is_marked_human_and_the_customer_writing_
     answered = _get(stack, f"/api/cases/{case_id}").json()["case"]
     assert answered["first_human_response_by"] == "ana@brand.example"
     # the two clocks, over HTTP: this case counts on both, the bot's acknowledgement never as a person's
-    report = _get(stack, "/api/metrics/sla", params={"since": answered["opened_at"] - 0.001}).json()
+    report = _get(stack, "/api/metrics/sla", params={"since": int(answered["opened_at"]) - 1}).json()
     assert report["automated_ack"]["cases"] >= 1 and report["first_human_response"]["cases"] >= 1
     assert report["first_human_response"]["cases"] <= report["cases"]
     # a note: in the thread, never sent

@@ -6,6 +6,7 @@ import json
 from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from ackline.domain.errors import (
     AuthenticationFailed,
@@ -61,3 +62,15 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     app.exception_handler(CaseHeld)(held)
     app.exception_handler(ReplyRefused)(refused)
+
+    def invalid(exc: RequestValidationError) -> Response[str]:
+        # The documented 422 body (HTTPValidationError: loc, msg, type). Powertools' own leaves `msg` out so as not
+        # to leak Python or pydantic details; ours is the error type in words, never the input.
+        detail = [
+            {"loc": list(e["loc"]), "msg": str(e["type"]).replace("_", " "), "type": e["type"]} for e in exc.errors()
+        ]
+        logger.info("request refused", error="RequestValidationError", status=422, problems=len(detail))
+        body = json.dumps({"statusCode": 422, "detail": detail})
+        return Response(status_code=422, content_type=content_types.APPLICATION_JSON, body=body)
+
+    app.exception_handler(RequestValidationError)(invalid)

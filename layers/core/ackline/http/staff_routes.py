@@ -215,12 +215,12 @@ def forget_author(platform: Annotated[Platform, Path()], author_id: AuthorId) ->
 @router.get("/api/metrics/sla", summary="Time to the automated acknowledgement and to the first human response")
 def sla_metrics(
     since: Annotated[
-        float | None, Query(ge=0, le=1e11, description="epoch seconds; cases opened since then (default: 7 days)")
+        int | None, Query(ge=0, le=10**11, description="epoch seconds; cases opened since then (default: 7 days)")
     ] = None,
 ) -> SlaReport:
     _staff()
     now = bootstrap.clock()
-    start = since if since is not None else now - 7 * 24 * 3600
+    start = float(since) if since is not None else now - 7 * 24 * 3600
     return staff_queue.sla_figures(start, bootstrap.case_store(), bootstrap.interaction_store(), now)
 
 
