@@ -274,3 +274,36 @@ def test_two_clocks_never_mixed_and_the_share_within_sla(world):
     assert report.share_within_sla == 0.5
     later = sla_figures(0.0, cases, store, now=opened[0].opened_at + 2 * 3600)
     assert (later.within_sla, later.missed_sla, later.still_within_time) == (1, 3, 0) and later.share_within_sla == 0.25
+
+
+def test_search_text_keeps_the_name_and_the_newest_words_and_compares_folded():
+    from ackline.domain.cases import SEARCH_TEXT_CHARS, search_text, searchable
+
+    first = search_text("Zoë  ÖRSTED", "My \uff34\uff36 arrived  broken")  # full-width TV, as some keyboards type it
+    assert first == "zoë örsted\nmy tv arrived broken"
+    assert searchable("Örsted") in first and searchable("  MY tv ") in first
+    grown = first
+    for n in range(400):
+        grown = search_text("Zoë  ÖRSTED", f"message number {n}", grown)
+    name, words = grown.split("\n")
+    assert name == "zoë örsted" and len(words) == SEARCH_TEXT_CHARS and words.endswith("message number 399")
+
+
+def test_cursors_are_opaque_tied_to_their_query_and_refused_when_forged():
+    from ackline.domain.cases import CaseQuery, QueueView, decode_cursor, encode_cursor
+    from ackline.domain.errors import BadRequest
+
+    query = CaseQuery(view=QueueView.ACTIVE, text="broken")
+    positions = {"open#0": "P2#0000001000.000000#c_" + "a" * 20, "claimed#3": None}
+    cursor = encode_cursor(query, positions)
+    assert decode_cursor(CaseQuery(view=QueueView.ACTIVE, text="broken", cursor=cursor)) == positions
+    for other in (
+        CaseQuery(view=QueueView.OPEN, text="broken", cursor=cursor),
+        CaseQuery(view=QueueView.ACTIVE, cursor=cursor),
+    ):
+        with pytest.raises(BadRequest):
+            decode_cursor(other)
+    forged = encode_cursor(query, {"open#0": "P2#x' OR 1=1"})
+    for bad in (forged, "not-base64!", "e30"):
+        with pytest.raises(BadRequest):
+            decode_cursor(CaseQuery(view=QueueView.ACTIVE, text="broken", cursor=bad))
