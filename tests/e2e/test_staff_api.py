@@ -190,10 +190,14 @@ def test_a_blocked_author_is_stored_never_answered_never_queued_and_forget_erase
     # unblock, then forget: their words and name leave the case, their interactions are deleted
     unblocked = _delete(stack, f"/api/authors/facebook/{author}/block")
     assert unblocked.status_code == 200 and not unblocked.json()["blocked"]
+    note = {"text": "Dana Rivers called about the useless company post"}
+    assert _post(stack, f"/api/cases/{case['case_id']}/notes", json=note).status_code == 200
     forgotten = _post(stack, f"/api/authors/facebook/{author}/forget")
     assert forgotten.status_code == 200 and forgotten.json()["interactions_erased"] == 2
     scrubbed = _get(stack, f"/api/cases/{case['case_id']}").json()
     assert "useless company" not in str(scrubbed) and author not in str(scrubbed["case"])
+    # the work record stays (who did what, when), without what was written about the person
+    assert [e["kind"] for e in scrubbed["events"]][-1] == "note" and "Dana" not in str(scrubbed["events"])
     assert not any(author in str(i) for i in stack.table_items() if i["pk"]["S"].startswith("INT#"))
 
 
