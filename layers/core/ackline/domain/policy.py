@@ -139,6 +139,10 @@ class Thresholds(_Strict):
     abuse_window_hours: int = Field(default=24, ge=1, le=24 * 90)
     negative_sentiment: float = Field(default=-0.35, ge=-1, le=0)  # at or below: an unhappy customer
     positive_sentiment: float = Field(default=0.5, ge=0, le=1)  # at or above, with nothing else: praise
+    # a customer who writes again this soon after their case was resolved reopens it (0: always a new case)
+    reopen_window_hours: int = Field(default=72, ge=0, le=24 * 30)
+    # a person answered from the platform's own app: no automated reply in that conversation for this long
+    human_pause_hours: int = Field(default=24, ge=0, le=24 * 30)
     sla_minutes: dict[Priority, Annotated[int, Field(ge=1, le=7 * 24 * 60)]] = {
         Priority.P1: 15,
         Priority.P2: 60,
@@ -156,6 +160,24 @@ class Thresholds(_Strict):
 
 
 Handle = Annotated[str, Field(pattern=r"^@?[A-Za-z0-9_.]{1,64}$")]
+SAVED_REPLY_PLACEHOLDERS = frozenset({"name", "brand", "offline"})
+
+
+class SavedReply(_Strict):
+    """A named text a person picks in the reply box; `{name}` becomes ", <first name>" when the name is safe."""
+
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    text: Text
+
+    @field_validator("text")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+        if unknown := sorted(fields - SAVED_REPLY_PLACEHOLDERS):
+            raise ValueError(
+                f"unknown placeholder(s) {unknown}; saved replies may use {{name}}, {{brand}}, {{offline}}"
+            )
+        return value
 
 
 class BrandPolicy(_Strict):
@@ -174,6 +196,7 @@ class BrandPolicy(_Strict):
     banned_phrases: tuple[Annotated[str, Field(min_length=2, max_length=200)], ...] = ()
     allowed_links: tuple[Annotated[str, Field(min_length=3, max_length=200)], ...] = ()  # our own domains
     thresholds: Thresholds = Thresholds()
+    saved_replies: tuple[SavedReply, ...] = ()  # what the queue's reply box offers
 
     @field_validator("templates")
     @classmethod

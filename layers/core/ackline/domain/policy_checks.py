@@ -38,6 +38,7 @@ def _wording_problems(policy: BrandPolicy) -> list[str]:
     wording += [(f"languages.fallback.{k}", v) for k, v in policy.languages.fallback.items()]
     wording += [("offline_channel.phrase", policy.offline_channel.phrase), ("brand.sign_off", policy.brand.sign_off)]
     wording += [("business_hours.out_of_hours_note", policy.business_hours.out_of_hours_note)]
+    wording += [(f"saved_replies.{r.name}", r.text) for r in policy.saved_replies]
     found = [f"{where}: {v}" for where, text in wording for v in wording_violations(text, policy)]
     return ["wording breaks a guardrail: " + "; ".join(found)] if found else []
 
