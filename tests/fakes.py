@@ -337,3 +337,42 @@ class RecordingAlerter:
 
     def alert(self, subject: str, message: str) -> None:
         self.alerts.append((subject, message))
+
+
+class InMemoryUnsettled:
+    """UnsettledInteractions over an InMemoryInteractionStore: what the sparse index would hold."""
+
+    def __init__(self, store: InMemoryInteractionStore) -> None:
+        self.store = store
+        self.cases_recorded: set[str] = set()
+        self.settled: set[str] = set()
+
+    def _owes(self, stored: StoredInteraction) -> bool:
+        key = stored.interaction.key
+        if key in self.settled:
+            return False
+        if stored.reply_status in (ReplyStatus.PENDING, ReplyStatus.SENDING):
+            return True
+        return stored.decision.escalate and stored.reply_status is ReplyStatus.NONE and key not in self.cases_recorded
+
+    def unsettled(self, received_before: float, limit: int) -> list[StoredInteraction]:
+        found = [s for s in self.store.items.values() if s.interaction.received_at < received_before and self._owes(s)]
+        return sorted(found, key=lambda s: s.interaction.received_at)[:limit]
+
+    def give_up_reply(self, key: str, reason: str) -> bool:
+        current = self.store.items.get(key)
+        if current is None or current.reply_status is not ReplyStatus.PENDING:
+            return False
+        self.store.items[key] = current.model_copy(update={"reply_status": ReplyStatus.FAILED, "reply_error": reason})
+        return True
+
+    def case_recorded(self, key: str) -> bool:
+        self.cases_recorded.add(key)
+        return self.settle(key)
+
+    def settle(self, key: str) -> bool:
+        current = self.store.items.get(key)
+        if current is None or current.reply_status in (ReplyStatus.PENDING, ReplyStatus.SENDING):
+            return False
+        self.settled.add(key)
+        return True

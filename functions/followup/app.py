@@ -14,7 +14,12 @@ def record_handler(record: SQSRecord) -> None:
     request = FollowUpRequest.model_validate_json(record.body)
     try:
         case = follow_up(
-            request, bootstrap.interaction_store(), bootstrap.case_store(), bootstrap.clock(), bootstrap.alerter()
+            request,
+            bootstrap.interaction_store(),
+            bootstrap.case_store(),
+            bootstrap.clock(),
+            bootstrap.alerter(),
+            unsettled=bootstrap.unsettled_interactions(),
         )
     except InteractionMissing:
         # erased on the person's request (or never stored): there is nothing left to show a person

@@ -206,6 +206,15 @@ def _drive_every_flow(stack: RunningStack) -> None:
     generic = signed_generic_request({"type": "review.created", "text": "Two stars."}, CONFIG.generic_webhook_secret)
     assert generic.send(gateway)[0] == 200
 
+    # the reconciler (scheduled): an interaction stored while queueing failed, re-driven through UnsettledIndex
+    stuck = facebook_feed_comment("Lovely colour, thanks", author_id="76" + _digits(14))
+    stack.add_aws_fault(
+        service="sqs", operation="SendMessageBatch", resource_contains="AckQueue", function="IngestFunction"
+    )
+    assert signed_meta_request(stuck, CONFIG.meta_app_secret).send(gateway)[0] >= 500
+    assert stack.run_schedule("ReconcilerFunction", older_than_seconds=0)["acks_requeued"] >= 1
+    flows.replies["reconciled"] = _to_comment(_comment_id(stuck))
+
     flows.wait()
 
     # WhatsApp statuses: one about our reply (looked up, applied to the reply), one ackline cannot place (parked)

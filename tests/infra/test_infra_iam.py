@@ -17,6 +17,8 @@ ALLOWED_REFERENCES = {
     "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic"},
     "StaffApiFunction": {"DataTable"},
     "PrivacyFunction": {"DataTable", "SecretsPath"},
+    # re-drives stuck interactions through the same queues
+    "ReconcilerFunction": {"DataTable", "AckQueue", "FollowUpQueue"},
 }
 DYNAMODB_ACTIONS = {
     # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger and demand
@@ -28,6 +30,8 @@ DYNAMODB_ACTIONS = {
     # Query also reads demand per topic (pk DEMAND) for GET /api/demand
     "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem"},
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
+    # Query: UnsettledIndex only (never a Scan); UpdateItem: give up a reply pending too long, drop settled entries
+    "ReconcilerFunction": {"Query", "UpdateItem"},
 }
 # Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
 # person on request, may also delete interactions and per-author records. Cases are never deleted.
@@ -40,6 +44,7 @@ SECRET_FOLDERS = {
     "FollowUpFunction": set(),
     "StaffApiFunction": set(),
     "PrivacyFunction": {"meta"},
+    "ReconcilerFunction": set(),
 }
 SENDS_TO = {
     "IngestFunction": {"AckQueue", "FollowUpQueue"},
@@ -47,6 +52,7 @@ SENDS_TO = {
     "FollowUpFunction": set(),
     "StaffApiFunction": set(),
     "PrivacyFunction": set(),
+    "ReconcilerFunction": {"AckQueue", "FollowUpQueue"},
 }
 # What an SQS event source mapping needs from its function's role.
 POLL_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}

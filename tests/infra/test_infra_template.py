@@ -15,6 +15,7 @@ FUNCTIONS = {
     "FollowUpFunction": ("functions/followup/", 20),
     "StaffApiFunction": ("functions/staff_api/", 10),
     "PrivacyFunction": ("functions/privacy/", 30),
+    "ReconcilerFunction": ("functions/reconciler/", 60),
 }
 QUEUES = {"AckQueue": "AckDeadLetterQueue", "FollowUpQueue": "FollowUpDeadLetterQueue"}
 CONSUMERS = {("AckQueue", "ResponderFunction"), ("FollowUpQueue", "FollowUpFunction")}
@@ -22,6 +23,7 @@ FOURTEEN_DAYS = 14 * 24 * 3600
 SQS_DEFAULT_RETENTION = 4 * 24 * 3600
 OUTPUTS = {
     "AlertTopicArn",
+    "AlarmTopicArn",
     "DataDeletionCallbackUrl",
     "WebhookMetaUrl",
     "WebhookXUrl",
@@ -54,6 +56,7 @@ FUNCTION_ENV = {
     "StaffApiFunction": set(),
     # Privacy verifies Meta's signed_request with the app secret
     "PrivacyFunction": {"SECRETS_PATH"},
+    "ReconcilerFunction": {"ACK_QUEUE_URL", "FOLLOWUP_QUEUE_URL"},
 }
 # Names that would mean a secret's value (not its SSM name) reached the template.
 SECRET_HINTS = ("SECRET", "TOKEN", "PASSWORD", "API_KEY")
@@ -186,10 +189,11 @@ def test_table_is_on_demand_recoverable_encrypted_with_ttl_and_retained(cfn_reso
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
     indexes = {index["IndexName"]: index for index in props["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"ConversationIndex", "QueueIndex", "PersonIndex"}
+    assert set(indexes) == {"ConversationIndex", "QueueIndex", "PersonIndex", "UnsettledIndex"}
     # PersonIndex only finds keys for erasure: keys-only keeps it to one index write per interaction
-    projections = {"ConversationIndex": "ALL", "QueueIndex": "ALL", "PersonIndex": "KEYS_ONLY"}
-    for name, prefix in (("ConversationIndex", "gsi1"), ("QueueIndex", "gsi2"), ("PersonIndex", "gsi3")):
+    projections = {"ConversationIndex": "ALL", "QueueIndex": "ALL", "PersonIndex": "KEYS_ONLY", "UnsettledIndex": "ALL"}
+    named = (("ConversationIndex", "gsi1"), ("QueueIndex", "gsi2"), ("PersonIndex", "gsi3"), ("UnsettledIndex", "gsi4"))
+    for name, prefix in named:
         assert indexes[name]["KeySchema"] == [
             {"AttributeName": f"{prefix}pk", "KeyType": "HASH"},
             {"AttributeName": f"{prefix}sk", "KeyType": "RANGE"},

@@ -30,6 +30,7 @@ from ackline.adapters.sns_alerter import SnsAlerter
 from ackline.adapters.sqs_dispatcher import SqsDispatcher
 from ackline.adapters.sqs_visibility import SqsRetryScheduler
 from ackline.adapters.telegram_api import TelegramReplier
+from ackline.adapters.unsettled_index import DynamoUnsettledInteractions
 from ackline.adapters.whatsapp_api import WhatsAppReplier
 from ackline.adapters.x_api import XReplier
 from ackline.domain.model import Platform
@@ -110,6 +111,11 @@ def ingest_dispatcher() -> SqsDispatcher:
 def responder_dispatcher() -> SqsDispatcher:
     # the responder only ever hands work to people; it never requests acknowledgements
     return SqsDispatcher(sqs(), "", get_settings().require("followup_queue_url"))
+
+
+@lru_cache(maxsize=1)
+def unsettled_interactions() -> DynamoUnsettledInteractions:
+    return DynamoUnsettledInteractions(dynamodb(), get_settings().require("table_name"))
 
 
 @lru_cache(maxsize=1)

@@ -161,3 +161,19 @@ class Alerter(Protocol):
     """Tells people at once (e-mail, chat, paging through an SNS topic) when something cannot wait for the queue."""
 
     def alert(self, subject: str, message: str) -> None: ...
+
+
+class UnsettledInteractions(Protocol):
+    """Interactions ackline still owes a reply or a case (a sparse index, never a scan), for the reconciler."""
+
+    def unsettled(self, received_before: float, limit: int) -> list[StoredInteraction]:
+        """Up to `limit` unsettled interactions stored before `received_before`."""
+
+    def give_up_reply(self, key: str, reason: str) -> bool:
+        """pending -> failed, only if still pending; True when this call settled it."""
+
+    def case_recorded(self, key: str) -> bool:
+        """An escalation's case is written: settled unless a reply is still owed."""
+
+    def settle(self, key: str) -> bool:
+        """Drop an entry that owes nothing any more (a missed clean-up); False while a reply is owed."""

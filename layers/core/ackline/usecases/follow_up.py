@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ackline.contracts.messages import FollowUpRequest
 from ackline.domain.alerts import alert_text, needs_alert
-from ackline.domain.model import Case, Priority
-from ackline.ports import Alerter, CaseStore, InteractionStore
+from ackline.domain.model import Case, Priority, ReplyStatus
+from ackline.ports import Alerter, CaseStore, InteractionStore, UnsettledInteractions
 from ackline.usecases.respond import InteractionMissing
 
 
@@ -16,6 +16,7 @@ def follow_up(
     cases: CaseStore,
     now: float,
     alerter: Alerter | None = None,
+    unsettled: UnsettledInteractions | None = None,
 ) -> Case:
     stored = interactions.get(request.interaction_key)
     if stored is None:
@@ -28,6 +29,9 @@ def follow_up(
     # the brand policy's SLA travels in the decision; hand-offs from the responder use the default for P3
     sla_seconds = decision.sla_minutes * 60 if decision.escalate and decision.sla_minutes else None
     case = cases.open_or_append(stored.interaction, priority, reasons, now, sla_seconds)
+    if unsettled is not None and decision.escalate and stored.reply_status is ReplyStatus.NONE:
+        # an escalation with no reply is settled once its case is written: the reconciler stops watching it
+        unsettled.case_recorded(stored.interaction.key)
     if alerter is not None and needs_alert(case):
         # alert first, then record it: a crash in between alerts twice, never not at all
         alerter.alert(*alert_text(case))
