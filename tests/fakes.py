@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
 from ackline.domain.cases import new_case, reopening_id
+from ackline.domain.crisis import CrisisState
 from ackline.domain.delivery import RANK, DeliveryReport, furthest
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import SCRUBBED, ErasureRequest, person_of
@@ -375,4 +376,72 @@ class InMemoryUnsettled:
         if current is None or current.reply_status in (ReplyStatus.PENDING, ReplyStatus.SENDING):
             return False
         self.settled.add(key)
+        return True
+
+
+class InMemoryCrisisStore:
+    """CrisisStore with DynamoDB's semantics: minute/hour counters and conditional switches."""
+
+    def __init__(self) -> None:
+        self.minutes: dict[tuple[str, int], int] = {}
+        self.hours: dict[tuple[str, int], int] = {}
+        self.switches: dict[str, CrisisState] = {}
+
+    def states(self, accounts: Iterable[str]) -> dict[str, CrisisState]:
+        return {a: self.switches[a] for a in accounts if a in self.switches}
+
+    def all_states(self) -> list[CrisisState]:
+        return list(self.switches.values())
+
+    def count(self, negatives: Mapping[str, int], now: float) -> None:
+        for account, n in negatives.items():
+            self.minutes[(account, int(now // 60))] = self.minutes.get((account, int(now // 60)), 0) + n
+            self.hours[(account, int(now // 3600))] = self.hours.get((account, int(now // 3600)), 0) + n
+
+    def window_count(self, account: str, now: float, minutes: int) -> int:
+        minute = int(now // 60)
+        return sum(self.minutes.get((account, m), 0) for m in range(minute - minutes + 1, minute + 1))
+
+    def baseline_count(self, account: str, now: float, hours: int) -> int:
+        hour = int(now // 3600)
+        return sum(self.hours.get((account, h), 0) for h in range(hour - hours, hour))
+
+    def switch_on(
+        self, account: str, now: float, *, manual: bool, by: str, reason: str, statement: str = ""
+    ) -> CrisisState | None:
+        current = self.switches.get(account)
+        if current is not None and current.on:
+            if manual:
+                update: dict[str, object] = {"manual": True, "by": by, "changed_at": now}
+                if statement:
+                    update["statement"] = statement
+                self.switches[account] = current.model_copy(update=update)
+            return None
+        state = CrisisState(
+            account=account,
+            on=True,
+            manual=manual,
+            since=now,
+            reason=reason,
+            statement=statement,
+            by=by,
+            changed_at=now,
+        )
+        self.switches[account] = state
+        return state
+
+    def switch_off(self, account: str, now: float, *, by: str, manual: bool) -> bool:
+        current = self.switches.get(account)
+        if current is None or not current.on or (current.manual and not manual):
+            return False
+        self.switches[account] = current.model_copy(
+            update={"on": False, "manual": False, "by": by, "changed_at": now, "statement": ""}
+        )
+        return True
+
+    def mark_alerted(self, account: str, since: float, now: float) -> bool:
+        current = self.switches.get(account)
+        if current is None or current.since != since or current.alerted_at is not None:
+            return False
+        self.switches[account] = current.model_copy(update={"alerted_at": now})
         return True

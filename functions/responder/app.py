@@ -6,6 +6,7 @@ from ackline import bootstrap
 from ackline.contracts.messages import AckRequest
 from ackline.lambda_entry import sqs_handler
 from ackline.observability import logger, metrics
+from ackline.usecases.crisis import holding_statement
 from ackline.usecases.respond import InteractionMissing, RetryLater, respond
 
 
@@ -21,6 +22,9 @@ def record_handler(record: SQSRecord) -> None:
             policy=bootstrap.brand_policy(),
             memory=bootstrap.reply_memory(),
             sent_replies=bootstrap.sent_replies(),
+            holding_statement=lambda interaction: holding_statement(
+                interaction, bootstrap.crisis_store(), bootstrap.brand_policy()
+            ),
         )
     except RetryLater as retry:
         # nothing was sent: come back when the platform allows (reported below as a batch item failure)

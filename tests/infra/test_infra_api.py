@@ -26,6 +26,9 @@ STAFF_ROUTES = {
     ("POST", "/api/cases/{case_id}/claim"): "StaffApiFunction",
     ("POST", "/api/cases/{case_id}/resolve"): "StaffApiFunction",
     ("GET", "/api/demand"): "StaffApiFunction",
+    # the panic button
+    ("GET", "/api/crisis"): "StaffApiFunction",
+    ("POST", "/api/crisis"): "StaffApiFunction",
 }
 _INTEGRATION_TARGET = re.compile(r"/functions/\$\{(\w+)\.Arn\}/invocations$")
 

@@ -11,18 +11,22 @@ import pytest
 # Every template resource or parameter a function's policies may name. Anything else (a DLQ, the user pool, another
 # function's queue) appearing in a role is a failure.
 ALLOWED_REFERENCES = {
-    "IngestFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
+    # AlertTopic: the one alert when a wave switches an account into crisis mode
+    "IngestFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath", "AlertTopic"},
     "ResponderFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
     # AlertTopic: P1 cases alert people
     "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic"},
-    "StaffApiFunction": {"DataTable"},
+    # AlertTopic: the panic button alerts people; SecretsPath: the brand policy's crisis-mode thresholds
+    "StaffApiFunction": {"DataTable", "AlertTopic", "SecretsPath"},
     "PrivacyFunction": {"DataTable", "SecretsPath"},
     # re-drives stuck interactions through the same queues
     "ReconcilerFunction": {"DataTable", "AckQueue", "FollowUpQueue"},
+    "CrisisWatchFunction": {"DataTable", "AlertTopic", "SecretsPath"},
 }
 DYNAMODB_ACTIONS = {
     # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger and demand
-    "IngestFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem"},
+    # Query: a crisis-mode window's counters (pk CRISIS#<account>)
+    "IngestFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query"},
     # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ;
     # GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
     "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
@@ -32,6 +36,7 @@ DYNAMODB_ACTIONS = {
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
     # Query: UnsettledIndex only (never a Scan); UpdateItem: give up a reply pending too long, drop settled entries
     "ReconcilerFunction": {"Query", "UpdateItem"},
+    "CrisisWatchFunction": {"Query", "UpdateItem"},
 }
 # Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
 # person on request, may also delete interactions and per-author records. Cases are never deleted.
@@ -42,9 +47,10 @@ SECRET_FOLDERS = {
     "IngestFunction": {"meta", "x", "telegram", "generic", "brand"},
     "ResponderFunction": {"meta", "x", "telegram", "brand"},
     "FollowUpFunction": set(),
-    "StaffApiFunction": set(),
+    "StaffApiFunction": {"brand"},
     "PrivacyFunction": {"meta"},
     "ReconcilerFunction": set(),
+    "CrisisWatchFunction": {"brand"},
 }
 SENDS_TO = {
     "IngestFunction": {"AckQueue", "FollowUpQueue"},
@@ -53,6 +59,7 @@ SENDS_TO = {
     "StaffApiFunction": set(),
     "PrivacyFunction": set(),
     "ReconcilerFunction": {"AckQueue", "FollowUpQueue"},
+    "CrisisWatchFunction": set(),
 }
 # What an SQS event source mapping needs from its function's role.
 POLL_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}

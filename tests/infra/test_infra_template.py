@@ -16,6 +16,7 @@ FUNCTIONS = {
     "StaffApiFunction": ("functions/staff_api/", 10),
     "PrivacyFunction": ("functions/privacy/", 30),
     "ReconcilerFunction": ("functions/reconciler/", 60),
+    "CrisisWatchFunction": ("functions/crisis_watch/", 30),
 }
 QUEUES = {"AckQueue": "AckDeadLetterQueue", "FollowUpQueue": "FollowUpDeadLetterQueue"}
 CONSUMERS = {("AckQueue", "ResponderFunction"), ("FollowUpQueue", "FollowUpFunction")}
@@ -41,7 +42,7 @@ OUTPUTS = {
 }
 COMMON_ENV = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "TABLE_NAME"}
 FUNCTION_ENV = {
-    "IngestFunction": {"ACK_QUEUE_URL", "FOLLOWUP_QUEUE_URL", "SECRETS_PATH"},
+    "IngestFunction": {"ACK_QUEUE_URL", "FOLLOWUP_QUEUE_URL", "SECRETS_PATH", "ALERT_TOPIC_ARN"},
     # ACK_QUEUE_URL: the responder delays a rate-limited message's retry (ChangeMessageVisibility), never sends to it
     "ResponderFunction": {
         "ACK_QUEUE_URL",
@@ -53,10 +54,11 @@ FUNCTION_ENV = {
         "SECRETS_PATH",
     },
     "FollowUpFunction": {"ALERT_TOPIC_ARN"},
-    "StaffApiFunction": set(),
+    "StaffApiFunction": {"ALERT_TOPIC_ARN", "SECRETS_PATH"},
     # Privacy verifies Meta's signed_request with the app secret
     "PrivacyFunction": {"SECRETS_PATH"},
     "ReconcilerFunction": {"ACK_QUEUE_URL", "FOLLOWUP_QUEUE_URL"},
+    "CrisisWatchFunction": {"ALERT_TOPIC_ARN", "SECRETS_PATH"},
 }
 # Names that would mean a secret's value (not its SSM name) reached the template.
 SECRET_HINTS = ("SECRET", "TOKEN", "PASSWORD", "API_KEY")

@@ -17,6 +17,7 @@ from botocore.config import Config
 
 from ackline.adapters.author_ledger import DynamoAuthorLedger
 from ackline.adapters.case_table import DynamoCaseStore
+from ackline.adapters.crisis_table import DynamoCrisisStore
 from ackline.adapters.demand_table import DynamoDemandCounter
 from ackline.adapters.erasure_table import DynamoErasureStore
 from ackline.adapters.graph_api import GraphReplier
@@ -111,6 +112,11 @@ def ingest_dispatcher() -> SqsDispatcher:
 def responder_dispatcher() -> SqsDispatcher:
     # the responder only ever hands work to people; it never requests acknowledgements
     return SqsDispatcher(sqs(), "", get_settings().require("followup_queue_url"))
+
+
+@lru_cache(maxsize=1)
+def crisis_store() -> DynamoCrisisStore:
+    return DynamoCrisisStore(dynamodb(), get_settings().require("table_name"))
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.crisis import CrisisState
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import ErasureRequest
@@ -177,3 +178,34 @@ class UnsettledInteractions(Protocol):
 
     def settle(self, key: str) -> bool:
         """Drop an entry that owes nothing any more (a missed clean-up); False while a reply is owed."""
+
+
+class CrisisStore(Protocol):
+    """Per-account counters of negative messages (atomic, expiring) and the crisis-mode switches."""
+
+    def states(self, accounts: Iterable[str]) -> dict[str, CrisisState]:
+        """The switches of these accounts that exist (may be a few seconds old: read on every webhook)."""
+
+    def all_states(self) -> list[CrisisState]:
+        """Every switch there is (a handful), read fresh."""
+
+    def count(self, negatives: Mapping[str, int], now: float) -> None:
+        """Add each account's new negative messages to its minute and hour counters."""
+
+    def window_count(self, account: str, now: float, minutes: int) -> int:
+        """Negative messages in the last `minutes` (the current minute included)."""
+
+    def baseline_count(self, account: str, now: float, hours: int) -> int:
+        """Negative messages in the `hours` full hours before the current one (the account's usual rate)."""
+
+    def switch_on(
+        self, account: str, now: float, *, manual: bool, by: str, reason: str, statement: str = ""
+    ) -> CrisisState | None:
+        """Turn crisis mode on; the new state if this call turned it on (exactly one caller wins a wave),
+        None if it was on already. A person's switch also takes over an automatic one (and its statement)."""
+
+    def switch_off(self, account: str, now: float, *, by: str, manual: bool) -> bool:
+        """Turn it off; an automatic switch-off never undoes a person's switch-on. True if it was on."""
+
+    def mark_alerted(self, account: str, since: float, now: float) -> bool:
+        """Record that people were told about the switch-on at `since`; False if someone already recorded it."""

@@ -140,6 +140,25 @@ class Thresholds(_Strict):
         return value
 
 
+class CrisisMode(_Strict):
+    """When a wave of unhappy messages switches an account's replies to a holding statement (crisis mode)."""
+
+    window_minutes: int = Field(default=10, ge=1, le=120)  # the sliding window negative messages are counted in
+    min_negative: int = Field(default=20, ge=2, le=100_000)  # at least this many in the window (absolute)...
+    times_usual: float = Field(default=4.0, ge=1, le=1000)  # ...and this many times the account's usual rate
+    baseline_hours: int = Field(default=24, ge=1, le=7 * 24)  # the usual rate: the window's share of these hours
+    calm_below: int = Field(default=5, ge=0, le=100_000)  # automatic crisis mode ends once the window holds fewer
+    # What every negative or related message is answered with while crisis mode is on. Plain text (no
+    # placeholders); staff may override it for the moment with POST /api/crisis. None: the "crisis" template.
+    holding_statement: Text | None = None
+
+    @model_validator(mode="after")
+    def _calm_is_below_the_threshold(self) -> CrisisMode:
+        if self.calm_below >= self.min_negative:
+            raise ValueError("calm_below must be lower than min_negative, or crisis mode would flap")
+        return self
+
+
 class BrandPolicy(_Strict):
     version: Literal[1] = 1
     brand: Brand
@@ -153,6 +172,7 @@ class BrandPolicy(_Strict):
     banned_phrases: tuple[Annotated[str, Field(min_length=2, max_length=200)], ...] = ()
     allowed_links: tuple[Annotated[str, Field(min_length=3, max_length=200)], ...] = ()  # our own domains
     thresholds: Thresholds = Thresholds()
+    crisis_mode: CrisisMode = CrisisMode()
 
     @field_validator("templates")
     @classmethod
@@ -181,6 +201,8 @@ class BrandPolicy(_Strict):
         wording += [(f"languages.fallback.{k}", v) for k, v in self.languages.fallback.items()]
         wording += [("offline_channel.phrase", self.offline_channel.phrase), ("brand.sign_off", self.brand.sign_off)]
         wording += [("business_hours.out_of_hours_note", self.business_hours.out_of_hours_note)]
+        if self.crisis_mode.holding_statement:
+            wording += [("crisis_mode.holding_statement", self.crisis_mode.holding_statement)]
         for where, text in wording:
             problems += [f"{where}: {v}" for v in wording_violations(text, self)]
         if problems:
@@ -213,6 +235,11 @@ class BrandPolicy(_Strict):
             elif over:
                 found = [f"{reply.platform.value} {kind.value}s {counted}" for kind, counted in over.items()]
                 too_long.setdefault(reply.where, []).extend(found)
+        if statement := self.crisis_mode.holding_statement:
+            from ackline.domain.crisis import statement_too_long
+
+            if over_limit := statement_too_long(statement):
+                too_long.setdefault("crisis_mode.holding_statement", []).extend(over_limit)
         problems = [f"{where}: {', '.join(dict.fromkeys(found))}" for where, found in errors.items()]
         problems += [f"{where}: too long for {', '.join(found)}" for where, found in too_long.items()]
         if problems:

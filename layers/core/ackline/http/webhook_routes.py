@@ -38,7 +38,12 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         ledger=bootstrap.author_ledger(),
         demand=bootstrap.demand_counter(),
         sent_replies=bootstrap.sent_replies(),
+        crisis=bootstrap.crisis_store(),
+        alerter=bootstrap.alerter(),
     )
+    for account in result.crisis_on:
+        logger.warning("crisis mode switched on", account=account, by="auto")
+        metrics.add_metric(name="CrisisModeOn", unit="Count", value=1)
     logger.info(
         "delivery ingested",
         platform=platform.value,

@@ -24,7 +24,8 @@ from ackline.domain.demand import requests_by_topic
 from ackline.domain.model import Decision, DeliveryState, Intent, Interaction, Platform, ReplyStatus
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.triage import AuthorStanding
-from ackline.ports import AuthorLedger, DemandCounter, Dispatcher, InteractionStore, SentReplies
+from ackline.ports import Alerter, AuthorLedger, CrisisStore, DemandCounter, Dispatcher, InteractionStore, SentReplies
+from ackline.usecases.crisis import crisis_decisions, watch_the_window
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class IngestResult:
     acks: int
     follow_ups: int
     delivery_reports: int = 0  # statuses applied to our own replies (not stored as interactions)
+    crisis_on: tuple[str, ...] = ()  # accounts this delivery switched into crisis mode
 
 
 def _decide(interaction: Interaction, policy: BrandPolicy, ledger: AuthorLedger | None) -> Decision:
@@ -96,13 +98,19 @@ def ingest(
     ledger: AuthorLedger | None = None,
     demand: DemandCounter | None = None,
     sent_replies: SentReplies | None = None,
+    crisis: CrisisStore | None = None,
+    alerter: Alerter | None = None,
 ) -> IngestResult:
     policy = policy or default_policy()
     delivery_follow_ups: list[FollowUpRequest] = []
     applied = 0
     if sent_replies is not None:
         interactions, delivery_follow_ups, applied = _apply_delivery_reports(interactions, store, sent_replies)
-    results = store.add_many([(interaction, _decide(interaction, policy, ledger)) for interaction in interactions])
+    decisions = [_decide(interaction, policy, ledger) for interaction in interactions]
+    if crisis is not None:
+        # while an account is in crisis mode its negative messages get the holding statement and P1 cases
+        decisions = crisis_decisions(interactions, decisions, crisis, policy)
+    results = store.add_many(list(zip(interactions, decisions, strict=True)))
     fresh = [stored for stored in results if stored is not None]
     duplicate_keys = [i.key for i, stored in zip(interactions, results, strict=True) if stored is None]
     outstanding = list(store.get_many(duplicate_keys).values()) if duplicate_keys else []
@@ -125,7 +133,14 @@ def ingest(
     # absorb) and counts nothing: the count is short by those requests, never doubled.
     if demand is not None and (requested := requests_by_topic(s.decision for s in fresh)):
         demand.record(requested, max(s.interaction.received_at for s in fresh))
+    # Crisis counters, like demand: once per freshly stored interaction, after the work is queued.
+    switched = (
+        watch_the_window(fresh, crisis, policy, max(s.interaction.received_at for s in fresh), alerter)
+        if (crisis is not None and fresh)
+        else []
+    )
     return IngestResult(
+        crisis_on=tuple(state.account for state in switched),
         stored=len(fresh),
         duplicates=len(duplicate_keys),
         acks=len(acks),

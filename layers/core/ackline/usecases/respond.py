@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.crisis import in_crisis
 from ackline.domain.delivery import DELIVERY_REPORT_PLATFORMS
 from ackline.domain.errors import (
     OutcomeUnknown,
@@ -112,6 +113,7 @@ def respond(
     policy: BrandPolicy | None = None,
     memory: ReplyMemory | None = None,
     sent_replies: SentReplies | None = None,
+    holding_statement: Callable[[Interaction], str | None] | None = None,
 ) -> RespondOutcome:
     now = clock()
     key = request.interaction_key
@@ -124,7 +126,9 @@ def respond(
             raise InteractionMissing(key)
         return RespondOutcome(status=_settle_unclaimed(current, now, store, dispatcher), reply_id=current.reply_id)
     try:
-        return _send_claimed(claimed, store, replier, dispatcher, clock, now, policy, memory, sent_replies)
+        return _send_claimed(
+            claimed, store, replier, dispatcher, clock, now, policy, memory, sent_replies, holding_statement
+        )
     except (RetryLater, InteractionMissing):
         raise
     except Exception as exc:
@@ -150,6 +154,7 @@ def _send_claimed(
     policy: BrandPolicy | None,
     memory: ReplyMemory | None,
     sent_replies: SentReplies | None,
+    holding_statement: Callable[[Interaction], str | None] | None = None,
 ) -> RespondOutcome:
     interaction = claimed.interaction
     key = interaction.key
@@ -165,6 +170,9 @@ def _send_claimed(
     under_post = memory.recent(post) if memory is not None and post else []
     composed = _compose(claimed, store, policy, now, under_post)
     text = composed.text
+    if holding_statement is not None and in_crisis(claimed.decision) and (statement := holding_statement(interaction)):
+        # crisis mode: the statement staff (or the policy) set for the moment, checked below like any reply
+        text = statement
     # The last check before anything leaves: a reply that breaks a guardrail is never sent.
     if violations := check_reply(text, interaction.platform, visibility, policy):
         reason = "reply blocked by guardrails: " + "; ".join(str(v) for v in violations)
