@@ -243,6 +243,13 @@ def _drive_every_flow(stack: RunningStack) -> None:
     assert requests.get(gateway + "/queue", timeout=10).status_code == 200
     assert requests.get(gateway + "/api/openapi.json", timeout=10).status_code == 200
 
+    # the panic button (GET/POST /api/crisis: the switch, the alert) and the scheduled crisis watch
+    headers = {"Authorization": f"Bearer {stack.staff_token}"}
+    assert stack.staff_get("/api/crisis").status_code == 200
+    assert requests.post(gateway + "/api/crisis", json={"on": True}, headers=headers, timeout=10).status_code == 200
+    stack.run_schedule("CrisisWatchFunction")
+    assert requests.post(gateway + "/api/crisis", json={"on": False}, headers=headers, timeout=10).status_code == 200
+
     # Meta's data-deletion callback for the praise comment's author, and its status page (when the template has them)
     _erase_person(stack, str(praise["entry"][0]["changes"][0]["value"]["from"]["id"]))
 
