@@ -24,6 +24,7 @@ from ackline.domain.model import (
     StoredInteraction,
     Visibility,
 )
+from ackline.domain.shield import AuthorRate, BlockedAuthor
 
 
 class InMemoryInteractionStore:
@@ -445,3 +446,30 @@ class InMemoryCrisisStore:
             return False
         self.switches[account] = current.model_copy(update={"alerted_at": now})
         return True
+
+
+class InMemoryAuthorShield:
+    """AuthorShield: a one-minute counter per author and the blocklist."""
+
+    def __init__(self) -> None:
+        self.minutes: dict[str, tuple[int, int]] = {}  # author -> (minute, count)
+        self.blocked: dict[str, BlockedAuthor] = {}
+
+    def hit(self, messages: Mapping[str, int], now: float) -> dict[str, AuthorRate]:
+        minute = int(now // 60)
+        rates = {}
+        for author, n in messages.items():
+            seen_minute, count = self.minutes.get(author, (minute, 0))
+            count = count + n if seen_minute == minute else n
+            self.minutes[author] = (minute, count)
+            rates[author] = AuthorRate(count=count, blocked=author in self.blocked)
+        return rates
+
+    def block(self, author_key: str, blocked: bool, by: str, now: float) -> None:
+        if blocked:
+            self.blocked[author_key] = BlockedAuthor(author_key, by, now)
+        else:
+            self.blocked.pop(author_key, None)
+
+    def blocklist(self) -> list[BlockedAuthor]:
+        return list(self.blocked.values())

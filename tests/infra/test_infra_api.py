@@ -29,6 +29,9 @@ STAFF_ROUTES = {
     # the panic button
     ("GET", "/api/crisis"): "StaffApiFunction",
     ("POST", "/api/crisis"): "StaffApiFunction",
+    # the abuse shield's blocklist
+    ("GET", "/api/blocklist"): "StaffApiFunction",
+    ("POST", "/api/blocklist"): "StaffApiFunction",
 }
 _INTEGRATION_TARGET = re.compile(r"/functions/\$\{(\w+)\.Arn\}/invocations$")
 

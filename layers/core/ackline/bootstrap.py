@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities import parameters
 from botocore.config import Config
 
 from ackline.adapters.author_ledger import DynamoAuthorLedger
+from ackline.adapters.author_shield import DynamoAuthorShield
 from ackline.adapters.case_table import DynamoCaseStore
 from ackline.adapters.crisis_table import DynamoCrisisStore
 from ackline.adapters.demand_table import DynamoDemandCounter
@@ -112,6 +113,11 @@ def ingest_dispatcher() -> SqsDispatcher:
 def responder_dispatcher() -> SqsDispatcher:
     # the responder only ever hands work to people; it never requests acknowledgements
     return SqsDispatcher(sqs(), "", get_settings().require("followup_queue_url"))
+
+
+@lru_cache(maxsize=1)
+def author_shield() -> DynamoAuthorShield:
+    return DynamoAuthorShield(dynamodb(), get_settings().require("table_name"))
 
 
 @lru_cache(maxsize=1)

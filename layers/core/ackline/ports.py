@@ -21,6 +21,7 @@ from ackline.domain.model import (
     StoredInteraction,
     Visibility,
 )
+from ackline.domain.shield import AuthorRate, BlockedAuthor
 
 
 class InteractionStore(Protocol):
@@ -209,3 +210,14 @@ class CrisisStore(Protocol):
 
     def mark_alerted(self, account: str, since: float, now: float) -> bool:
         """Record that people were told about the switch-on at `since`; False if someone already recorded it."""
+
+
+class AuthorShield(Protocol):
+    """Per-author message counters (a fixed one-minute window) and the blocklist, for the abuse shield."""
+
+    def hit(self, messages: Mapping[str, int], now: float) -> dict[str, AuthorRate]:
+        """Count each author's new messages in the current minute; their count now and whether blocked."""
+
+    def block(self, author_key: str, blocked: bool, by: str, now: float) -> None: ...
+
+    def blocklist(self) -> list[BlockedAuthor]: ...

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ackline.domain.model import Decision, Intent, Interaction, Kind, Platform, Priority, Visibility
 from ackline.domain.policy import BrandPolicy, CrisisMode
+from ackline.domain.shield import is_shielded
 
 CRISIS_MODE_REASON = "crisis mode: holding statement"
 EVERY_ACCOUNT = "*"  # a person's switch for every account at once
@@ -45,8 +46,8 @@ def account_of(interaction: Interaction) -> str:
 def is_negative(interaction: Interaction, decision: Decision, policy: BrandPolicy) -> bool:
     """What the window counts and what crisis mode answers with the holding statement: customers' complaints,
     crisis words, abuse, or anything clearly unhappy — never the brand's own posts or non-messages."""
-    if interaction.is_own or interaction.kind not in (Kind.COMMENT, Kind.MESSAGE):
-        return False
+    if interaction.is_own or interaction.kind not in (Kind.COMMENT, Kind.MESSAGE) or is_shielded(decision):
+        return False  # a flood from one author (or a blocked one) is not a wave of customers
     return decision.intent in _RELATED_INTENTS or decision.sentiment <= policy.thresholds.negative_sentiment
 
 

@@ -122,6 +122,8 @@ class Thresholds(_Strict):
     abuse_replies_per_window: int = Field(default=1, ge=0, le=10)  # gracious replies before going quiet
     abuse_flag_after: int = Field(default=3, ge=1, le=100)  # abusive messages in the window that flag the author
     abuse_window_hours: int = Field(default=24, ge=1, le=24 * 90)
+    # the abuse shield: beyond this many messages a minute from one author, further ones are stored, not answered
+    author_messages_per_minute: int = Field(default=6, ge=1, le=1000)
     negative_sentiment: float = Field(default=-0.35, ge=-1, le=0)  # at or below: an unhappy customer
     positive_sentiment: float = Field(default=0.5, ge=0, le=1)  # at or above, with nothing else: praise
     sla_minutes: dict[Priority, Annotated[int, Field(ge=1, le=7 * 24 * 60)]] = {

@@ -40,6 +40,7 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         sent_replies=bootstrap.sent_replies(),
         crisis=bootstrap.crisis_store(),
         alerter=bootstrap.alerter(),
+        shield=bootstrap.author_shield(),
     )
     for account in result.crisis_on:
         logger.warning("crisis mode switched on", account=account, by="auto")

@@ -24,8 +24,18 @@ from ackline.domain.demand import requests_by_topic
 from ackline.domain.model import Decision, DeliveryState, Intent, Interaction, Platform, ReplyStatus
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.triage import AuthorStanding
-from ackline.ports import Alerter, AuthorLedger, CrisisStore, DemandCounter, Dispatcher, InteractionStore, SentReplies
+from ackline.ports import (
+    Alerter,
+    AuthorLedger,
+    AuthorShield,
+    CrisisStore,
+    DemandCounter,
+    Dispatcher,
+    InteractionStore,
+    SentReplies,
+)
 from ackline.usecases.crisis import crisis_decisions, watch_the_window
+from ackline.usecases.shield import shield_decisions
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ def ingest(
     sent_replies: SentReplies | None = None,
     crisis: CrisisStore | None = None,
     alerter: Alerter | None = None,
+    shield: AuthorShield | None = None,
 ) -> IngestResult:
     policy = policy or default_policy()
     delivery_follow_ups: list[FollowUpRequest] = []
@@ -110,6 +121,9 @@ def ingest(
     if crisis is not None:
         # while an account is in crisis mode its negative messages get the holding statement and P1 cases
         decisions = crisis_decisions(interactions, decisions, crisis, policy)
+    if shield is not None:
+        # before any acknowledgement: over the per-author limit, or blocked, a message is stored, not answered
+        decisions = shield_decisions(interactions, decisions, shield, policy)
     results = store.add_many(list(zip(interactions, decisions, strict=True)))
     fresh = [stored for stored in results if stored is not None]
     duplicate_keys = [i.key for i, stored in zip(interactions, results, strict=True) if stored is None]
