@@ -249,6 +249,12 @@ def _drive_every_flow(stack: RunningStack) -> None:
     assert requests.post(gateway + "/api/crisis", json={"on": True}, headers=headers, timeout=10).status_code == 200
     stack.run_schedule("CrisisWatchFunction")
     assert requests.post(gateway + "/api/crisis", json={"on": False}, headers=headers, timeout=10).status_code == 200
+    # the abuse shield's blocklist
+    blocked = {"author": f"facebook#104455667788990#{_digits(12)}", "blocked": True}
+    assert requests.post(gateway + "/api/blocklist", json=blocked, headers=headers, timeout=10).status_code == 200
+    assert stack.staff_get("/api/blocklist").status_code == 200
+    unblocked = {**blocked, "blocked": False}
+    assert requests.post(gateway + "/api/blocklist", json=unblocked, headers=headers, timeout=10).status_code == 200
 
     # Meta's data-deletion callback for the praise comment's author, and its status page (when the template has them)
     _erase_person(stack, str(praise["entry"][0]["changes"][0]["value"]["from"]["id"]))
