@@ -4,6 +4,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from ackline import bootstrap
 from ackline.contracts.messages import AckRequest
+from ackline.domain.model import ReplyStatus
 from ackline.lambda_entry import sqs_handler
 from ackline.observability import logger, metrics
 from ackline.usecases.crisis import holding_statement
@@ -46,6 +47,10 @@ def record_handler(record: SQSRecord) -> None:
     )
     if outcome.ack_latency_ms is not None:
         metrics.add_metric(name="AckLatency", unit="Milliseconds", value=outcome.ack_latency_ms)
+    if outcome.status is ReplyStatus.SENT:
+        metrics.add_metric(name="AutoAcks", unit="Count", value=1)
+    elif outcome.status in (ReplyStatus.FAILED, ReplyStatus.UNKNOWN):
+        metrics.add_metric(name="AcksHandedToPeople", unit="Count", value=1)
 
 
 lambda_handler = sqs_handler(record_handler)

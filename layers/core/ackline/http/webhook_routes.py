@@ -56,6 +56,7 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
     )
     metrics.add_metric(name="InteractionsStored", unit="Count", value=result.stored)
     metrics.add_metric(name="DuplicateDeliveries", unit="Count", value=result.duplicates)
+    metrics.add_metric(name="Escalations", unit="Count", value=result.follow_ups)
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body='{"ok":true}')
 
 
