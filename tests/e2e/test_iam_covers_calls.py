@@ -249,6 +249,12 @@ def _drive_every_flow(stack: RunningStack) -> None:
     assert requests.post(gateway + "/api/crisis", json={"on": True}, headers=headers, timeout=10).status_code == 200
     stack.run_schedule("CrisisWatchFunction")
     assert requests.post(gateway + "/api/crisis", json={"on": False}, headers=headers, timeout=10).status_code == 200
+    # the backfill (scheduled): a held comment whose webhook never arrived, read back from the Graph API
+    page, post = "1077" + _digits(11), _digits(15)
+    held = {"platform": "facebook", "account": page, "post_id": f"{page}_{post}", "id": f"{post}_{_digits(15)}"}
+    held |= {"message": "Lovely, thank you", "from": {"id": "72" + _digits(14), "name": "Noor Haddad"}}
+    requests.post(stack.sandbox + "/_sandbox/undelivered", json=held, timeout=5).raise_for_status()
+    assert stack.run_schedule("BackfillFunction", accounts=f"facebook#{page}")["stored"] == 1
     # the abuse shield's blocklist
     blocked = {"author": f"facebook#104455667788990#{_digits(12)}", "blocked": True}
     assert requests.post(gateway + "/api/blocklist", json=blocked, headers=headers, timeout=10).status_code == 200

@@ -22,6 +22,8 @@ ALLOWED_REFERENCES = {
     # re-drives stuck interactions through the same queues
     "ReconcilerFunction": {"DataTable", "AckQueue", "FollowUpQueue"},
     "CrisisWatchFunction": {"DataTable", "AlertTopic", "SecretsPath"},
+    # ingests what the webhooks missed, exactly as Ingest does
+    "BackfillFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath", "AlertTopic"},
 }
 DYNAMODB_ACTIONS = {
     # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger and demand
@@ -37,6 +39,7 @@ DYNAMODB_ACTIONS = {
     # Query: UnsettledIndex only (never a Scan); UpdateItem: give up a reply pending too long, drop settled entries
     "ReconcilerFunction": {"Query", "UpdateItem"},
     "CrisisWatchFunction": {"Query", "UpdateItem"},
+    "BackfillFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query"},
 }
 # Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
 # person on request, may also delete interactions and per-author records. Cases are never deleted.
@@ -51,6 +54,7 @@ SECRET_FOLDERS = {
     "PrivacyFunction": {"meta"},
     "ReconcilerFunction": set(),
     "CrisisWatchFunction": {"brand"},
+    "BackfillFunction": {"meta", "x", "brand"},
 }
 SENDS_TO = {
     "IngestFunction": {"AckQueue", "FollowUpQueue"},
@@ -60,6 +64,7 @@ SENDS_TO = {
     "PrivacyFunction": set(),
     "ReconcilerFunction": {"AckQueue", "FollowUpQueue"},
     "CrisisWatchFunction": set(),
+    "BackfillFunction": {"AckQueue", "FollowUpQueue"},
 }
 # What an SQS event source mapping needs from its function's role.
 POLL_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}

@@ -17,6 +17,7 @@ FUNCTIONS = {
     "PrivacyFunction": ("functions/privacy/", 30),
     "ReconcilerFunction": ("functions/reconciler/", 60),
     "CrisisWatchFunction": ("functions/crisis_watch/", 30),
+    "BackfillFunction": ("functions/backfill/", 120),
 }
 QUEUES = {"AckQueue": "AckDeadLetterQueue", "FollowUpQueue": "FollowUpDeadLetterQueue"}
 CONSUMERS = {("AckQueue", "ResponderFunction"), ("FollowUpQueue", "FollowUpFunction")}
@@ -59,6 +60,15 @@ FUNCTION_ENV = {
     "PrivacyFunction": {"SECRETS_PATH"},
     "ReconcilerFunction": {"ACK_QUEUE_URL", "FOLLOWUP_QUEUE_URL"},
     "CrisisWatchFunction": {"ALERT_TOPIC_ARN", "SECRETS_PATH"},
+    "BackfillFunction": {
+        "BACKFILL_ACCOUNTS",
+        "ACK_QUEUE_URL",
+        "FOLLOWUP_QUEUE_URL",
+        "META_GRAPH_URL",
+        "X_API_URL",
+        "SECRETS_PATH",
+        "ALERT_TOPIC_ARN",
+    },
 }
 # Names that would mean a secret's value (not its SSM name) reached the template.
 SECRET_HINTS = ("SECRET", "TOKEN", "PASSWORD", "API_KEY")

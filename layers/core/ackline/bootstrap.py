@@ -24,6 +24,7 @@ from ackline.adapters.erasure_table import DynamoErasureStore
 from ackline.adapters.graph_api import GraphReplier
 from ackline.adapters.instagram_api import InstagramReplier
 from ackline.adapters.interaction_table import DynamoInteractionStore
+from ackline.adapters.recent_activity import GraphPageActivity, XMentionActivity
 from ackline.adapters.repliers import PlatformRouter
 from ackline.adapters.reply_memory import DynamoReplyMemory
 from ackline.adapters.secrets import SsmSecrets
@@ -155,6 +156,15 @@ def replier() -> PlatformRouter:
             Platform.TELEGRAM: TelegramReplier(settings.telegram_api_url, store.telegram_bot_token),
         }
     )
+
+
+@lru_cache(maxsize=1)
+def activity_sources() -> dict[Platform, GraphPageActivity | XMentionActivity]:
+    settings, store = get_settings(), secrets()
+    return {
+        Platform.FACEBOOK: GraphPageActivity(settings.meta_graph_url, store.meta_page_token),
+        Platform.X: XMentionActivity(settings.x_api_url, store.x_oauth1_credentials),
+    }
 
 
 def brand_policy() -> BrandPolicy:

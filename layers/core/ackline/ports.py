@@ -221,3 +221,10 @@ class AuthorShield(Protocol):
     def block(self, author_key: str, blocked: bool, by: str, now: float) -> None: ...
 
     def blocklist(self) -> list[BlockedAuthor]: ...
+
+
+class ActivitySource(Protocol):
+    """A platform's recent activity for one brand account, read back for the backfill of missed webhooks."""
+
+    def recent(self, account_id: str, since: float, now: float) -> list[Interaction]:
+        """Customer activity since `since`, normalised exactly as the webhook reader would (same ids)."""

@@ -31,6 +31,8 @@ class Settings(BaseModel):
     # SSM parameter holding the brand policy as JSON; empty: the policy shipped in the layer.
     brand_policy_param: str = ""
     alert_topic_arn: str = ""
+    # the brand accounts the backfill reads ("facebook#<page id>,x#<user id>"); empty: no backfill
+    backfill_accounts: str = ""
     # The /queue page's hosted sign-in: the authorization server's base URL and the public client's id.
     staff_auth_url: str = ""
     staff_auth_client_id: str = ""
