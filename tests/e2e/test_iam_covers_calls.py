@@ -255,6 +255,8 @@ def _drive_every_flow(stack: RunningStack) -> None:
     held |= {"message": "Lovely, thank you", "from": {"id": "72" + _digits(14), "name": "Noor Haddad"}}
     requests.post(stack.sandbox + "/_sandbox/undelivered", json=held, timeout=5).raise_for_status()
     assert stack.run_schedule("BackfillFunction", accounts=f"facebook#{page}")["stored"] == 1
+    # missed-webhook detection (scheduled): the channels heard from, subscribed_apps, getWebhookInfo
+    assert stack.run_schedule("ChannelWatchFunction")["channels"] >= 1
     # the abuse shield's blocklist
     blocked = {"author": f"facebook#104455667788990#{_digits(12)}", "blocked": True}
     assert requests.post(gateway + "/api/blocklist", json=blocked, headers=headers, timeout=10).status_code == 200

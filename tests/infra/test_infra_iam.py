@@ -24,6 +24,7 @@ ALLOWED_REFERENCES = {
     "CrisisWatchFunction": {"DataTable", "AlertTopic", "SecretsPath"},
     # ingests what the webhooks missed, exactly as Ingest does
     "BackfillFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath", "AlertTopic"},
+    "ChannelWatchFunction": {"DataTable", "SecretsPath"},
 }
 DYNAMODB_ACTIONS = {
     # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger and demand
@@ -40,6 +41,7 @@ DYNAMODB_ACTIONS = {
     "ReconcilerFunction": {"Query", "UpdateItem"},
     "CrisisWatchFunction": {"Query", "UpdateItem"},
     "BackfillFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query"},
+    "ChannelWatchFunction": {"Query"},
 }
 # Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
 # person on request, may also delete interactions and per-author records. Cases are never deleted.
@@ -55,6 +57,7 @@ SECRET_FOLDERS = {
     "ReconcilerFunction": set(),
     "CrisisWatchFunction": {"brand"},
     "BackfillFunction": {"meta", "x", "brand"},
+    "ChannelWatchFunction": {"meta", "telegram"},
 }
 SENDS_TO = {
     "IngestFunction": {"AckQueue", "FollowUpQueue"},
@@ -65,6 +68,7 @@ SENDS_TO = {
     "ReconcilerFunction": {"AckQueue", "FollowUpQueue"},
     "CrisisWatchFunction": set(),
     "BackfillFunction": {"AckQueue", "FollowUpQueue"},
+    "ChannelWatchFunction": set(),
 }
 # What an SQS event source mapping needs from its function's role.
 POLL_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}

@@ -18,6 +18,7 @@ FUNCTIONS = {
     "ReconcilerFunction": ("functions/reconciler/", 60),
     "CrisisWatchFunction": ("functions/crisis_watch/", 30),
     "BackfillFunction": ("functions/backfill/", 120),
+    "ChannelWatchFunction": ("functions/channel_watch/", 60),
 }
 QUEUES = {"AckQueue": "AckDeadLetterQueue", "FollowUpQueue": "FollowUpDeadLetterQueue"}
 CONSUMERS = {("AckQueue", "ResponderFunction"), ("FollowUpQueue", "FollowUpFunction")}
@@ -69,6 +70,7 @@ FUNCTION_ENV = {
         "SECRETS_PATH",
         "ALERT_TOPIC_ARN",
     },
+    "ChannelWatchFunction": {"META_GRAPH_URL", "TELEGRAM_API_URL", "SECRETS_PATH"},
 }
 # Names that would mean a secret's value (not its SSM name) reached the template.
 SECRET_HINTS = ("SECRET", "TOKEN", "PASSWORD", "API_KEY")

@@ -3,10 +3,12 @@ same ids (and threads) the webhook readers give them."""
 
 import time
 
+from ackline.adapters.channel_probes import MetaSubscriptionProbe, TelegramWebhookProbe
 from ackline.adapters.oauth1 import OAuth1Credentials
 from ackline.adapters.recent_activity import GraphPageActivity, XMentionActivity
 from ackline.contracts.meta import parse_meta_delivery
 from ackline.domain.model import Kind, Platform
+from ackline_local.sandbox import Fault
 from ackline_local.webhooks import facebook_feed_comment
 from tests.conftest import meta_wire_bytes
 
@@ -77,3 +79,18 @@ def test_x_mentions_read_back_signed_and_normalised(sandbox):
     )
     [call] = sandbox.calls()
     assert call.headers["Authorization"].startswith("OAuth ") and "start_time" in call.query
+
+
+def test_subscribed_apps_and_telegram_webhook_info_against_the_sandbox(sandbox):
+    probe = MetaSubscriptionProbe(sandbox.base_urls["META_GRAPH_URL"], lambda: "page-token")
+    assert probe.subscribed("104455")
+    sandbox.held.hold({"unsubscribed": "104455"})  # what Meta does after an hour of failed deliveries
+    assert not probe.subscribed("104455") and probe.subscribed("2088")
+    telegram = TelegramWebhookProbe(sandbox.base_urls["TELEGRAM_API_URL"], lambda: "123:SECRET", clock=lambda: NOW)
+    assert telegram.problem() == ""
+    error = {"url": "https://example.invalid/hook", "pending_update_count": 12}
+    error |= {"last_error_date": int(NOW) - 60, "last_error_message": "Connection timed out"}
+    sandbox.add_fault(Fault(status=200, body={"ok": True, "result": error}, path_contains="getWebhookInfo"))
+    assert telegram.problem() == "delivery error: Connection timed out (12 pending)"
+    sandbox.add_fault(Fault(status=200, body={"ok": True, "result": {"url": ""}}, path_contains="getWebhookInfo"))
+    assert "no webhook is set" in telegram.problem()

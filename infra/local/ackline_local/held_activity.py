@@ -6,6 +6,10 @@ read APIs serve it, so the backfill can be tested end to end (`POST <sandbox>/_s
   {"data": [...]}}]}`.
 - X: `{"platform": "x", "account": <user id>, "id", "text", "author_id", "author_name"?, "created_at"?}` ->
   `GET /x/2/users/{user id}/mentions` answers `{"data": [...], "includes": {"users": [...]}}`.
+
+It also answers the wiring checks: `GET /meta/{page id}/subscribed_apps` lists the app unless the page was
+marked `{"unsubscribed": <page id>}` (as Meta does after an hour of failed deliveries), and Telegram's
+`getWebhookInfo` reports a webhook set with nothing pending (inject a fault with a body to report errors).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from typing import Any
 
 _FEED = re.compile(r"/meta(?:/v\d+\.\d+)?/([^/]+)/feed")
 _MENTIONS = re.compile(r"/x/2/users/([^/]+)/mentions")
+_SUBSCRIBED_APPS = re.compile(r"/meta(?:/v\d+\.\d+)?/([^/]+)/subscribed_apps")
+_WEBHOOK_INFO = re.compile(r"/telegram/bot[^/]+/getWebhookInfo")
 
 
 def _iso(epoch: float, graph: bool) -> str:
@@ -28,8 +34,13 @@ class HeldActivity:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._items: list[dict[str, Any]] = []
+        self._unsubscribed: set[str] = set()
 
     def hold(self, item: Mapping[str, Any]) -> None:
+        if item.get("unsubscribed"):
+            with self._lock:
+                self._unsubscribed.add(str(item["unsubscribed"]))
+            return
         if item.get("platform") not in ("facebook", "x") or not item.get("account") or not item.get("id"):
             raise ValueError("held activity needs platform (facebook or x), account and id")
         if item["platform"] == "facebook" and not item.get("post_id"):
@@ -44,6 +55,7 @@ class HeldActivity:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._unsubscribed.clear()
 
     def answer(self, method: str, path: str) -> dict[str, Any] | None:
         """The read API's answer for `path` (None: not a read this sandbox holds activity for)."""
@@ -53,6 +65,16 @@ class HeldActivity:
             return self._feed(match.group(1))
         if match := _MENTIONS.fullmatch(path):
             return self._mentions(match.group(1))
+        if match := _SUBSCRIBED_APPS.fullmatch(path):
+            with self._lock:
+                subscribed = match.group(1) not in self._unsubscribed
+            app = {"id": "sandbox-app", "name": "ackline", "subscribed_fields": ["feed", "messages"]}
+            return {"data": [app] if subscribed else []}
+        if _WEBHOOK_INFO.fullmatch(path):
+            return {
+                "ok": True,
+                "result": {"url": "https://example.invalid/webhooks/telegram", "pending_update_count": 0},
+            }
         return None
 
     def _feed(self, page_id: str) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from botocore.config import Config
 from ackline.adapters.author_ledger import DynamoAuthorLedger
 from ackline.adapters.author_shield import DynamoAuthorShield
 from ackline.adapters.case_table import DynamoCaseStore
+from ackline.adapters.channel_probes import MetaSubscriptionProbe, TelegramWebhookProbe
+from ackline.adapters.channel_registry import DynamoChannelRegistry
 from ackline.adapters.crisis_table import DynamoCrisisStore
 from ackline.adapters.demand_table import DynamoDemandCounter
 from ackline.adapters.erasure_table import DynamoErasureStore
@@ -156,6 +158,21 @@ def replier() -> PlatformRouter:
             Platform.TELEGRAM: TelegramReplier(settings.telegram_api_url, store.telegram_bot_token),
         }
     )
+
+
+@lru_cache(maxsize=1)
+def channel_registry() -> DynamoChannelRegistry:
+    return DynamoChannelRegistry(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def meta_subscriptions() -> MetaSubscriptionProbe:
+    return MetaSubscriptionProbe(get_settings().meta_graph_url, secrets().meta_page_token)
+
+
+@lru_cache(maxsize=1)
+def telegram_webhook() -> TelegramWebhookProbe:
+    return TelegramWebhookProbe(get_settings().telegram_api_url, secrets().telegram_bot_token)
 
 
 @lru_cache(maxsize=1)

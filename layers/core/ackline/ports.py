@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.channels import Channel
 from ackline.domain.crisis import CrisisState
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.demand import TopicDemand
@@ -228,3 +229,12 @@ class ActivitySource(Protocol):
 
     def recent(self, account_id: str, since: float, now: float) -> list[Interaction]:
         """Customer activity since `since`, normalised exactly as the webhook reader would (same ids)."""
+
+
+class ChannelRegistry(Protocol):
+    """When each channel (platform account) was last heard from, for missed-webhook detection."""
+
+    def seen(self, channels: Iterable[str], now: float) -> None:
+        """Mark these channels ("<platform>#<account id>") as heard from now."""
+
+    def channels(self) -> list[Channel]: ...

@@ -42,6 +42,13 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         alerter=bootstrap.alerter(),
         shield=bootstrap.author_shield(),
     )
+    try:
+        # missed-webhook detection: when each channel was last heard from (at most one write a minute)
+        bootstrap.channel_registry().seen(
+            {f"{i.platform.value}#{i.account_id}" for i in interactions}, bootstrap.clock()
+        )
+    except Exception:  # telemetry: the delivery is stored and queued already, so it must not fail for this
+        logger.exception("could not mark the channel as seen")
     for account in result.crisis_on:
         logger.warning("crisis mode switched on", account=account, by="auto")
         metrics.add_metric(name="CrisisModeOn", unit="Count", value=1)
