@@ -18,6 +18,7 @@ from ackline.domain.cases import (
     reopening_id,
     searchable,
 )
+from ackline.domain.crisis import CrisisState
 from ackline.domain.delivery import RANK, DeliveryReport, furthest
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import SCRUBBED, ErasureRequest, person_of
@@ -35,6 +36,7 @@ from ackline.domain.model import (
     StoredInteraction,
     Visibility,
 )
+from ackline.domain.shield import AuthorRate, ShieldBlock
 from ackline.domain.suppression import listed_as_suppressed
 
 
@@ -556,3 +558,137 @@ class InMemoryBlocklist:
 
     def blocked(self, authors: Iterable[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
         return {a for a in authors if a in self.entries}
+
+
+class InMemoryUnsettled:
+    """UnsettledInteractions over an InMemoryInteractionStore: what the sparse index would hold."""
+
+    def __init__(self, store: InMemoryInteractionStore) -> None:
+        self.store = store
+        self.cases_recorded: set[str] = set()
+        self.settled: set[str] = set()
+
+    def _owes(self, stored: StoredInteraction) -> bool:
+        key = stored.interaction.key
+        if key in self.settled:
+            return False
+        if stored.reply_status in (ReplyStatus.PENDING, ReplyStatus.SENDING):
+            return True
+        return stored.decision.escalate and stored.reply_status is ReplyStatus.NONE and key not in self.cases_recorded
+
+    def unsettled(self, received_before: float, limit: int) -> list[StoredInteraction]:
+        found = [s for s in self.store.items.values() if s.interaction.received_at < received_before and self._owes(s)]
+        return sorted(found, key=lambda s: s.interaction.received_at)[:limit]
+
+    def give_up_reply(self, key: str, reason: str) -> bool:
+        current = self.store.items.get(key)
+        if current is None or current.reply_status is not ReplyStatus.PENDING:
+            return False
+        self.store.items[key] = current.model_copy(update={"reply_status": ReplyStatus.FAILED, "reply_error": reason})
+        return True
+
+    def case_recorded(self, key: str) -> bool:
+        self.cases_recorded.add(key)
+        return self.settle(key)
+
+    def settle(self, key: str) -> bool:
+        current = self.store.items.get(key)
+        if current is None or current.reply_status in (ReplyStatus.PENDING, ReplyStatus.SENDING):
+            return False
+        self.settled.add(key)
+        return True
+
+
+class InMemoryCrisisStore:
+    """CrisisStore with DynamoDB's semantics: minute/hour counters and conditional switches."""
+
+    def __init__(self) -> None:
+        self.minutes: dict[tuple[str, int], int] = {}
+        self.hours: dict[tuple[str, int], int] = {}
+        self.switches: dict[str, CrisisState] = {}
+
+    def states(self, accounts: Iterable[str]) -> dict[str, CrisisState]:
+        return {a: self.switches[a] for a in accounts if a in self.switches}
+
+    def all_states(self) -> list[CrisisState]:
+        return list(self.switches.values())
+
+    def count(self, negatives: Mapping[str, int], now: float) -> None:
+        for account, n in negatives.items():
+            self.minutes[(account, int(now // 60))] = self.minutes.get((account, int(now // 60)), 0) + n
+            self.hours[(account, int(now // 3600))] = self.hours.get((account, int(now // 3600)), 0) + n
+
+    def window_count(self, account: str, now: float, minutes: int) -> int:
+        minute = int(now // 60)
+        return sum(self.minutes.get((account, m), 0) for m in range(minute - minutes + 1, minute + 1))
+
+    def baseline_count(self, account: str, now: float, hours: int) -> int:
+        hour = int(now // 3600)
+        return sum(self.hours.get((account, h), 0) for h in range(hour - hours, hour))
+
+    def switch_on(
+        self, account: str, now: float, *, manual: bool, by: str, reason: str, statement: str = ""
+    ) -> CrisisState | None:
+        current = self.switches.get(account)
+        if current is not None and current.on:
+            if manual:
+                update: dict[str, object] = {"manual": True, "by": by, "changed_at": now}
+                if statement:
+                    update["statement"] = statement
+                self.switches[account] = current.model_copy(update=update)
+            return None
+        state = CrisisState(
+            account=account,
+            on=True,
+            manual=manual,
+            since=now,
+            reason=reason,
+            statement=statement,
+            by=by,
+            changed_at=now,
+        )
+        self.switches[account] = state
+        return state
+
+    def switch_off(self, account: str, now: float, *, by: str, manual: bool) -> bool:
+        current = self.switches.get(account)
+        if current is None or not current.on or (current.manual and not manual):
+            return False
+        self.switches[account] = current.model_copy(
+            update={"on": False, "manual": False, "by": by, "changed_at": now, "statement": ""}
+        )
+        return True
+
+    def mark_alerted(self, account: str, since: float, now: float) -> bool:
+        current = self.switches.get(account)
+        if current is None or current.since != since or current.alerted_at is not None:
+            return False
+        self.switches[account] = current.model_copy(update={"alerted_at": now})
+        return True
+
+
+class InMemoryAuthorShield:
+    """AuthorShield: a one-minute counter per author and the blocklist."""
+
+    def __init__(self) -> None:
+        self.minutes: dict[str, tuple[int, int]] = {}  # author -> (minute, count)
+        self.blocked: dict[str, ShieldBlock] = {}
+
+    def hit(self, messages: Mapping[str, int], now: float) -> dict[str, AuthorRate]:
+        minute = int(now // 60)
+        rates = {}
+        for author, n in messages.items():
+            seen_minute, count = self.minutes.get(author, (minute, 0))
+            count = count + n if seen_minute == minute else n
+            self.minutes[author] = (minute, count)
+            rates[author] = AuthorRate(count=count, blocked=author in self.blocked)
+        return rates
+
+    def block(self, author_key: str, blocked: bool, by: str, now: float) -> None:
+        if blocked:
+            self.blocked[author_key] = ShieldBlock(author_key, by, now)
+        else:
+            self.blocked.pop(author_key, None)
+
+    def blocklist(self) -> list[ShieldBlock]:
+        return list(self.blocked.values())

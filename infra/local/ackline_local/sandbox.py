@@ -9,6 +9,8 @@ control API under `/_sandbox/`:
 - `GET /_sandbox/calls` -> JSON list of recorded calls; `DELETE /_sandbox/calls` resets it.
 - `POST /_sandbox/faults` with {"status", "count", "body", "headers", "delay_seconds", "path_contains", "method"}.
 - `GET /_sandbox/faults` lists pending faults; `DELETE /_sandbox/faults` clears them.
+- `POST /_sandbox/undelivered` holds platform activity that was never delivered as a webhook (`held_activity`):
+  the platforms' read APIs (Facebook feed, X mentions) serve it for the backfill; `GET`/`DELETE` list and clear.
 
 Under `/cognito` it also serves a fake Cognito hosted UI (OAuth 2.0 authorization code + PKCE, see
 `fake_cognito`) for the /queue page's "Sign in"; those calls are neither recorded nor subject to faults.
@@ -34,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ackline_local.fake_cognito import PREFIX as COGNITO_PREFIX
 from ackline_local.fake_cognito import Answer, FakeCognito
+from ackline_local.held_activity import HeldActivity
 from ackline_local.loopback_server import LoopbackServer
 from ackline_local.platform_fakes import PLATFORMS, already_replied, default_fault_body, private_reply_target
 
@@ -99,6 +102,7 @@ class PlatformSandbox(LoopbackServer):
         self._faults: list[Fault] = []
         self._privately_answered: set[str] = set()
         self.cognito = FakeCognito()
+        self.held = HeldActivity()
         super().__init__(_SandboxServer((host, port), _SandboxRequestHandler, self), "ackline-sandbox")
 
     @property
@@ -226,6 +230,8 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
             status = int(fault.status)
             response = fault.body if fault.body is not None else default_fault_body(platform, status)
             headers = dict(fault.headers)
+        elif (held := sandbox.held.answer(self.command, path)) is not None:
+            status, response = 200, held
         elif platform in PLATFORMS:
             fields = body if isinstance(body, Mapping) else {}
             target = private_reply_target(platform, "/" + rest, fields)
@@ -272,6 +278,8 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
                 self._send_json(400, {"message": str(error)})
                 return
             self._send_json(201, {"ok": True, "pending": [asdict(f) for f in sandbox.faults()]})
+        elif resource == "undelivered":
+            self._undelivered(raw)
         elif resource == "faults" and self.command == "GET":
             self._send_json(200, [asdict(f) for f in sandbox.faults()])
         elif resource == "faults" and self.command == "DELETE":
@@ -279,6 +287,25 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
             self._send_json(200, {"ok": True})
         else:
             self._send_json(404, {"message": "Not Found"})
+
+    def _undelivered(self, raw: bytes) -> None:
+        held = self.server.sandbox.held
+        if self.command == "POST":
+            try:
+                payload = json.loads(raw or b"{}")
+                for item in payload if isinstance(payload, list) else [payload]:
+                    held.hold(item)
+            except (ValueError, TypeError, AttributeError) as error:
+                self._send_json(400, {"message": str(error)})
+                return
+            self._send_json(201, {"ok": True, "held": len(held.items())})
+        elif self.command == "GET":
+            self._send_json(200, held.items())
+        elif self.command == "DELETE":
+            held.clear()
+            self._send_json(200, {"ok": True})
+        else:
+            self._send_json(405, {"message": "Method Not Allowed"})
 
     def _send_json(self, status: int, payload: Any, headers: Mapping[str, str] | None = None) -> None:
         data = json.dumps(payload).encode("utf-8")

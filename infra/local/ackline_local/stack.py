@@ -23,6 +23,7 @@ from ackline_local.config import LocalConfig, load_config
 from ackline_local.fake_cognito import LOCAL_STAFF_CLIENT_ID
 from ackline_local.gateway import ApiGateway, routes_from_template
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_STACK_NAME
+from ackline_local.ops_control import DEFAULT_LOCAL_PERIOD_SECONDS, OpsControl, scheduled_functions
 from ackline_local.poller import QueuePoller, event_sources_from_resources
 from ackline_local.resources import LocalResources, create_resources
 from ackline_local.sandbox import PlatformSandbox
@@ -124,6 +125,7 @@ class LocalStack:
         self._gateway: ApiGateway | None = None
         self.pollers: list[QueuePoller] = []
         self.environment: dict[str, str] = {}
+        self._ops_control: OpsControl | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------------------
 
@@ -164,6 +166,9 @@ class LocalStack:
             if self._start_pollers:
                 for poller in self.pollers:
                     poller.start()
+            # scheduled functions (the reconciler) and injected AWS failures: see ops_control
+            period = float(self._environ.get("ACKLINE_SCHEDULE_SECONDS", DEFAULT_LOCAL_PERIOD_SECONDS))
+            self._ops_control = OpsControl(scheduled_functions(self._resources), period_seconds=period).start()
         except BaseException:
             self.stop()
             raise
@@ -174,6 +179,9 @@ class LocalStack:
         """Stop everything that started (pollers first, so no handler runs against a stopped moto)."""
         for poller in self.pollers:
             poller.stop()
+        if self._ops_control is not None:  # before the recorder: each restores the botocore method it wrapped
+            self._ops_control.stop()
+            self._ops_control = None
         if self._gateway is not None:
             self._gateway.stop()
             self._gateway = None
@@ -223,6 +231,12 @@ class LocalStack:
         return self._resources
 
     @property
+    def ops_control(self) -> OpsControl:
+        if self._ops_control is None:
+            raise RuntimeError("the stack is not started")
+        return self._ops_control
+
+    @property
     def gateway_url(self) -> str:
         return self.gateway.url
 
@@ -259,6 +273,8 @@ class LocalStack:
     def ready_line(self) -> str:
         """The one machine-readable line `python -m ackline_local` prints once everything listens."""
         payload = {"gateway": self.gateway_url, "sandbox": self.sandbox_url, "moto": self.moto_url}
+        if self._ops_control is not None:
+            payload["control"] = self._ops_control.url
         return "ACKLINE_READY " + json.dumps(payload)
 
     def boto3_session(self) -> boto3.session.Session:

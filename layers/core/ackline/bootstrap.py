@@ -17,13 +17,18 @@ from botocore.config import Config
 
 from ackline.adapters.alert_gate import DynamoAlertGate
 from ackline.adapters.author_ledger import DynamoAuthorLedger
+from ackline.adapters.author_shield import DynamoAuthorShield
 from ackline.adapters.blocklist_table import DynamoBlocklist
 from ackline.adapters.case_table import DynamoCaseStore
+from ackline.adapters.channel_probes import MetaSubscriptionProbe, TelegramWebhookProbe
+from ackline.adapters.channel_registry import DynamoChannelRegistry
+from ackline.adapters.crisis_table import DynamoCrisisStore
 from ackline.adapters.demand_table import DynamoDemandCounter
 from ackline.adapters.erasure_table import DynamoErasureStore
 from ackline.adapters.graph_api import GraphReplier
 from ackline.adapters.instagram_api import InstagramReplier
 from ackline.adapters.interaction_table import DynamoInteractionStore
+from ackline.adapters.recent_activity import GraphPageActivity, XMentionActivity
 from ackline.adapters.repliers import PlatformRouter
 from ackline.adapters.reply_memory import DynamoReplyMemory
 from ackline.adapters.secrets import SsmSecrets
@@ -33,6 +38,7 @@ from ackline.adapters.sqs_dispatcher import SqsDispatcher
 from ackline.adapters.sqs_human_replies import SqsHumanReplyQueue
 from ackline.adapters.sqs_visibility import SqsRetryScheduler
 from ackline.adapters.telegram_api import TelegramReplier
+from ackline.adapters.unsettled_index import DynamoUnsettledInteractions
 from ackline.adapters.whatsapp_api import WhatsAppReplier
 from ackline.adapters.x_api import XReplier
 from ackline.domain.model import Platform
@@ -137,6 +143,20 @@ def human_reply_queue() -> SqsHumanReplyQueue:
     return SqsHumanReplyQueue(sqs(), get_settings().require("ack_queue_url"))
 
 
+def author_shield() -> DynamoAuthorShield:
+    return DynamoAuthorShield(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def crisis_store() -> DynamoCrisisStore:
+    return DynamoCrisisStore(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def unsettled_interactions() -> DynamoUnsettledInteractions:
+    return DynamoUnsettledInteractions(dynamodb(), get_settings().require("table_name"))
+
+
 @lru_cache(maxsize=1)
 def ack_retries() -> SqsRetryScheduler:
     return SqsRetryScheduler(sqs(), get_settings().require("ack_queue_url"))
@@ -162,6 +182,30 @@ def replier() -> PlatformRouter:
             Platform.TELEGRAM: TelegramReplier(settings.telegram_api_url, store.telegram_bot_token),
         }
     )
+
+
+@lru_cache(maxsize=1)
+def channel_registry() -> DynamoChannelRegistry:
+    return DynamoChannelRegistry(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
+def meta_subscriptions() -> MetaSubscriptionProbe:
+    return MetaSubscriptionProbe(get_settings().meta_graph_url, secrets().meta_page_token)
+
+
+@lru_cache(maxsize=1)
+def telegram_webhook() -> TelegramWebhookProbe:
+    return TelegramWebhookProbe(get_settings().telegram_api_url, secrets().telegram_bot_token)
+
+
+@lru_cache(maxsize=1)
+def activity_sources() -> dict[Platform, GraphPageActivity | XMentionActivity]:
+    settings, store = get_settings(), secrets()
+    return {
+        Platform.FACEBOOK: GraphPageActivity(settings.meta_graph_url, store.meta_page_token),
+        Platform.X: XMentionActivity(settings.x_api_url, store.x_oauth1_credentials),
+    }
 
 
 def brand_policy() -> BrandPolicy:

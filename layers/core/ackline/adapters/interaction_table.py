@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
 from ackline.adapters.dynamodb_failures import settle
 from ackline.adapters.fan_out import fan_out
+from ackline.adapters.unsettled_keys import SETTLED_STATUSES, unsettled_keys
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.erasure import person_of
 from ackline.domain.model import (
@@ -79,6 +80,8 @@ def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) 
             gsi2pk=_suppressed_partition(interaction.key),
             gsi2sk=f"{sortable_time(interaction.received_at)}#{interaction.key}",
         )
+    # UnsettledIndex (sparse): only while a reply or a case is still owed, so the reconciler never scans
+    item.update(unsettled_keys(interaction, decision, status))
     if interaction.kind is Kind.ACTIVITY:
         item["expires_at"] = int(interaction.received_at) + ACTIVITY_RETENTION_SECONDS
     return item
@@ -105,6 +108,9 @@ def _from_item(raw: dict[str, Any]) -> StoredInteraction:
         delivery_error=item.get("delivery_error", ""),
         delivery_at=item.get("delivery_at"),
     )
+
+
+decode_stored = _from_item  # for the adapters that read interaction items through other indexes
 
 
 class DynamoInteractionStore:
@@ -217,10 +223,12 @@ class DynamoInteractionStore:
         }
         values.update({k: v for k, v in optional.items() if v not in (None, "")})
         names = {f"#{k}": k for k in values}
+        # a settled reply leaves UnsettledIndex in the same write (its follow-up, if any, was queued before its ack)
+        removed = "reply_lease_until, gsi4pk, gsi4sk" if status in SETTLED_STATUSES else "reply_lease_until"
         self._client.update_item(
             TableName=self._table,
             Key=interaction_pk(key),
-            UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in values) + " REMOVE reply_lease_until",
+            UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in values) + f" REMOVE {removed}",
             ExpressionAttributeNames=names,
             ExpressionAttributeValues={f":{k}": encode_value(v) for k, v in values.items()},
             ConditionExpression="attribute_exists(pk)",

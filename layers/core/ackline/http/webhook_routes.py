@@ -39,7 +39,20 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         sent_replies=bootstrap.sent_replies(),
         blocklist=bootstrap.blocklist(),
         responses=bootstrap.ingest_dispatcher(),
+        crisis=bootstrap.crisis_store(),
+        alerter=bootstrap.alerter(),
+        shield=bootstrap.author_shield(),
     )
+    try:
+        # missed-webhook detection: when each channel was last heard from (at most one write a minute)
+        bootstrap.channel_registry().seen(
+            {f"{i.platform.value}#{i.account_id}" for i in interactions}, bootstrap.clock()
+        )
+    except Exception:  # telemetry: the delivery is stored and queued already, so it must not fail for this
+        logger.exception("could not mark the channel as seen")
+    for account in result.crisis_on:
+        logger.warning("crisis mode switched on", account=account, by="auto")
+        metrics.add_metric(name="CrisisModeOn", unit="Count", value=1)
     logger.info(
         "delivery ingested",
         platform=platform.value,
@@ -58,6 +71,7 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
     if not result.complete:
         # everything that was stored has its work queued; a 503 makes the platform send the rest again
         raise StoreUnavailable(f"{result.left_for_retry} entries left for the retry ({result.retry_cause})")
+    metrics.add_metric(name="Escalations", unit="Count", value=result.follow_ups)
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body='{"ok":true}')
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.domain.crisis import in_crisis
 from ackline.domain.delivery import DELIVERY_REPORT_PLATFORMS
 from ackline.domain.errors import (
     OutcomeUnknown,
@@ -138,6 +139,7 @@ def respond(
     sent_replies: SentReplies | None = None,
     refuse_example_policy: bool = False,
     pauses: AutomationPauses | None = None,
+    holding_statement: Callable[[Interaction], str | None] | None = None,
 ) -> RespondOutcome:
     now = clock()
     key = request.interaction_key
@@ -161,7 +163,9 @@ def respond(
                 key, ReplyStatus.NONE, error="automation paused: a person answered from the platform's app"
             )
             return RespondOutcome(status=ReplyStatus.NONE)
-        return _send_claimed(claimed, store, replier, dispatcher, clock, now, policy, memory, sent_replies)
+        return _send_claimed(
+            claimed, store, replier, dispatcher, clock, now, policy, memory, sent_replies, holding_statement
+        )
     except (RetryLater, InteractionMissing):
         raise
     except Exception as exc:
@@ -187,6 +191,7 @@ def _send_claimed(
     policy: BrandPolicy | None,
     memory: ReplyMemory | None,
     sent_replies: SentReplies | None,
+    holding_statement: Callable[[Interaction], str | None] | None = None,
 ) -> RespondOutcome:
     interaction = claimed.interaction
     key = interaction.key
@@ -202,6 +207,9 @@ def _send_claimed(
     under_post = memory.recent(post) if memory is not None and post else []
     composed = _compose(claimed, store, policy, now, under_post)
     text = composed.text
+    if holding_statement is not None and in_crisis(claimed.decision) and (statement := holding_statement(interaction)):
+        # crisis mode: the statement staff (or the policy) set for the moment, checked below like any reply
+        text = statement
     # The last check before anything leaves: a reply that breaks a guardrail is never sent.
     if violations := check_reply(text, interaction.platform, visibility, policy):
         reason = "reply blocked by guardrails: " + "; ".join(str(v) for v in violations)
