@@ -2,6 +2,7 @@
 
 import pytest
 
+from ackline.domain.errors import DispatchFailed
 from ackline.domain.model import Kind, Platform, ReplyStatus
 from ackline.usecases.follow_up import follow_up
 from ackline.usecases.ingest import ingest
@@ -31,7 +32,8 @@ def unsettled(store):
 
 
 def _store_but_fail_queueing(store, *interactions):
-    with pytest.raises(RuntimeError):
+    # the webhook answers 503 (DispatchFailed): everything is stored, nothing is queued
+    with pytest.raises(DispatchFailed):
         ingest(list(interactions), store, RecordingDispatcher(fail=True))
 
 
