@@ -28,6 +28,9 @@ from ackline_local.resources import LocalResources, create_resources
 from ackline_local.template import load_template
 from tests.fakes import (
     InMemoryAuthorLedger,
+    InMemoryAuthorShield,
+    InMemoryBlocklist,
+    InMemoryCrisisStore,
     InMemoryDemandCounter,
     InMemoryInteractionStore,
     InMemorySentReplies,
@@ -195,4 +198,8 @@ def in_memory_stores(monkeypatch: Any) -> InMemoryStores:
     monkeypatch.setattr(bootstrap, "author_ledger", InMemoryAuthorLedger)
     monkeypatch.setattr(bootstrap, "demand_counter", InMemoryDemandCounter)
     monkeypatch.setattr(bootstrap, "sent_replies", InMemorySentReplies)
+    # every store the webhook path writes, so a volume run never waits on (or races) moto
+    monkeypatch.setattr(bootstrap, "blocklist", InMemoryBlocklist)
+    monkeypatch.setattr(bootstrap, "author_shield", InMemoryAuthorShield)
+    monkeypatch.setattr(bootstrap, "crisis_store", InMemoryCrisisStore)
     return stores
