@@ -30,7 +30,8 @@ from ackline_local.template import Template, load_template
 
 if TYPE_CHECKING:
     import boto3
-    from moto.server import ThreadedMotoServer
+
+    from ackline_local.moto_server import LocalMotoServer
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class LocalStack:
         self._saved_environ: dict[str, str | None] = {}
         log_path = aws_call_log or (Path(p) if (p := self._environ.get(AWS_CALL_LOG_ENV_VAR)) else None)
         self._recorder: AwsCallRecorder | None = AwsCallRecorder(log_path) if log_path else None
-        self._moto: ThreadedMotoServer | None = None
+        self._moto: LocalMotoServer | None = None
         self._resources: LocalResources | None = None
         self._sandbox: PlatformSandbox | None = None
         self._gateway: ApiGateway | None = None
@@ -125,10 +126,11 @@ class LocalStack:
     # --- lifecycle -------------------------------------------------------------------------------------------
 
     def start(self) -> LocalStack:
-        from moto.server import ThreadedMotoServer
+        from ackline_local.moto_server import LocalMotoServer
 
         try:
-            self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self._moto_port, verbose=False)
+            # moto patched and its DynamoDB requests serialised, so it keeps DynamoDB's guarantees (see moto_server)
+            self._moto = LocalMotoServer(ip_address="127.0.0.1", port=self._moto_port, verbose=False)
             self._moto.start()
             self._set_environ(_aws_environment(self.moto_url))
             if self._recorder is not None:
