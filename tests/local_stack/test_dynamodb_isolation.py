@@ -8,6 +8,7 @@ thread's cancelled transaction (moto used to restore a whole-table snapshot on c
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,7 +29,9 @@ FILLER_ITEMS = 1_000  # a table of realistic size: moto's old rollback copied th
 
 @pytest.fixture(scope="module")
 def stack():
-    with LocalStack(port=0, start_pollers=False, config=load_config(environ={})) as running:
+    # a name of its own: moto's state is per process, and other tests start stacks in this process too
+    prefix = f"iso{uuid.uuid4().hex[:8]}"
+    with LocalStack(port=0, start_pollers=False, config=load_config(environ={}), name_prefix=prefix) as running:
         yield running
 
 
