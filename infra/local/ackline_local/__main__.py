@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from ackline_local.logs import configure_logging
 from ackline_local.stack import LocalStack
 
 
@@ -40,10 +41,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # moto's server logs every request, and botocore every credential/endpoint lookup: keep the output readable.
-    for noisy in ("werkzeug", "botocore", "boto3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # the stack's own records stay visible once Powertools is imported (see ackline_local.logs)
+    configure_logging(logging.INFO)
     stopping = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:

@@ -129,10 +129,20 @@ class ApiGateway(LoopbackServer):
             claims = LOCAL_STAFF_CLAIMS
         event = build_event(request, route.route_key, path_parameters, claims)
         try:
-            return build_response(route.target.invoke(event))
+            response = build_response(route.target.invoke(event))
         except Exception:
             logger.exception("handler failed", extra={"route": route.route_key, "function": route.target.function_name})
             return json_response(500, INTERNAL_ERROR)
+        if response.status >= 500:
+            # the function answered 5xx itself (e.g. 503 when it could not store or queue): its own log holds the
+            # exception; this line makes sure no 5xx leaves the gateway without an ERROR
+            logger.error(
+                "%s answered %d",
+                route.target.function_name,
+                response.status,
+                extra={"route": route.route_key, "function": route.target.function_name, "status": response.status},
+            )
+        return response
 
     def _bearer_ok(self, request: HttpRequest) -> bool:
         if not self._staff_token:

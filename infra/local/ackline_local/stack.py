@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -23,6 +23,7 @@ from ackline_local.config import LocalConfig, load_config
 from ackline_local.fake_cognito import LOCAL_STAFF_CLIENT_ID
 from ackline_local.gateway import ApiGateway, routes_from_template
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_STACK_NAME
+from ackline_local.logs import tag_invocation_records
 from ackline_local.poller import QueuePoller, event_sources_from_resources
 from ackline_local.resources import LocalResources, create_resources
 from ackline_local.sandbox import PlatformSandbox
@@ -122,15 +123,18 @@ class LocalStack:
         self._gateway: ApiGateway | None = None
         self.pollers: list[QueuePoller] = []
         self.environment: dict[str, str] = {}
+        self._undo_log_tagging: Callable[[], None] | None = None
+        self._alert_topics: set[str] = set()
 
     # --- lifecycle -------------------------------------------------------------------------------------------
 
     def start(self) -> LocalStack:
-        from ackline_local.moto_server import LocalMotoServer
+        from ackline_local import moto_server
 
         try:
+            self._undo_log_tagging = tag_invocation_records()
             # moto patched and its DynamoDB requests serialised, so it keeps DynamoDB's guarantees (see moto_server)
-            self._moto = LocalMotoServer(ip_address="127.0.0.1", port=self._moto_port, verbose=False)
+            self._moto = moto_server.LocalMotoServer(ip_address="127.0.0.1", port=self._moto_port, verbose=False)
             self._moto.start()
             self._set_environ(_aws_environment(self.moto_url))
             if self._recorder is not None:
@@ -145,6 +149,8 @@ class LocalStack:
                 visibility_scale=self._visibility_scale,
             )
             self._describe_for_recorder(self._resources)
+            self._alert_topics = {r.ref for r in self._resources.physical.values() if r.type == "AWS::SNS::Topic"}
+            moto_server.publish_listeners.append(self._print_alert)
             self._write_secrets(session)
             self._write_brand_policy(session)
             self._sandbox = PlatformSandbox(port=self._sandbox_port).start()
@@ -171,6 +177,8 @@ class LocalStack:
 
     def stop(self) -> None:
         """Stop everything that started (pollers first, so no handler runs against a stopped moto)."""
+        from ackline_local import moto_server
+
         for poller in self.pollers:
             poller.stop()
         if self._gateway is not None:
@@ -184,6 +192,11 @@ class LocalStack:
             self._moto = None
         if self._recorder is not None:
             self._recorder.stop()
+        if self._print_alert in moto_server.publish_listeners:
+            moto_server.publish_listeners.remove(self._print_alert)
+        if self._undo_log_tagging is not None:
+            self._undo_log_tagging()
+            self._undo_log_tagging = None
         self._restore_environ()
 
     def __enter__(self) -> LocalStack:
@@ -271,6 +284,22 @@ class LocalStack:
         )
 
     # --- internals -------------------------------------------------------------------------------------------
+
+    def _print_alert(self, topic_arn: str, subject: str | None, message: str) -> None:
+        """In AWS a P1 alert reaches people through the topic's subscriptions; locally it is printed for them.
+
+        The alert names the case and the cues, never the customer's words; it is still printed JSON-quoted, one
+        line, so nothing in it can forge log lines or drive the terminal.
+        """
+        if topic_arn not in self._alert_topics:
+            return
+        logger.warning(
+            "ALERT published to %s: %s %s",
+            topic_arn.rsplit(":", 1)[-1],
+            json.dumps(subject or ""),
+            json.dumps(message),
+            extra={"topic": topic_arn},
+        )
 
     def _describe_for_recorder(self, resources: LocalResources) -> None:
         """Tell the AWS call recorder the physical resources (for the evaluator) and the tables' key schemas."""

@@ -37,7 +37,11 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     for error_type, (status, message) in _STATUS.items():
 
         def handler(exc: Exception, status: HTTPStatus = status, message: str = message) -> Response[str]:
-            logger.warning("request refused", error=type(exc).__name__, detail=str(exc), status=int(status))
+            if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+                # our failure, not the caller's: an ERROR with the exception, so no 5xx goes unexplained in the logs
+                logger.exception("request failed", error=type(exc).__name__, status=int(status))
+            else:
+                logger.warning("request refused", error=type(exc).__name__, detail=str(exc), status=int(status))
             return _json(status, message)
 
         app.exception_handler(error_type)(handler)
