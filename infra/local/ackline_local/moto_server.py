@@ -42,10 +42,13 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
+from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION
+
 logger = logging.getLogger(__name__)
 
 SUPPORTED_MOTO = ((5, 1), (6, 0))  # the `moto[server]>=5.1,<6` range in pyproject.toml
 DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
+SQS_TARGET_PREFIX = "AmazonSQS."
 DELETED_HANDLES_KEPT = 10_000
 SENT_NOTIFICATIONS_KEPT = 100
 
@@ -63,28 +66,34 @@ _patched = False
 class SerialisedDynamoDB:
     """WSGI middleware: one DynamoDB request at a time (any `X-Amz-Target: DynamoDB_20120810.*`).
 
+    SQS writes (send, delete, change visibility, purge; JSON protocol, as boto3 speaks it) hold the same lock,
+    so a reader holding it (the state saver) sees moto between two requests, never an item stored without the
+    message queued after it. ReceiveMessage does not: it long-polls, and would hold every DynamoDB request up.
     The response is produced inside the lock (moto builds it eagerly, but a lazy iterable would otherwise escape
-    it). `lock` is shared with in-process readers of moto's DynamoDB state (the state saver), so they see a
-    state between two requests, never in the middle of one. `on_dynamodb_write` is called, inside the lock, after
-    every request whose operation can write, whatever its outcome (a state saver only needs "maybe changed").
+    it). `on_write` is called, inside the lock, after every request that can change state, whatever its outcome
+    (a state saver only needs "maybe changed").
     """
 
     _READ_ONLY = ("Get", "BatchGet", "Query", "Scan", "Describe", "List", "TransactGet")
+    _SQS_WRITES = ("Send", "Delete", "ChangeMessageVisibility", "Purge")
 
     def __init__(self, app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = None) -> None:
         self.app = app
         self.lock = lock or threading.RLock()
-        self.on_dynamodb_write: Callable[[], None] | None = None
+        self.on_write: Callable[[], None] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
-        if not target.startswith(DYNAMODB_TARGET_PREFIX):
+        if target.startswith(DYNAMODB_TARGET_PREFIX):
+            writes = not target[len(DYNAMODB_TARGET_PREFIX) :].startswith(self._READ_ONLY)
+        elif target.startswith(SQS_TARGET_PREFIX) and target[len(SQS_TARGET_PREFIX) :].startswith(self._SQS_WRITES):
+            writes = True
+        else:
             return self.app(environ, start_response)
-        operation = target[len(DYNAMODB_TARGET_PREFIX) :]
         with self.lock:
             body = list(self.app(environ, start_response))
-            if self.on_dynamodb_write is not None and not operation.startswith(self._READ_ONLY):
-                self.on_dynamodb_write()
+            if writes and self.on_write is not None:
+                self.on_write()
             return body
 
 
@@ -116,6 +125,19 @@ class LocalMotoServer(ThreadedMotoServer):
         )
         self._server_ready_event.set()
         self._server.serve_forever()
+
+
+def dynamodb_backend() -> Any:
+    """moto's in-process DynamoDB for the local account and region (hold `dynamodb_lock` while using it)."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    return dynamodb_backends[LOCAL_ACCOUNT_ID][LOCAL_REGION]
+
+
+def sqs_backend() -> Any:
+    from moto.sqs.models import sqs_backends
+
+    return sqs_backends[LOCAL_ACCOUNT_ID][LOCAL_REGION]
 
 
 # --- the patches -----------------------------------------------------------------------------------------------

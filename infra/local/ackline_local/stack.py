@@ -27,6 +27,7 @@ from ackline_local.logs import tag_invocation_records
 from ackline_local.poller import QueuePoller, event_sources_from_resources
 from ackline_local.resources import LocalResources, create_resources
 from ackline_local.sandbox import PlatformSandbox
+from ackline_local.state import DEFAULT_SAVE_INTERVAL, SANDBOX_CALLS_FILE, StateStore, reset_state
 from ackline_local.template import Template, load_template
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ class LocalStack:
     `brand_policy` (default: BRAND_POLICY_FILE from the config; none = the policy shipped in the layer) is a brand
     policy JSON file: validated here, stored in moto's SSM as `${SecretsPath}/brand/policy` (String, Advanced tier)
     and named in the template parameter BrandPolicyParameterName, so the functions read it as a deployment would.
+    `state_dir` (default none: nothing kept) saves moto's tables and queues there and restores them at start
+    (see `state`); `reset_state` empties it first.
     """
 
     def __init__(
@@ -93,6 +96,9 @@ class LocalStack:
         environ: MutableMapping[str, str] | None = None,
         aws_call_log: Path | None = None,
         brand_policy: Path | None = None,
+        state_dir: Path | None = None,
+        reset_state: bool = False,
+        save_interval: float = DEFAULT_SAVE_INTERVAL,
     ) -> None:
         self.config = config or load_config()
         self.template: Template = load_template(template_path)
@@ -123,6 +129,10 @@ class LocalStack:
         self._gateway: ApiGateway | None = None
         self.pollers: list[QueuePoller] = []
         self.environment: dict[str, str] = {}
+        self.state_dir = state_dir
+        self._reset_state = reset_state
+        self._save_interval = save_interval
+        self._state: StateStore | None = None
         self._undo_log_tagging: Callable[[], None] | None = None
         self._alert_topics: set[str] = set()
 
@@ -153,7 +163,15 @@ class LocalStack:
             moto_server.publish_listeners.append(self._print_alert)
             self._write_secrets(session)
             self._write_brand_policy(session)
-            self._sandbox = PlatformSandbox(port=self._sandbox_port).start()
+            record_file = None
+            if self.state_dir is not None:
+                if self._reset_state:
+                    reset_state(self.state_dir)
+                # restored before anything can serve or poll, and saved from here on
+                self._state = StateStore(self.state_dir, self._moto, self._resources, interval=self._save_interval)
+                self._state.start()
+                record_file = self.state_dir / SANDBOX_CALLS_FILE
+            self._sandbox = PlatformSandbox(port=self._sandbox_port, record_file=record_file).start()
             self.environment = self._function_environment()
             self._set_environ(self.environment)
             routes = routes_from_template(self.template, self._name_prefix)
@@ -187,6 +205,9 @@ class LocalStack:
         if self._sandbox is not None:
             self._sandbox.stop()
             self._sandbox = None
+        if self._state is not None:
+            self._state.stop()  # the last save, once nothing serves or polls any more
+            self._state = None
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
