@@ -33,6 +33,7 @@ rather than silently doing nothing.
 from __future__ import annotations
 
 import copy
+import io
 import logging
 import threading
 import weakref
@@ -51,6 +52,11 @@ DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810."
 SQS_TARGET_PREFIX = "AmazonSQS."
 DELETED_HANDLES_KEPT = 10_000
 SENT_NOTIFICATIONS_KEPT = 100
+
+SqsListener = Callable[[str, str, Any], None]
+# ("add", queue name, the Message) when a message enters a queue (a send, or a redrive to a DLQ);
+# ("delete", queue name, [message ids]) and ("purge", queue name, None): how the state journal follows SQS.
+sqs_listeners: list[SqsListener] = []
 
 PublishListener = Callable[[str, str | None, str], None]
 # (topic ARN, subject, message) for every SNS Publish moto accepts; called on moto's request thread.
@@ -81,20 +87,53 @@ class SerialisedDynamoDB:
         self.app = app
         self.lock = lock or threading.RLock()
         self.on_write: Callable[[], None] | None = None
+        # called inside the lock with (X-Amz-Target, headers, body) of every DynamoDB write moto answered 200
+        self.journal: Callable[[str, dict[str, str], bytes], None] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
-        if target.startswith(DYNAMODB_TARGET_PREFIX):
+        dynamodb = target.startswith(DYNAMODB_TARGET_PREFIX)
+        if dynamodb:
             writes = not target[len(DYNAMODB_TARGET_PREFIX) :].startswith(self._READ_ONLY)
         elif target.startswith(SQS_TARGET_PREFIX) and target[len(SQS_TARGET_PREFIX) :].startswith(self._SQS_WRITES):
             writes = True
         else:
             return self.app(environ, start_response)
         with self.lock:
-            body = list(self.app(environ, start_response))
+            journal = self.journal if dynamodb and writes else None
+            if journal is None:
+                body = list(self.app(environ, start_response))
+            else:
+                body = self._journalled(environ, start_response, target, journal)
             if writes and self.on_write is not None:
                 self.on_write()
             return body
+
+    def _journalled(
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        target: str,
+        journal: Callable[[str, dict[str, str], bytes], None],
+    ) -> list[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        request = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(request)
+        status: list[str] = []
+
+        def capture(code: str, headers: Any, exc_info: Any = None) -> Any:
+            status.append(code)
+            return start_response(code, headers, exc_info) if exc_info else start_response(code, headers)
+
+        body = list(self.app(environ, capture))
+        if status and status[0].startswith("200"):
+            headers = {
+                name: str(environ[key])
+                for name, key in (("Content-Type", "CONTENT_TYPE"), ("Authorization", "HTTP_AUTHORIZATION"))
+                if environ.get(key)
+            }
+            journal(target, headers, request)
+        return body
 
 
 class LocalMotoServer(ThreadedMotoServer):
@@ -165,6 +204,7 @@ def apply_moto_patches() -> None:
         _track_models_weakly()
         _patch_transactions()
         _bound_sqs_deleted_handles()
+        _announce_sqs_changes()
         _bound_and_announce_sns_publishes()
         _patched = True
 
@@ -374,6 +414,35 @@ def _bound_sqs_deleted_handles() -> None:
         self.deleted_messages = BoundedSet(DELETED_HANDLES_KEPT)
 
     setattr(Queue, "__init__", __init__)  # noqa: B010
+
+
+def _announce_sqs_changes() -> None:
+    from moto.sqs.models import Queue, SQSBackend
+
+    original_add, original_delete, original_purge = Queue.add_message, Queue.delete_message, SQSBackend.purge_queue
+
+    def notify(event: str, queue: str, detail: Any) -> None:
+        for listener in list(sqs_listeners):
+            listener(event, queue, detail)
+
+    def add_message(self: Any, message: Any) -> None:
+        original_add(self, message)
+        if self._messages and self._messages[-1] is message:  # not dropped as a FIFO duplicate
+            notify("add", self.name, message)
+
+    def delete_message(self: Any, receipt_handle: str) -> None:
+        ids = [m.id for m in self._messages if m.had_receipt_handle(receipt_handle)] if sqs_listeners else []
+        original_delete(self, receipt_handle)
+        if ids:
+            notify("delete", self.name, ids)
+
+    def purge_queue(self: Any, queue_name: str) -> None:
+        original_purge(self, queue_name)
+        notify("purge", queue_name, None)
+
+    setattr(Queue, "add_message", add_message)  # noqa: B010
+    setattr(Queue, "delete_message", delete_message)  # noqa: B010
+    setattr(SQSBackend, "purge_queue", purge_queue)  # noqa: B010
 
 
 def _bound_and_announce_sns_publishes() -> None:

@@ -30,6 +30,8 @@ import logging
 import os
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,8 +44,11 @@ logger = logging.getLogger(__name__)
 
 STATE_FILE = "moto-state.json"
 SANDBOX_CALLS_FILE = "sandbox-calls.jsonl"
+JOURNAL_PREFIX, JOURNAL_SUFFIX = "moto-journal-", ".jsonl"
+JOURNAL_GLOB = f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}"
 FORMAT_VERSION = 1
-DEFAULT_SAVE_INTERVAL = 2.0
+# The journal keeps every change between snapshots, so the interval bounds replay time at start, not data loss.
+DEFAULT_SAVE_INTERVAL = 30.0
 
 
 @dataclass(frozen=True)
@@ -52,15 +57,62 @@ class StateSummary:
 
     items: int
     messages: int
+    replayed: int = 0
 
     def __str__(self) -> str:
-        return f"{self.items} DynamoDB items, {self.messages} SQS messages"
+        replayed = f", then {self.replayed} journalled changes replayed" if self.replayed else ""
+        return f"{self.items} DynamoDB items, {self.messages} SQS messages{replayed}"
 
 
 def reset_state(directory: Path) -> None:
     """`--reset`: forget the saved state (the directory itself stays)."""
-    for name in (STATE_FILE, SANDBOX_CALLS_FILE):
-        (directory / name).unlink(missing_ok=True)
+    for path in (directory / STATE_FILE, directory / SANDBOX_CALLS_FILE, *_journal_files(directory)):
+        path.unlink(missing_ok=True)
+
+
+def _journal_files(directory: Path) -> list[Path]:
+    """The journal files in generation order."""
+    found = []
+    for path in directory.glob(JOURNAL_GLOB):
+        generation = path.name.removeprefix(JOURNAL_PREFIX).removesuffix(JOURNAL_SUFFIX)
+        if generation.isdigit():
+            found.append((int(generation), path))
+    return [path for _, path in sorted(found)]
+
+
+def _generation(path: Path) -> int:
+    return int(path.name.removeprefix(JOURNAL_PREFIX).removesuffix(JOURNAL_SUFFIX))
+
+
+class Journal:
+    """Append-only JSON lines, one file per generation; a line is flushed to the OS before moto answers."""
+
+    def __init__(self, directory: Path, generation: int) -> None:
+        self._directory = directory
+        self._lock = threading.Lock()
+        self.generation = generation
+        self._file = self._open(generation)
+
+    def _open(self, generation: int) -> Any:
+        return (self._directory / f"{JOURNAL_PREFIX}{generation:08d}{JOURNAL_SUFFIX}").open("a", encoding="utf-8")
+
+    def append(self, entry: dict[str, Any]) -> None:
+        line = json.dumps(entry, default=_json_default, separators=(",", ":")) + "\n"
+        with self._lock:
+            self._file.write(line)
+            self._file.flush()
+
+    def rotate(self) -> int:
+        """Start the next generation (call it under moto's lock, with the state copied); returns its number."""
+        with self._lock:
+            self._file.close()
+            self.generation += 1
+            self._file = self._open(self.generation)
+            return self.generation
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
 
 
 class StateStore:
@@ -83,31 +135,48 @@ class StateStore:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._save_lock = threading.Lock()
+        self._journal: Journal | None = None
+        self._queue_ids = {resources[q.logical_id].name: q.logical_id for q in resources.template.queues}
 
     # --- lifecycle -------------------------------------------------------------------------------------------
 
     def start(self) -> StateStore:
-        """Restore what the directory holds, then save periodically until `stop()`."""
+        """Restore what the directory holds, then journal every change and save periodically until `stop()`."""
+        from ackline_local import moto_server
+
         self.directory.mkdir(parents=True, exist_ok=True)
+        middleware = self._moto.middleware
+        if middleware is None:
+            raise RuntimeError("moto's server is not running")
         summary = self.restore()
         if summary is not None:
-            logger.info("state restored from %s: %s", self.path, summary)
-        if self._moto.middleware is None:
-            raise RuntimeError("moto's server is not running")
-        self._moto.middleware.on_write = self._changed
+            logger.info("state restored from %s: %s", self.directory, summary)
+        generation = _generation(_journal_files(self.directory)[-1]) + 1 if _journal_files(self.directory) else 1
+        self._journal = Journal(self.directory, generation)
+        middleware.journal = self._journal_dynamodb
+        middleware.on_write = self._changed
+        moto_server.sqs_listeners.append(self._journal_sqs)
+        self.save()  # one snapshot of what was restored; the journals it replayed are deleted
         self._thread = threading.Thread(target=self._run, name="ackline-state-saver", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         """Stop the periodic saves and save once more (call it after the gateway and pollers stopped)."""
+        from ackline_local import moto_server
+
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
+        summary = self.save()
         if self._moto.middleware is not None:
             self._moto.middleware.on_write = None
-        summary = self.save()
+            self._moto.middleware.journal = None
+        if self._journal_sqs in moto_server.sqs_listeners:
+            moto_server.sqs_listeners.remove(self._journal_sqs)
+        if self._journal is not None:
+            self._journal.close()
         logger.info("state saved to %s: %s", self.path, summary)
 
     def _changed(self) -> None:
@@ -121,6 +190,21 @@ class StateStore:
                 except Exception:
                     logger.exception("saving the local state failed; retrying in %.0f s", self._interval)
 
+    # --- the journal -----------------------------------------------------------------------------------------
+
+    def _journal_dynamodb(self, target: str, headers: dict[str, str], body: bytes) -> None:
+        if self._journal is not None:
+            self._journal.append({"dynamodb": target, "headers": headers, "body": body.decode("utf-8")})
+
+    def _journal_sqs(self, event: str, queue: str, detail: Any) -> None:
+        logical_id = self._queue_ids.get(queue)
+        if self._journal is None or logical_id is None:
+            return
+        if event == "add":
+            self._journal.append({"sqs": "add", "queue": logical_id, "message": _saved_message(detail)})
+        else:
+            self._journal.append({"sqs": event, "queue": logical_id, "ids": detail or []})
+
     # --- save and restore ------------------------------------------------------------------------------------
 
     def save(self) -> StateSummary:
@@ -129,9 +213,12 @@ class StateStore:
                 self._changes = 0
                 tables = {logical_id: _table_items(table) for logical_id, table in self._tables().items()}
                 queues = {logical_id: _queue_messages(queue) for logical_id, queue in self._queues().items()}
+                # what happens from here on goes to the next journal; this snapshot covers everything before
+                generation = self._journal.rotate() if self._journal is not None else 0
             document = {
                 "version": FORMAT_VERSION,
                 "saved_at": time.time(),
+                "journal_generation": generation,
                 "tables": tables,
                 "queues": queues,
             }
@@ -141,15 +228,31 @@ class StateStore:
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, self.path)
+            for journal in _journal_files(self.directory):
+                if _generation(journal) < generation:
+                    journal.unlink(missing_ok=True)
         return StateSummary(sum(map(len, tables.values())), sum(map(len, queues.values())))
 
     def restore(self) -> StateSummary | None:
-        """Put the saved items and messages back (before the gateway and pollers start); None if nothing saved."""
-        if not self.path.is_file():
+        """The saved snapshot, then every journal written after it, in order; None if there is nothing."""
+        journals = _journal_files(self.directory)
+        if not self.path.is_file() and not journals:
             return None
-        document = json.loads(self.path.read_text(encoding="utf-8"))
-        if document.get("version") != FORMAT_VERSION:
-            raise ValueError(f"{self.path} has state format {document.get('version')!r}, not {FORMAT_VERSION}")
+        first_generation = 0
+        items = messages = 0
+        if self.path.is_file():
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+            if document.get("version") != FORMAT_VERSION:
+                raise ValueError(f"{self.path} has state format {document.get('version')!r}, not {FORMAT_VERSION}")
+            first_generation = int(document.get("journal_generation", 0))
+            items, messages = self._restore_snapshot(document)
+        replayed = 0
+        for journal in journals:
+            if _generation(journal) >= first_generation:
+                replayed += self._replay(journal)
+        return StateSummary(items, messages, replayed)
+
+    def _restore_snapshot(self, document: dict[str, Any]) -> tuple[int, int]:
         from ackline_local.moto_server import dynamodb_backend
 
         backend = dynamodb_backend()
@@ -169,7 +272,40 @@ class StateStore:
                     continue
                 queues[logical_id]._messages.extend(_message(saved) for saved in saved_messages)
                 messages += len(saved_messages)
-        return StateSummary(items, messages)
+        return items, messages
+
+    def _replay(self, journal: Path) -> int:
+        """Apply one journal: DynamoDB writes are sent to moto again as they were (they succeed again, in the same
+        order on the same state); SQS changes are applied to the queues directly, keeping message ids."""
+        queues = self._queues()
+        replayed = 0
+        with journal.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    logger.warning("%s:%d is cut short (a crash mid-write): the journal ends there", journal, number)
+                    break
+                if "dynamodb" in entry:
+                    self._replay_dynamodb(entry, f"{journal.name}:{number}")
+                elif entry.get("queue") in queues:
+                    _replay_sqs(entry, queues)
+                replayed += 1
+        return replayed
+
+    def _replay_dynamodb(self, entry: dict[str, Any], where: str) -> None:
+        host, port = self._moto.get_host_and_port()
+        request = urllib.request.Request(
+            f"http://{host}:{port}/",
+            data=entry["body"].encode("utf-8"),
+            headers={**entry["headers"], "X-Amz-Target": entry["dynamodb"]},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30):  # noqa: S310
+                pass
+        except urllib.error.HTTPError as error:
+            logger.warning("replaying %s (%s) failed: %s", where, entry["dynamodb"], error.read()[:300])
 
     def _tables(self) -> dict[str, Any]:
         from ackline_local.moto_server import dynamodb_backend
@@ -211,12 +347,27 @@ _MESSAGE_FIELDS = (
 
 
 def _queue_messages(queue: Any) -> list[dict[str, Any]]:
-    saved = []
-    for message in list(queue._messages):
-        fields = {name: getattr(message, name) for name in _MESSAGE_FIELDS}
-        fields["message_attributes"] = _encode_binary(message.message_attributes or {})
-        saved.append(fields)
-    return saved
+    return [_saved_message(message) for message in list(queue._messages)]
+
+
+def _saved_message(message: Any) -> dict[str, Any]:
+    fields = {name: getattr(message, name) for name in _MESSAGE_FIELDS}
+    fields["message_attributes"] = _encode_binary(message.message_attributes or {})
+    return fields
+
+
+def _replay_sqs(entry: dict[str, Any], queues: dict[str, Any]) -> None:
+    queue = queues[entry["queue"]]
+    if entry["sqs"] == "add":
+        message = _message(entry["message"])
+        for other in queues.values():  # a redrive moves a message: it leaves its source queue
+            other._messages = [m for m in other._messages if m.id != message.id]
+        queue._messages.append(message)
+    elif entry["sqs"] == "delete":
+        gone = set(entry["ids"])
+        queue._messages = [m for m in queue._messages if m.id not in gone]
+    elif entry["sqs"] == "purge":
+        queue._messages = []
 
 
 def _message(saved: dict[str, Any]) -> Any:
