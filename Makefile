@@ -17,6 +17,7 @@ help:
 	@echo "make test   - install, then run every check and test"
 	@echo "make build  - sam build for AWS (arm64, python3.13)"
 	@echo "make bench  - print speed and cost figures"
+	@echo "make soak   - 30 min at 20 webhooks/s against a fresh local stack, printing its memory"
 	@echo "make eval   - score triage on the labelled message set"
 
 # The app's virtualenv; re-installed whenever pyproject.toml changes.
@@ -83,6 +84,12 @@ test-fast: install
 
 bench: install
 	$(PY) -m ackline_local.bench
+
+# Memory over a long run: signed webhooks at a steady rate against a fresh stack, its RSS printed as it goes.
+SOAK_MINUTES ?= 30
+SOAK_RATE ?= 20
+soak: install
+	$(PY) -m ackline_local.soak --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
 
 eval: install
 	$(PY) -m ackline_local.evaluate

@@ -13,6 +13,8 @@ from ackline_local.webhooks import facebook_feed_comment, signed_meta_request
 from tests.local_stack.stack_process import StackProcess
 from tests.running_stack import wait_for
 
+pytestmark = pytest.mark.timeout(300)
+
 
 @pytest.fixture(scope="module")
 def stack():

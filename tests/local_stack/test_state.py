@@ -19,6 +19,9 @@ from ackline_local.webhooks import facebook_feed_comment, signed_meta_request
 from tests.local_stack.stack_process import StackProcess
 from tests.running_stack import wait_for
 
+# each test starts and stops stacks as child processes: on a loaded machine that takes its time
+pytestmark = pytest.mark.timeout(600)
+
 
 def _comment_id(payload: dict) -> str:
     return str(payload["entry"][0]["changes"][0]["value"]["comment_id"])
