@@ -96,8 +96,8 @@ def soak(
             if index is None:
                 return
             due = started + index * interval
-            if due - started > seconds:
-                return
+            if due - started > seconds or time.monotonic() - started > seconds:
+                return  # time is up, whether or not the stack kept up with the rate
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
