@@ -1,7 +1,7 @@
 """The local stack's state on disk, so a restart of `make dev` keeps what was stored.
 
 moto keeps everything in memory. With a state directory (`python -m ackline_local --state-dir .local-state`, which
-`make dev` passes) the stack saves, as one JSON file:
+`make dev` passes) the stack keeps:
 
 - every item of every DynamoDB table in template.yaml, in DynamoDB's wire format;
 - every message of every SQS queue in template.yaml (body, attributes, receive count, FIFO group), in flight or
@@ -12,14 +12,26 @@ SSM parameters are not saved: the stack writes the secrets (dev.env) and the bra
 nothing worth saving. The platform sandbox appends every call it records to `sandbox-calls.jsonl` in the same
 directory as it happens, so the replies sent before a restart stay listed at `/_sandbox/calls`.
 
-The state is saved when the stack stops (SIGTERM, Ctrl-C) and, while it runs, every `interval` seconds if a
-DynamoDB write or an SQS send/delete happened since the last save; so a crash (SIGKILL, a power cut) loses at most
-the last interval. A save is taken under moto's DynamoDB lock, which DynamoDB requests and SQS writes also hold
-(`SerialisedDynamoDB`), so it is one consistent point in time: never an item without the message queued after it.
-The file is written whole and renamed into place, so a crash mid-save leaves the previous one intact.
+Two files keep it, so nothing acknowledged is lost even when the process is killed:
 
-Items and messages are keyed by the template's logical ids, not physical names, so a state directory stays valid
-across name prefixes; a table or queue the template no longer has is skipped with a warning.
+- a **snapshot** (`moto-state.json`), taken when the stack stops (SIGTERM, Ctrl-C), once after every start, and
+  every `interval` seconds while something changes. It is taken under moto's DynamoDB lock, which DynamoDB requests
+  and SQS writes also hold (`SerialisedDynamoDB`), so it is one consistent point in time, and written whole and
+  renamed into place, so a crash mid-save leaves the previous one intact;
+- a **journal** (`moto-journal-<generation>.jsonl`) of every change since: each DynamoDB write moto answered 200
+  (the request as it came) and each SQS change (a message added by a send or a redrive, deleted, purged), appended
+  and flushed to the OS before moto answers. A snapshot starts the next generation under the same lock and then
+  deletes the journals it covers. A restart loads the snapshot and replays the later journals in order: DynamoDB
+  writes are sent to moto again and succeed again (same requests, same order, same state); SQS changes keep their
+  message ids. A line cut short by a crash ends the replay there.
+
+The journal survives a killed process, not a power cut (it is flushed, not fsynced per line). A redrive to a DLQ
+happens inside ReceiveMessage, outside the lock; one that races a snapshot could be replayed onto a queue that
+already holds it, so a replayed add first removes that message id from every queue.
+
+Items and messages are keyed by the template's logical ids (DynamoDB journal lines carry the physical table name
+of the request, which `make dev` keeps the same); a table or queue the template no longer has is skipped with a
+warning.
 """
 
 from __future__ import annotations
