@@ -1,8 +1,8 @@
 """`make soak` / `python -m ackline_local.soak`: drive the local stack with signed webhooks at a steady rate and
 print its memory (RSS) over time, to show it stays bounded over a long `make dev`.
 
-By default it starts its own stack (`python -m ackline_local` on free ports, state in memory) and stops it at
-the end; `--gateway URL --pid PID` drives a stack that is already running (e.g. `make dev`: its PID is printed by
+By default it starts its own stack (`python -m ackline_local` on free ports, state in memory; `--state-dir` keeps
+it there, from empty, as `make dev` does) and stops it at the end; `--gateway URL --pid PID` drives a stack that is already running (e.g. `make dev`: its PID is printed by
 `pgrep -f ackline_local` or your shell). The load is Facebook comments, each under its own post: alternately
 praise (a reply), complaints (a reply, a case opened with a transaction) and questions (a reply and a case), and
 every tenth from an author seen before (the case grows). It stops by itself after `--minutes` or `--requests`,
@@ -209,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gateway", default=None, help="drive this running stack instead of starting one")
     parser.add_argument("--pid", type=int, default=None, help="with --gateway: the stack's process id (for RSS)")
     parser.add_argument("--moto", default=None, help="with --gateway: its moto URL (to count stored items)")
+    parser.add_argument(
+        "--state-dir", type=Path, default=None, help="start the stack with this state dir, as `make dev` does"
+    )
     args = parser.parse_args(argv)
     if (args.gateway is None) != (args.pid is None):
         parser.error("--gateway and --pid go together")
@@ -217,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     config = load_config()
     process = None
     if args.gateway is None:
-        process, ready = start_stack()
+        process, ready = start_stack(["--state-dir", str(args.state_dir), "--reset"] if args.state_dir else None)
         gateway, pid, moto = ready["gateway"], process.pid, ready["moto"]
     else:
         gateway, pid, moto = args.gateway, args.pid, args.moto
