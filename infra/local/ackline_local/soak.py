@@ -2,8 +2,9 @@
 print its memory (RSS) over time, to show it stays bounded over a long `make dev`.
 
 By default it starts its own stack (`python -m ackline_local` on free ports, state in memory; `--state-dir` keeps
-it there, from empty, as `make dev` does) and stops it at the end; `--gateway URL --pid PID` drives a stack that is already running (e.g. `make dev`: its PID is printed by
-`pgrep -f ackline_local` or your shell). The load is Facebook comments, each under its own post: alternately
+it there, from empty, as `make dev` does) and stops it at the end; `--gateway URL --pid PID --moto URL` drives a
+stack that is already running (`make dev` prints its URLs; its process id is the `python -m ackline_local` one).
+The load is Facebook comments, each under its own post: alternately
 praise (a reply), complaints (a reply, a case opened with a transaction) and questions (a reply and a case), and
 every tenth from an author seen before (the case grows). It stops by itself after `--minutes` or `--requests`,
 whichever comes first, and only ever sends to the loopback gateway it was given.
