@@ -7,6 +7,8 @@ crash a real SIGKILL.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +18,7 @@ import requests
 
 from ackline_local.state import STATE_FILE
 from ackline_local.webhooks import facebook_feed_comment, signed_meta_request
-from tests.local_stack.stack_process import StackProcess
+from tests.local_stack.stack_process import REPO, StackProcess
 from tests.running_stack import wait_for
 
 # each test starts and stops stacks as child processes: on a loaded machine that takes its time
@@ -103,6 +105,15 @@ def test_a_stopped_stack_comes_back_with_what_it_stored(tmp_path):
     first = StackProcess.start(["--state-dir", str(tmp_path)])
     try:
         stored = _store_some(first)
+        # a second stack on the same directory is refused (it would overwrite the first one's state)
+        second = subprocess.run(
+            [sys.executable, "-m", "ackline_local", "--port", "0", "--state-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
+        )
+        assert second.returncode == 2 and "in use by another running local stack" in second.stderr
     finally:
         assert first.terminate() == 0  # SIGTERM: the last save happens on the way out
     assert (tmp_path / STATE_FILE).is_file()

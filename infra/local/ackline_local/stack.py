@@ -168,8 +168,9 @@ class LocalStack:
                 if self._reset_state:
                     reset_state(self.state_dir)
                 # restored before anything can serve or poll, and saved from here on
-                self._state = StateStore(self.state_dir, self._moto, self._resources, interval=self._save_interval)
-                self._state.start()
+                state = StateStore(self.state_dir, self._moto, self._resources, interval=self._save_interval)
+                # kept only once started: a store that failed to start (the directory in use) must never save
+                self._state = state.start()
                 record_file = self.state_dir / SANDBOX_CALLS_FILE
             self._sandbox = PlatformSandbox(port=self._sandbox_port, record_file=record_file).start()
             self.environment = self._function_environment()

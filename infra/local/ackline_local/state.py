@@ -37,6 +37,7 @@ warning.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import logging
 import os
@@ -56,11 +57,16 @@ logger = logging.getLogger(__name__)
 
 STATE_FILE = "moto-state.json"
 SANDBOX_CALLS_FILE = "sandbox-calls.jsonl"
+LOCK_FILE = ".lock"
 JOURNAL_PREFIX, JOURNAL_SUFFIX = "moto-journal-", ".jsonl"
 JOURNAL_GLOB = f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}"
 FORMAT_VERSION = 1
 # The journal keeps every change between snapshots, so the interval bounds replay time at start, not data loss.
 DEFAULT_SAVE_INTERVAL = 30.0
+
+
+class StateDirInUse(ValueError):
+    """Another running stack holds the state directory."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,7 @@ class StateStore:
         self._thread: threading.Thread | None = None
         self._save_lock = threading.Lock()
         self._journal: Journal | None = None
+        self._lock_file: Any = None
         self._queue_ids = {resources[q.logical_id].name: q.logical_id for q in resources.template.queues}
 
     # --- lifecycle -------------------------------------------------------------------------------------------
@@ -157,10 +164,22 @@ class StateStore:
         from ackline_local import moto_server
 
         self.directory.mkdir(parents=True, exist_ok=True)
+        # two stacks on one directory would overwrite each other's snapshots and interleave journals
+        self._lock_file = (self.directory / LOCK_FILE).open("w")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            self._lock_file.close()
+            raise StateDirInUse(f"{self.directory} is in use by another running local stack") from error
         middleware = self._moto.middleware
         if middleware is None:
             raise RuntimeError("moto's server is not running")
-        summary = self.restore()
+        try:
+            summary = self.restore()
+        except BaseException:
+            self._lock_file.close()  # nothing was changed on disk; let the next start try again
+            self._lock_file = None
+            raise
         if summary is not None:
             logger.info("state restored from %s: %s", self.directory, summary)
         generation = _generation(_journal_files(self.directory)[-1]) + 1 if _journal_files(self.directory) else 1
@@ -189,6 +208,9 @@ class StateStore:
             moto_server.sqs_listeners.remove(self._journal_sqs)
         if self._journal is not None:
             self._journal.close()
+        if self._lock_file is not None:
+            self._lock_file.close()  # releases the flock
+            self._lock_file = None
         logger.info("state saved to %s: %s", self.path, summary)
 
     def _changed(self) -> None:
