@@ -314,45 +314,78 @@ class Rig:
         self._settle(self.ack_url, message, delay)
         self.report_deliveries(new_only=True)
 
-    def follower(self, message: dict[str, Any]) -> None:
-        request = FollowUpRequest.model_validate_json(message["Body"])
-        delay: float | None = None
-        try:
-            follow_up(request, self.store, self.cases, self.clock(), self.alerter)
-        except InteractionMissing:
-            pass
-        except Killed:
-            self.log["follow-up killed"] += 1
-            delay = VISIBILITY_SECONDS
-        except Exception:
-            self.log["follow-up error"] += 1
-            delay = VISIBILITY_SECONDS
-        self._settle(self.follow_up_url, message, delay)
+    def follower(self, batch: list[dict[str, Any]]) -> None:
+        """One FollowUp invocation (BatchSize 10, ReportBatchItemFailures): failed records come back after the
+        visibility timeout; if the function dies mid-batch nothing is deleted and the whole batch comes back,
+        the records it had finished too (adding to a case is idempotent)."""
+        failed: list[dict[str, Any]] = []
+        for message in batch:
+            request = FollowUpRequest.model_validate_json(message["Body"])
+            try:
+                follow_up(request, self.store, self.cases, self.clock(), self.alerter)
+            except InteractionMissing:
+                pass
+            except Killed:
+                self.log["follow-up killed mid-batch"] += 1
+                self._redeliver(self.follow_up_url, batch, VISIBILITY_SECONDS)
+                return
+            except Exception:
+                self.log["follow-up error"] += 1
+                failed.append(message)
+        for message in batch:
+            if message not in failed:
+                self._settle(self.follow_up_url, message, None)
+        self._redeliver(self.follow_up_url, failed, VISIBILITY_SECONDS)
+
+    def _redeliver(self, url: str, messages: list[dict[str, Any]], after: float) -> None:
+        if messages:
+            self.clock.advance(after)
+        for message in messages:
+            self._settle(url, message, 0)
 
     def drain(
         self, *, follow_ups_first: bool = False, newest_first: bool = False, threads: int = 1, passes: int = 10_000
     ) -> None:
-        """Run both consumers until both queues stay empty (or for `passes` receives of each queue)."""
-        consumers: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
-            (self.ack_url, self.responder),
-            (self.follow_up_url, self.follower),
-        ]
-        if follow_ups_first:
-            consumers.reverse()
+        """Run both consumers until both queues stay empty (or for `passes` rounds). The Responder takes one
+        record per invocation (BatchSize 1), FollowUp up to ten; `threads` invocations run at once."""
         idle = 0
         for _ in range(passes):
             received = 0
-            for url, consumer in consumers:
-                batch = self._receive(url)
-                if newest_first:
-                    batch.reverse()
-                received += len(batch)
-                _run_threads(batch, consumer, threads)
+            steps = [self._drain_acks, self._drain_follow_ups]
+            for step in reversed(steps) if follow_ups_first else steps:
+                received += step(newest_first, threads)
             idle = 0 if received else idle + 1
             if idle >= 2:
                 return
         if passes == 10_000:
             raise AssertionError("the queues never emptied")
+
+    def _drain_acks(self, newest_first: bool, threads: int) -> int:
+        records = [m for _ in range(max(1, threads // 4)) for m in self._receive(self.ack_url)]
+        if newest_first:
+            records.reverse()
+        _run_threads(records, self.responder, threads)
+        return len(records)
+
+    def _drain_follow_ups(self, newest_first: bool, threads: int) -> int:
+        batches = [b for b in (self._receive(self.follow_up_url) for _ in range(threads)) if b]
+        if newest_first:
+            batches = [list(reversed(b)) for b in reversed(batches)]
+        _run_threads(batches, self.follower, threads)
+        return sum(len(b) for b in batches)
+
+    def duplicate_queued(self) -> int:
+        """SQS delivers at least once: put a second copy of every queued message on its queue."""
+        copies = 0
+        for url in (self.ack_url, self.follow_up_url):
+            seen: list[dict[str, Any]] = []
+            while batch := self._receive(url):
+                seen.extend(batch)
+            for message in seen:
+                self.service_sqs.send_message(QueueUrl=url, MessageBody=message["Body"])
+                self._settle(url, message, 0)
+            copies += len(seen)
+        return copies
 
     # --- delivery reports from the platform ---------------------------------------------------------------------------
 
