@@ -4,13 +4,16 @@ topic) and platform sandbox per scenario, and a summary of every scenario's coun
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from ackline_local.sandbox import PlatformSandbox
 from tests.faults.injection import FaultInjector
-from tests.faults.rig import Clock, Counts, Rig, SerialMotoServer
+from tests.faults.rig import Clock, Counts, Rig
 
 RESULTS: list[Counts] = []
 
@@ -23,11 +26,21 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def fault_moto_url() -> Iterator[str]:
+    """moto's server, serialised (see SerialMotoServer), in a process of its own (a second core for moto)."""
     port = _free_port()
-    server = SerialMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.moto_process", str(port)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 @pytest.fixture

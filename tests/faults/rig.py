@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,9 +285,9 @@ class Rig:
             QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
         )
 
-    def responder(self, message: dict[str, Any]) -> None:
-        """The Responder for one record (BatchSize 1): a retry comes back after its delay; a crash after the
-        queue's visibility timeout."""
+    def responder(self, message: dict[str, Any]) -> float | None:
+        """The Responder for one record (BatchSize 1). Returns None when the record is done (deleted), else when
+        it comes back: a retry after its delay, a crash after the queue's visibility timeout."""
         request = AckRequest.model_validate_json(message["Body"])
         delay: float | None = None
         try:
@@ -311,8 +312,7 @@ class Rig:
         except Exception:
             self.log["responder error"] += 1
             delay = VISIBILITY_SECONDS
-        self._settle(self.ack_url, message, delay)
-        self.report_deliveries(new_only=True)
+        return delay
 
     def follower(self, batch: list[dict[str, Any]]) -> None:
         """One FollowUp invocation (BatchSize 10, ReportBatchItemFailures): failed records come back after the
@@ -364,7 +364,21 @@ class Rig:
         records = [m for _ in range(max(1, threads // 4)) for m in self._receive(self.ack_url)]
         if newest_first:
             records.reverse()
-        _run_threads(records, self.responder, threads)
+        delays = _run_threads(records, self.responder, threads)
+        done = [m for m, delay in zip(records, delays, strict=True) if delay is None]
+        for start in range(0, len(done), 10):
+            entries = [
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start : start + 10])
+            ]
+            self.service_sqs.delete_message_batch(QueueUrl=self.ack_url, Entries=entries)
+        retried = [(m, delay) for m, delay in zip(records, delays, strict=True) if delay is not None]
+        if retried:
+            # these invocations ran side by side: their delays pass together, not one after the other
+            self.clock.advance(max(delay for _, delay in retried))
+            for message, _ in retried:
+                self._settle(self.ack_url, message, 0)
+        # WhatsApp reports on a reply within moments: before a link that failed just now is retried
+        self.report_deliveries(new_only=True)
         return len(records)
 
     def _drain_follow_ups(self, newest_first: bool, threads: int) -> int:
@@ -393,6 +407,8 @@ class Rig:
         """wamid of our reply -> the customer's wa_id, for every WhatsApp reply the sandbox accepted."""
         found = {}
         for call in self.sandbox.calls():
+            if call.platform != "meta":
+                continue
             body = call.body if isinstance(call.body, dict) else {}
             if 200 <= call.status < 300 and body.get("messaging_product") == "whatsapp":
                 found[str(call.response["messages"][0]["id"])] = str(body.get("to", ""))
@@ -474,12 +490,8 @@ class Rig:
         return counts
 
 
-def _run_threads(items: Sequence[Any], call: Callable[[Any], None], threads: int) -> None:
+def _run_threads(items: Sequence[Any], call: Callable[[Any], Any], threads: int) -> list[Any]:
     if threads <= 1 or len(items) <= 1:
-        for item in items:
-            call(item)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
+        return [call(item) for item in items]
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(call, items))
+        return list(pool.map(call, items))
