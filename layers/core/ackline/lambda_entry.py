@@ -50,7 +50,21 @@ def sqs_handler(
     and an ERROR traceback; a batch that failed for real still raises.
     """
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    traced = tracer.capture_method(record_handler)
+
+    def outcome(record: SQSRecord) -> Exception | None:
+        # A retry is returned, not raised, through the tracer: Powertools' Tracer logs every exception leaving a
+        # captured method at ERROR with its traceback, and a retry is not an error.
+        try:
+            record_handler(record)
+        except retry_later as retry:
+            return retry
+        return None
+
+    traced_outcome = tracer.capture_method(outcome)
+
+    def traced(record: SQSRecord) -> None:
+        if (retry := traced_outcome(record)) is not None:
+            raise retry  # the batch processor reports it in batchItemFailures
 
     @logger.inject_lambda_context
     @tracer.capture_lambda_handler
