@@ -57,7 +57,7 @@ VISIBILITY_SECONDS = 120  # AckQueue and FollowUpQueue (template.yaml): how long
 # write that may have landed, which is a different test.
 _CLIENT_CONFIG = Config(connect_timeout=5, read_timeout=120, retries={"max_attempts": 1, "mode": "standard"})
 # Reply clients time out quickly so that a "slow answer" fault can outlast them.
-REPLY_TIMEOUTS = (2.0, 1.0)
+REPLY_TIMEOUTS = (2.0, 2.5)
 
 
 class _QuietHandler(MotoRequestHandler):
@@ -382,7 +382,9 @@ class Rig:
         return len(records)
 
     def _drain_follow_ups(self, newest_first: bool, threads: int) -> int:
-        batches = [b for b in (self._receive(self.follow_up_url) for _ in range(threads)) if b]
+        batches: list[list[dict[str, Any]]] = []
+        while len(batches) < threads and (batch := self._receive(self.follow_up_url)):
+            batches.append(batch)
         if newest_first:
             batches = [list(reversed(b)) for b in reversed(batches)]
         _run_threads(batches, self.follower, threads)

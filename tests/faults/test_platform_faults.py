@@ -29,13 +29,13 @@ def test_server_errors_retry_on_503_and_reach_a_person_when_the_outcome_is_unkno
 
 def test_answers_after_the_timeout_are_unknown_and_never_resent(rig, record):
     # the platform creates the reply but answers after our read timeout: one reply, and a person checks
-    rig.sandbox.add_fault(Fault(status=None, count=2, delay_seconds=1.6))
+    rig.sandbox.add_fault(Fault(status=None, count=2, delay_seconds=3.5))
     counts = record(everyday(rig, "platform answers after the read timeout (x2)"))
     assert counts.replied_once == counts.messages
 
 
 def test_slow_answers_inside_the_timeout_are_ordinary_replies(rig, record):
-    rig.sandbox.add_fault(Fault(status=None, count=4, delay_seconds=0.3))
+    rig.sandbox.add_fault(Fault(status=None, count=4, delay_seconds=0.5))
     counts = record(everyday(rig, "platform slow but inside the timeout (x4)"))
     assert counts.replied_once == counts.messages
 
