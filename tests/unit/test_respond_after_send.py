@@ -253,3 +253,24 @@ def test_a_settled_reply_redelivered_sends_nothing_and_writes_nothing_new():
     for later in (1_003.0, 1_500.0):
         assert _redeliver(request, store, replier, dispatcher, later, memory=memory).status is ReplyStatus.SENT
     assert len(replier.sent) == 1 and memory.writes == 1 and not dispatcher.follow_ups
+
+
+def test_post_memory_written_before_tags_still_steers_the_variant():
+    # entries written before they carried a tag (`praise#<n>`) keep counting, so an upgrade does not repeat variants
+    store, dispatcher, replier = InMemoryInteractionStore(), RecordingDispatcher(), ScriptedReplier()
+    old, tagged = InMemoryReplyMemory(), InMemoryReplyMemory()
+    first = _queued(store, dispatcher, comment("Love it", post_id="post_1"))
+    _redeliver(first, store, replier, dispatcher, 1_002.0, memory=tagged)
+    [entry] = tagged.posts[POST]
+    old.posts[POST] = [entry.partition("@")[0]]  # the same variant, as the old format wrote it
+    texts = []
+    # c7's own seeded pick is the variant the first reply used: only the post's memory can steer it away
+    for memory in (old, tagged, InMemoryReplyMemory()):
+        twin = InMemoryInteractionStore()
+        request = _queued(
+            twin, RecordingDispatcher(), comment("Love it", external_id="c7", author_id="u2", post_id="post_1")
+        )
+        sent = ScriptedReplier()
+        _redeliver(request, twin, sent, dispatcher, 1_010.0, memory=memory)
+        texts.append(sent.sent[0][1])
+    assert texts[0] == texts[1] != replier.sent[0][1] == texts[2]
