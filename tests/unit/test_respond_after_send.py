@@ -111,8 +111,9 @@ def test_a_send_that_cannot_be_recorded_keeps_the_lease_until_a_person_checks():
     request = _queued(store, dispatcher)
     with pytest.raises(RetryLater) as later:
         _redeliver(request, store, replier, dispatcher, 1_002.0)
-    # Then the lease is not handed back: the message returns when it has run out
+    # Then the lease is not handed back: the message returns when it has run out, and the log names the reply
     assert store.get(KEY).reply_status is ReplyStatus.SENDING and later.value.delay >= LEASE_SECONDS
+    assert "reply-1" in str(later.value)
     with pytest.raises(RetryLater):
         _redeliver(request, store, replier, dispatcher, 1_002.0 + LEASE_SECONDS / 2)
     # And after it, the reply is unknown to ackline: a person checks, and nothing is sent again

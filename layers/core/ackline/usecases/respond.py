@@ -288,8 +288,11 @@ def _record(claimed: StoredInteraction, answer: _Answer, store: InteractionStore
         )
     )
     if not written:
+        # the platform's id goes into the retry's reason (logged by the handler), so the person who checks
+        # can find the reply; it is the platform's id, never customer text
+        sent_as = f" as {answer.reply_id}" if answer.reply_id else ""
         raise RetryLater(
-            f"reply {answer.status.value} but not recorded; the lease runs out and a person checks",
+            f"reply {answer.status.value}{sent_as} but not recorded; the lease runs out and a person checks",
             _lease_left(claimed, clock),
         )
 
