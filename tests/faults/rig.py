@@ -117,11 +117,7 @@ class Counts:
     lost: int = 0
     doubled: int = 0
     dead_letters: int = 0
-    faults_fired: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def row(self) -> tuple[str, int, int, int, int, int]:
-        return (self.scenario, self.messages, self.replied_once, self.in_case, self.lost, self.doubled)
+    notes: list[str] = field(default_factory=list)  # what the rig saw (retries, kills), shown when a check fails
 
 
 def _key_of(payload: dict[str, Any], now: float) -> str:
@@ -227,7 +223,7 @@ class Rig:
             }
         )
         self.policy = default_policy()
-        self.log: Counter[str] = Counter()  # what the rig saw: retries, kills, errors (for the notes)
+        self.log: Counter[str] = Counter()  # what the rig saw: retries, kills, errors
         self._reported: set[str] = set()  # our WhatsApp replies the platform has reported on
 
     # --- the platform's side: deliver a webhook until it is answered 2xx ------------------------------------------
