@@ -62,10 +62,15 @@ def record_handler(record: SQSRecord) -> None:
             ),
         )
     except RetryLater as retry:
-        # nothing was sent: come back when the platform allows (reported below as a batch item failure)
+        # not now (rate-limited, a live lease, bookkeeping left) and never a second send: the message comes back
+        # when the platform allows. A retry, not an error: one WARNING, and the batch reports the item as failed.
         delayed = bootstrap.ack_retries().delay(record.receipt_handle, retry.delay)
-        logger.info(
-            "ack retry scheduled", interaction_key=request.interaction_key, delay_s=retry.delay, delayed=delayed
+        logger.warning(
+            "ack retry scheduled",
+            interaction_key=request.interaction_key,
+            delay_s=retry.delay,
+            delayed=delayed,
+            reason=str(retry),
         )
         raise
     except InteractionMissing:
@@ -89,4 +94,4 @@ def record_handler(record: SQSRecord) -> None:
         metrics.add_metric(name="AcksHandedToPeople", unit="Count", value=1)
 
 
-lambda_handler = sqs_handler(record_handler)
+lambda_handler = sqs_handler(record_handler, retry_later=(RetryLater,))

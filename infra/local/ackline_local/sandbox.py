@@ -28,9 +28,11 @@ import logging
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -43,6 +45,7 @@ from ackline_local.platform_fakes import PLATFORMS, already_replied, default_fau
 logger = logging.getLogger(__name__)
 
 CONTROL_PREFIX = "/_sandbox"
+CALLS_KEPT = 20_000  # recorded calls held in memory (and listed); the record file keeps them all
 
 
 @dataclass
@@ -96,9 +99,20 @@ class RecordedCall:
 class PlatformSandbox(LoopbackServer):
     """The sandbox server on 127.0.0.1 (`port=0` picks a free port); also controllable in-process."""
 
-    def __init__(self, *, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, *, port: int = 0, host: str = "127.0.0.1", record_file: Path | None = None) -> None:
         self._lock = threading.Lock()
-        self._calls: list[RecordedCall] = []
+        # the newest CALLS_KEPT calls: a long `make dev` or soak run must not grow without bound
+        self._calls: deque[RecordedCall] = deque(maxlen=CALLS_KEPT)
+        # with a state directory, every call is also appended here as it happens (and read back at start), so the
+        # replies sent before a restart or a crash stay listed
+        self._record_file = record_file
+        if record_file is not None and record_file.is_file():
+            with record_file.open(encoding="utf-8") as lines:
+                for line in lines:
+                    try:
+                        self._calls.append(RecordedCall(**json.loads(line)))
+                    except (ValueError, TypeError):
+                        logger.warning("skipped an unreadable line of %s (cut short by a crash?)", record_file)
         self._faults: list[Fault] = []
         self._privately_answered: set[str] = set()
         self.cognito = FakeCognito()
@@ -127,6 +141,8 @@ class PlatformSandbox(LoopbackServer):
     def reset_calls(self) -> None:
         with self._lock:
             self._calls.clear()
+            if self._record_file is not None:
+                self._record_file.write_text("", encoding="utf-8")
 
     def add_fault(self, fault: Fault) -> None:
         with self._lock:
@@ -163,6 +179,9 @@ class PlatformSandbox(LoopbackServer):
     def record(self, call: RecordedCall) -> None:
         with self._lock:
             self._calls.append(call)
+            if self._record_file is not None:
+                with self._record_file.open("a", encoding="utf-8") as file:
+                    file.write(json.dumps(asdict(call)) + "\n")
 
 
 class _SandboxServer(ThreadingHTTPServer):

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -43,15 +44,46 @@ def http_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
     return lambda_handler
 
 
-def sqs_handler(record_handler: Callable[[SQSRecord], None]) -> Callable[[dict[str, Any], LambdaContext], Any]:
-    """A queue consumer: each record on its own, and only the failed ones come back (ReportBatchItemFailures)."""
-    processor = BatchProcessor(event_type=EventType.SQS)
-    traced = tracer.capture_method(record_handler)
+def sqs_handler(
+    record_handler: Callable[[SQSRecord], None], *, retry_later: tuple[type[Exception], ...] = ()
+) -> Callable[[dict[str, Any], LambdaContext], Any]:
+    """A queue consumer: each record on its own, and only the failed ones come back (ReportBatchItemFailures).
+
+    `retry_later` names the exceptions that mean "not now" (a rate-limited platform, a live lease): such a record
+    is reported in `batchItemFailures` and the invocation succeeds. Powertools would raise BatchProcessingError
+    when every record of a batch failed, which with BatchSize 1 turned each rate-limited retry into a Lambda error
+    and an ERROR traceback; a batch that failed for real still raises.
+    """
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+    def outcome(record: SQSRecord) -> Exception | None:
+        # A retry is returned, not raised, through the tracer: Powertools' Tracer logs every exception leaving a
+        # captured method at ERROR with its traceback, and a retry is not an error.
+        try:
+            record_handler(record)
+        except retry_later as retry:
+            return retry
+        return None
+
+    traced_outcome = tracer.capture_method(outcome)
+
+    def traced(record: SQSRecord) -> None:
+        if (retry := traced_outcome(record)) is not None:
+            raise retry  # the batch processor reports it in batchItemFailures
 
     @logger.inject_lambda_context
     @tracer.capture_lambda_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-        return process_partial_response(event=event, record_handler=traced, processor=processor, context=context)
+        response = process_partial_response(event=event, record_handler=traced, processor=processor, context=context)
+        errors = [info for info in processor.exceptions if not isinstance(info[1], retry_later)]
+        if errors and len(processor.exceptions) == len(processor.records):
+            raise BatchProcessingError(
+                msg=f"All records failed processing. {len(errors)} of them with an error.",
+                child_exceptions=processor.exceptions,
+            )
+        if retries := len(processor.exceptions) - len(errors):
+            metrics.add_metric(name="RetriesScheduled", unit="Count", value=retries)
+        return response
 
     return lambda_handler

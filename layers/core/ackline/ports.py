@@ -202,7 +202,8 @@ class ReplyMemory(Protocol):
     def recent(self, post_key: str) -> list[str]: ...
 
     def remember(self, post_key: str, recent: Sequence[str], now: float) -> None:
-        """Replace the post's list (`<template>#<index>` entries, oldest first) after a successful send.
+        """Replace the post's list (`<template>#<index>@<tag>` entries, oldest first; the tag names the
+        interaction answered, so a retried send's bookkeeping adds nothing twice) after a successful send.
 
         Last writer wins: two replies sent at the same instant under one post may lose one entry, which at
         worst repeats a variant once; a conditional read-modify-write would cost a retry loop for that."""
