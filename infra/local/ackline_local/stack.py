@@ -23,8 +23,8 @@ from ackline_local.config import LocalConfig, load_config
 from ackline_local.fake_cognito import LOCAL_STAFF_CLIENT_ID
 from ackline_local.gateway import ApiGateway, routes_from_template
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_STACK_NAME
-from ackline_local.ops_control import DEFAULT_LOCAL_PERIOD_SECONDS, OpsControl, scheduled_functions
 from ackline_local.logs import tag_invocation_records
+from ackline_local.ops_control import DEFAULT_LOCAL_PERIOD_SECONDS, OpsControl, scheduled_functions
 from ackline_local.poller import QueuePoller, event_sources_from_resources
 from ackline_local.resources import LocalResources, create_resources
 from ackline_local.sandbox import PlatformSandbox

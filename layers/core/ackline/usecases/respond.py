@@ -190,7 +190,7 @@ def respond(
         if refuse_example_policy and is_example_policy(policy):
             # Customers must never hear from a placeholder brand: nothing is sent, and a person gets the message.
             plan = _Answer(ReplyStatus.FAILED, reason=EXAMPLE_POLICY_REFUSAL)
-        elif pauses is not None and (until := pauses.paused_until(claimed.interaction.conversation_key)) and until > now:
+        elif pauses is not None and (pauses.paused_until(claimed.interaction.conversation_key) or 0) > now:
             # a person answered this conversation from the platform's own app: the bot does not talk over them
             plan = _Answer(ReplyStatus.NONE, reason="automation paused: a person answered from the platform's app")
         else:
