@@ -1,26 +1,34 @@
 """How every function is put together around its use case: HTTP functions get their routers and the one error
-mapping, queue consumers get Powertools' partial batch processing; all get the logger, tracer and metrics."""
+mapping, queue consumers get Powertools' partial batch processing; all get the logger, tracer and metrics.
+
+Each kind imports only its own Powertools utilities when it is built (the event handler for HTTP functions, the
+batch utilities for queue consumers): a function's cold start pays for what that function uses.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ackline.http.errors import INTERNAL_ERROR, log_server_error, register_error_handlers
-from ackline.observability import logger, metrics, tracer
+from ackline.observability import logger, metrics, traced_handler, traced_method
 
-LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+    from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+LambdaHandler = Callable[[dict[str, Any], "LambdaContext"], dict[str, Any]]
 
 
 def http_app(*routers: APIGatewayHttpRouter, validation: bool = False) -> APIGatewayHttpResolver:
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+
+    from ackline.http.errors import register_error_handlers
+
     app = APIGatewayHttpResolver(enable_validation=validation)
     for router in routers:
         app.include_router(router)
@@ -29,8 +37,10 @@ def http_app(*routers: APIGatewayHttpRouter, validation: bool = False) -> APIGat
 
 
 def http_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
+    from ackline.http.errors import INTERNAL_ERROR, log_server_error
+
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    @tracer.capture_lambda_handler
+    @traced_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
@@ -45,13 +55,17 @@ def http_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
 
 def sqs_handler(record_handler: Callable[[SQSRecord], None]) -> Callable[[dict[str, Any], LambdaContext], Any]:
     """A queue consumer: each record on its own, and only the failed ones come back (ReportBatchItemFailures)."""
-    processor = BatchProcessor(event_type=EventType.SQS)
-    traced = tracer.capture_method(record_handler)
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    traced = traced_method(record_handler)
 
     @logger.inject_lambda_context
-    @tracer.capture_lambda_handler
+    @traced_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+        # one processor per invocation: it holds the batch's successes and failures, and the local stack (like any
+        # host running invocations side by side) must not mix two batches' results
+        processor = BatchProcessor(event_type=EventType.SQS)
         return process_partial_response(event=event, record_handler=traced, processor=processor, context=context)
 
     return lambda_handler
