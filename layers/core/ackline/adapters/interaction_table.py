@@ -9,6 +9,13 @@ A customer message suppressed without a reply (spam, a comment that only tags fr
 QueueIndex under gsi2pk `SUPPRESSED#<bucket>`, gsi2sk `<received time>#<key>`, so staff can list what was not
 answered; bucketed like the case queue so a spam wave is not one hot partition.
 
+Write units are the cost unit (one per started KB written, on the table and on every index entry written), so:
+- the raw webhook is kept zlib-compressed in a binary attribute `raw_z` (decoded when read; older items' plain
+  `raw` still reads), which keeps a typical comment's item under 1 KB;
+- ConversationIndex projects keys only: an index entry is written once, when the interaction is put, and never
+  again as its reply moves on (with a full projection every claim and finish was copied there too). Reading a
+  conversation is a keys-only Query and a BatchGetItem of those items.
+
 A reply's delivery state (WhatsApp statuses) lives on the interaction it answered: `delivery_state`,
 `delivery_rank` (for the forward-only condition), `delivery_error`, `delivery_at`.
 """
@@ -16,6 +23,7 @@ A reply's delivery state (WhatsApp statuses) lives on the interaction it answere
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +61,7 @@ def _suppressed_partition(key: str) -> str:
 
 
 _INTERACTION_FIELDS = set(Interaction.model_fields)
+RAW_COMPRESSED = "raw_z"
 _DECISION_FIELDS = {f"decision_{name}" for name in Decision.model_fields}
 
 
@@ -62,6 +71,8 @@ def interaction_pk(key: str) -> dict[str, Any]:
 
 def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) -> dict[str, Any]:
     item: dict[str, Any] = interaction.model_dump(mode="json")
+    if raw := item.pop("raw", ""):
+        item[RAW_COMPRESSED] = zlib.compress(raw.encode("utf-8"), 9)
     item.update({f"decision_{k}": v for k, v in decision.model_dump(mode="json").items()})
     item.update(
         pk=f"INT#{interaction.key}",
@@ -86,6 +97,8 @@ def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) 
 
 def _from_item(raw: dict[str, Any]) -> StoredInteraction:
     item = decode(raw)
+    if (packed := item.pop(RAW_COMPRESSED, None)) is not None:
+        item["raw"] = zlib.decompress(bytes(getattr(packed, "value", packed))).decode("utf-8")
     interaction = Interaction.model_validate({k: v for k, v in item.items() if k in _INTERACTION_FIELDS})
     decision = Decision.model_validate(
         {k.removeprefix("decision_"): v for k, v in item.items() if k in _DECISION_FIELDS}
@@ -259,6 +272,7 @@ class DynamoInteractionStore:
         return True
 
     def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]:
+        # the index holds keys only (see the module docstring): find the latest `limit`, then read them whole
         result = self._client.query(
             TableName=self._table,
             IndexName="ConversationIndex",
@@ -267,4 +281,7 @@ class DynamoInteractionStore:
             ScanIndexForward=False,  # newest first, then reversed: the latest `limit` in reading order
             Limit=limit,
         )
-        return [_from_item(item) for item in reversed(result.get("Items", []))]
+        keys = [item["pk"]["S"].removeprefix("INT#") for item in reversed(result.get("Items", []))]
+        found = self.get_many(keys)
+        # an item erased between the Query and the read is simply no longer part of the conversation
+        return [found[key] for key in keys if key in found]
