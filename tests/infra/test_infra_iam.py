@@ -23,12 +23,12 @@ ALLOWED_REFERENCES = {
 DYNAMODB_ACTIONS = {
     # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger and demand
     "IngestFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem"},
-    # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ;
-    # GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
-    "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
+    # Query + BatchGetItem: the conversation's recent replies (ConversationIndex holds keys only), so consecutive
+    # replies differ; GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
+    "ResponderFunction": {"GetItem", "UpdateItem", "Query", "BatchGetItem"},
     "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem"},
-    # Query also reads demand per topic (pk DEMAND) for GET /api/demand
-    "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem"},
+    # Query also reads demand per topic (pk DEMAND) for GET /api/demand; BatchGetItem a case's conversation
+    "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem", "BatchGetItem"},
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
 }
 # Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
