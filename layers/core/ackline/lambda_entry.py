@@ -7,8 +7,9 @@ batch utilities for queue consumers): a function's cold start pays for what that
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.logging import correlation_paths
 
@@ -22,6 +23,21 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 LambdaHandler = Callable[[dict[str, Any], "LambdaContext"], dict[str, Any]]
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Lambda context keys Powertools adds to every line that CloudWatch already has: the log group is the function's
+# (name and ARN), and the memory size is in Lambda's REPORT line. Dropping them takes about 190 bytes off each
+# line (logs are billed per byte ingested); the request id, cold start and correlation id stay.
+REDUNDANT_LOG_KEYS = ("function_name", "function_arn", "function_memory_size")
+
+
+def _lean_log_keys(handler: F) -> F:
+    @functools.wraps(handler)
+    def wrapper(event: Any, context: Any) -> Any:
+        logger.remove_keys(list(REDUNDANT_LOG_KEYS))
+        return handler(event, context)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def http_app(*routers: APIGatewayHttpRouter, validation: bool = False) -> APIGatewayHttpResolver:
@@ -40,6 +56,7 @@ def http_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
     from ackline.http.errors import INTERNAL_ERROR, log_server_error
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @_lean_log_keys
     @traced_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -60,6 +77,7 @@ def sqs_handler(record_handler: Callable[[SQSRecord], None]) -> Callable[[dict[s
     traced = traced_method(record_handler)
 
     @logger.inject_lambda_context
+    @_lean_log_keys
     @traced_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
