@@ -68,3 +68,14 @@ def test_a_later_reason_joins_the_open_case_or_opens_one_if_it_was_resolved(case
     assert fresh.case_id != case.case_id and fresh.status is CaseStatus.OPEN
     assert cases.open_or_append(c, Priority.P3, ["reply outcome unknown"], 1_400.0).case_id == fresh.case_id
     assert [x.case_id for x in cases.list_cases(CaseStatus.OPEN, 10)] == [fresh.case_id]
+
+
+def test_one_worker_at_a_time_may_alert_about_a_case(cases):
+    case = cases.open_or_append(comment("The heater caught fire"), Priority.P1, ("safety",), 100.0, None)
+    assert cases.claim_alert(case.case_id, 100.0, 60)
+    assert not cases.claim_alert(case.case_id, 101.0, 60)  # a second follow-up running at the same time
+    assert cases.claim_alert(case.case_id, 161.0, 60)  # the first stopped before alerting: the lease ran out
+    cases.mark_alerted(case.case_id, 162.0)
+    assert not cases.claim_alert(case.case_id, 500.0, 60)  # alerted: never again
+    assert cases.get_case(case.case_id).alerted_at == 162.0
+    assert not cases.claim_alert("no-such-case", 100.0, 60)

@@ -9,6 +9,9 @@ from ackline.domain.model import Case, Priority
 from ackline.ports import Alerter, CaseStore, InteractionStore
 from ackline.usecases.respond import InteractionMissing
 
+# Shorter than the FollowUpQueue's visibility timeout (120 s), so a message retried after a crash can alert.
+ALERT_LEASE_SECONDS = 60
+
 
 def follow_up(
     request: FollowUpRequest,
@@ -28,8 +31,10 @@ def follow_up(
     # the brand policy's SLA travels in the decision; hand-offs from the responder use the default for P3
     sla_seconds = decision.sla_minutes * 60 if decision.escalate and decision.sla_minutes else None
     case = cases.open_or_append(stored.interaction, priority, reasons, now, sla_seconds)
-    if alerter is not None and needs_alert(case):
-        # alert first, then record it: a crash in between alerts twice, never not at all
+    if alerter is not None and needs_alert(case) and cases.claim_alert(case.case_id, now, ALERT_LEASE_SECONDS):
+        # one follow-up of the case alerts (two of them can run at once); alert first, then record it: a crash in
+        # between alerts again once the lease runs out (the message returns after its visibility timeout), never
+        # not at all
         alerter.alert(*alert_text(case))
         cases.mark_alerted(case.case_id, now)
         case = case.model_copy(update={"alerted_at": now})
