@@ -42,12 +42,14 @@ print(json.dumps({"boto3_ms": (boto3_done - started) * 1000, "handler_ms": (done
 """
 
 
-def _probe(module: str, no_pyc_dir: str) -> dict[str, float]:
+def _probe(module: str, no_pyc_dir: str, root: Path = ROOT) -> dict[str, float]:
     env = dict(os.environ, POWERTOOLS_SERVICE_NAME="ackline", AWS_DEFAULT_REGION="us-east-1")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if root != ROOT:  # another checkout's sources ahead of this one's editable install
+        env["PYTHONPATH"] = f"{root / 'layers' / 'core'}{os.pathsep}{root}"
     out = subprocess.run(
         [sys.executable, "-c", _PROBE, module, no_pyc_dir],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         capture_output=True,
         text=True,
@@ -74,5 +76,34 @@ def measure(rounds: int = 5) -> dict[str, Any]:
     return results
 
 
+def compare(other: Path, rounds: int = 3) -> dict[str, Any]:
+    """This checkout against `other` (e.g. `git archive <commit> | tar -x -C DIR`), interleaved so both see the
+    same machine load: median ms beyond boto3 with .pyc, boto3's own ms, and modules loaded."""
+    results: dict[str, Any] = {}
+    for name, module in HANDLERS.items():
+        for root in (other, ROOT):
+            _probe(module, "", root)  # writes the .pyc files
+        samples: dict[str, list[dict[str, float]]] = {"other": [], "this": []}
+        for _ in range(rounds):
+            for label, root in (("other", other), ("this", ROOT)):
+                samples[label].append(_probe(module, "", root))
+        results[name] = {
+            label: {
+                "beyond_boto3_ms": round(statistics.median(s["handler_ms"] for s in runs)),
+                "boto3_ms": round(statistics.median(s["boto3_ms"] for s in runs)),
+                "modules_loaded": int(runs[-1]["modules"]),
+            }
+            for label, runs in samples.items()
+        }
+    return results
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure(rounds=3), indent=2))
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--compare", type=Path, help="another checkout to measure side by side with this one")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    figures = compare(args.compare, args.rounds) if args.compare else measure(args.rounds)
+    print(json.dumps(figures, indent=2))
