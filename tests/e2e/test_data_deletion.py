@@ -7,19 +7,19 @@ import hashlib
 import hmac
 import json
 import time
-import zlib
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
+from ackline.adapters.raw_payload import unpack
 from ackline_local.webhooks import facebook_feed_comment, signed_meta_request
 from tests.running_stack import RunningStack, wait_for
 
 
 def _readable(item: dict[str, Any]) -> str:
-    """The item as text, its compressed raw webhook (`raw_z`, zlib) inflated, so a search sees every word."""
-    return json.dumps(item, default=lambda packed: zlib.decompress(packed).decode("utf-8"))
+    """The item as text, its compressed raw webhook (`raw_z`) inflated, so a search sees every word."""
+    return json.dumps(item, default=unpack)
 
 
 def _b64url(data: bytes) -> str:
