@@ -16,7 +16,7 @@ help:
 	@echo "make demo   - send a few realistic signed webhooks to the running stack"
 	@echo "make test   - install, then run every check and test"
 	@echo "make build  - sam build for AWS (arm64, python3.13)"
-	@echo "make bench  - print speed and cost figures"
+	@echo "make bench  - print speed and cost figures, write bench/results.json"
 	@echo "make soak   - 30 min at 20 webhooks/s against a fresh local stack, printing its memory"
 	@echo "make eval   - score triage on the labelled message set"
 
@@ -82,8 +82,9 @@ test: install tools browser lint typecheck template-check build-check
 test-fast: install
 	$(VENV)/bin/pytest -m "not browser"
 
+# One run (about 5-8 minutes here): prints the table and writes bench/results.json (infra/bench/run.py --help).
 bench: install
-	$(PY) -m ackline_local.bench
+	$(PY) infra/bench/run.py
 
 # Memory over a long run: signed webhooks at a steady rate against a fresh stack, its RSS printed as it goes.
 SOAK_MINUTES ?= 30

@@ -122,6 +122,7 @@ class InMemoryInteractionStore:
 class InMemoryCaseStore:
     def __init__(self) -> None:
         self.cases: dict[str, Case] = {}
+        self.alert_leases: dict[str, float] = {}  # case id -> until when one worker holds the right to alert
         self.open_by_conversation: dict[str, str] = {}
         self.last_resolved: dict[str, tuple[str, float]] = {}  # conversation -> (case id, resolved at)
         self.events: dict[str, dict[str, CaseEvent]] = {}
@@ -344,6 +345,12 @@ class InMemoryCaseStore:
         case = self.cases[case_id]
         if case.alerted_at is None:
             self.cases[case_id] = case.model_copy(update={"alerted_at": now})
+
+    def claim_alert(self, case_id: str, now: float, lease_seconds: int) -> bool:
+        if self.cases[case_id].alerted_at is not None or self.alert_leases.get(case_id, float("-inf")) >= now:
+            return False
+        self.alert_leases[case_id] = now + lease_seconds
+        return True
 
     def get_case(self, case_id: str) -> Case | None:
         return self.cases.get(case_id)

@@ -5,7 +5,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ackline import bootstrap
-from ackline.observability import logger, metrics, tracer
+from ackline.observability import logger, metrics, traced_handler
 from ackline.settings import get_settings
 from ackline.usecases.backfill import backfill, parse_accounts
 
@@ -13,7 +13,7 @@ LOOKBACK_SECONDS = 2 * 3600  # every run re-reads two hours: a missed run or two
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@traced_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # the accounts to read: the BackfillAccounts parameter, or an operator's on-demand run's own list

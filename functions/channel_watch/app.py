@@ -6,12 +6,12 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ackline import bootstrap
-from ackline.observability import logger, metrics, tracer
+from ackline.observability import logger, metrics, traced_handler
 from ackline.usecases.channel_watch import watch_channels
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@traced_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     report = watch_channels(

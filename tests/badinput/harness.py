@@ -21,6 +21,8 @@ import boto3
 
 from ackline import bootstrap, settings
 from ackline.adapters.dynamodb_codec import decode
+from ackline.adapters.interaction_table import RAW_COMPRESSED
+from ackline.adapters.raw_payload import unpack
 from ackline_local.config import load_config
 from ackline_local.gateway import ApiGateway, routes_from_template
 from ackline_local.http_payload import HttpRequest
@@ -148,6 +150,8 @@ class Deployment:
             page = self._dynamodb.scan(**request)
             for raw in page.get("Items", []):
                 item = decode(raw)
+                if (packed := item.pop(RAW_COMPRESSED, None)) is not None:
+                    item["raw"] = unpack(bytes(packed.value))  # the raw webhook as the adapter reads it back
                 found[f"{item['pk']}|{item['sk']}" if item["sk"] != "INT" else item["pk"]] = item
             if "LastEvaluatedKey" not in page:
                 return found

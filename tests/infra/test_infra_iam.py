@@ -33,14 +33,14 @@ DYNAMODB_ACTIONS = {
     # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger and demand
     # Query: a crisis-mode window's counters (pk CRISIS#<account>)
     "IngestFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query"},
-    # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ;
-    # GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
-    "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
+    # Query + BatchGetItem: the conversation's recent replies (ConversationIndex holds keys only), so consecutive
+    # replies differ; GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
+    "ResponderFunction": {"GetItem", "UpdateItem", "Query", "BatchGetItem"},
     # Query: a case's history and the conversation's replies (echoes of our own replies are not a person)
     "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},
     # Query also reads demand per topic (pk DEMAND) for GET /api/demand
     # PutItem: case history and the conversation's pointers only (checked below)
-    # BatchGetItem: "forget this person" reads their interactions, as PrivacyFunction does
+    # BatchGetItem: "forget this person" reads their interactions, as PrivacyFunction does; and a case's conversation
     "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem", "PutItem", "BatchGetItem"},
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
     # Query: UnsettledIndex only (never a Scan); UpdateItem: give up a reply pending too long, drop settled entries

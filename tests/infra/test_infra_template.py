@@ -131,6 +131,11 @@ def test_outputs_are_the_contract_outputs(sam_template: dict[str, Any]) -> None:
 # -- functions: runtime, build, logging, environment ------------------------------------------------------------------
 
 
+def test_tracing_is_active_by_default_and_can_be_passed_through(sam_template: dict[str, Any]) -> None:
+    parameter = sam_template["Parameters"]["TracingMode"]
+    assert parameter["Default"] == "Active" and parameter["AllowedValues"] == ["Active", "PassThrough"]
+
+
 def test_every_function_is_python313_arm64_traced_with_the_core_layer(cfn_resources: dict[str, Any]) -> None:
     functions = of_type(cfn_resources, "AWS::Lambda::Function")
     assert set(functions) == set(FUNCTIONS)
@@ -140,7 +145,8 @@ def test_every_function_is_python313_arm64_traced_with_the_core_layer(cfn_resour
         assert props["Runtime"] == "python3.13", logical_id
         assert props["Architectures"] == ["arm64"], logical_id
         assert props["Handler"] == "app.lambda_handler", logical_id
-        assert props["TracingConfig"] == {"Mode": "Active"}, logical_id
+        # the TracingMode parameter (Active by default, PassThrough to record no webhook traces)
+        assert props["TracingConfig"] == {"Mode": {"Ref": "TracingMode"}}, logical_id
         assert props["Timeout"] == FUNCTIONS[logical_id][1], logical_id
         assert [layer["Ref"] for layer in props["Layers"]] == sorted(layer_ids), logical_id
     for layer in of_type(cfn_resources, "AWS::Lambda::LayerVersion").values():
@@ -207,7 +213,12 @@ def test_table_is_on_demand_recoverable_encrypted_with_ttl_and_retained(cfn_reso
     indexes = {index["IndexName"]: index for index in props["GlobalSecondaryIndexes"]}
     assert set(indexes) == {"ConversationIndex", "QueueIndex", "PersonIndex", "UnsettledIndex"}
     # PersonIndex only finds keys for erasure: keys-only keeps it to one index write per interaction
-    projections = {"ConversationIndex": "ALL", "QueueIndex": "ALL", "PersonIndex": "KEYS_ONLY", "UnsettledIndex": "ALL"}
+    projections = {
+        "ConversationIndex": "KEYS_ONLY",
+        "QueueIndex": "ALL",
+        "PersonIndex": "KEYS_ONLY",
+        "UnsettledIndex": "ALL",
+    }
     named = (("ConversationIndex", "gsi1"), ("QueueIndex", "gsi2"), ("PersonIndex", "gsi3"), ("UnsettledIndex", "gsi4"))
     for name, prefix in named:
         assert indexes[name]["KeySchema"] == [

@@ -88,6 +88,10 @@ class CaseStore(Protocol):
     def mark_alerted(self, case_id: str, now: float) -> None:
         """Record that people were alerted about this case, so a retried follow-up does not alert again."""
 
+    def claim_alert(self, case_id: str, now: float, lease_seconds: int) -> bool:
+        """Whether this worker alerts people about the case: true for one worker until the alert is recorded
+        (mark_alerted), and again once `lease_seconds` pass without it (that worker stopped before alerting)."""
+
     def get_case(self, case_id: str) -> Case | None: ...
 
     def list_cases(self, status: CaseStatus, limit: int) -> list[Case]:

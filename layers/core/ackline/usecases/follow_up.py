@@ -10,6 +10,9 @@ from ackline.domain.model import Case, Intent, Priority, ReplyStatus
 from ackline.ports import Alerter, CaseStore, InteractionStore, UnsettledInteractions
 from ackline.usecases.respond import InteractionMissing
 
+# Shorter than the FollowUpQueue's visibility timeout (120 s), so a message retried after a crash can alert.
+ALERT_LEASE_SECONDS = 60
+
 
 def follow_up(
     request: FollowUpRequest,
@@ -38,8 +41,15 @@ def follow_up(
     # A crisis-mode wave alerts people once for the whole wave (usecases.crisis), not once per case; a
     # message that is itself a crisis (safety, legal) still alerts on its own.
     wave = in_crisis(decision) and decision.intent is not Intent.CRISIS
-    if alerter is not None and needs_alert(case) and not wave:
-        # alert first, then record it: a crash in between alerts twice, never not at all
+    if (
+        alerter is not None
+        and needs_alert(case)
+        and not wave
+        and cases.claim_alert(case.case_id, now, ALERT_LEASE_SECONDS)
+    ):
+        # one follow-up of the case alerts (two of them can run at once); alert first, then record it: a crash in
+        # between alerts again once the lease runs out (the message returns after its visibility timeout), never
+        # not at all
         alerter.alert(*alert_text(case))
         cases.mark_alerted(case.case_id, now)
         case = case.model_copy(update={"alerted_at": now})
