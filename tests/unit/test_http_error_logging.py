@@ -53,5 +53,6 @@ def test_a_mapped_5xx_logs_an_error_with_its_exception_and_a_4xx_a_warning():
         logger.removeHandler(handler)
     failed, refused_line = (json.loads(line) for line in out.getvalue().splitlines())
     assert failed["level"] == "ERROR" and failed["status"] == 503 and failed["error"] == "DispatchFailed"
-    assert "queue refused 3 of 10 messages" in failed["exception"] and failed["exception_name"] == "DispatchFailed"
-    assert refused_line["level"] == "WARNING" and refused_line["status"] == 400 and "exception" not in refused_line
+    # the error's own message (ackline's wording, never the body) and the frames that raised it
+    assert failed["detail"] == "queue refused 3 of 10 messages" and 'raise DispatchFailed("queue' in failed["frames"]
+    assert refused_line["level"] == "WARNING" and refused_line["status"] == 400 and "frames" not in refused_line
