@@ -12,7 +12,8 @@ export AWS_DEFAULT_REGION ?= us-east-1
 
 help:
 	@echo "make dev    - install, then run the whole stack locally (webhooks on 127.0.0.1:3000)"
-	@echo "make demo   - send a few realistic signed webhooks to the running stack"
+	@echo "make demo   - send a few realistic signed webhooks to the running stack and show what ackline did"
+	@echo "              (PORT=3100 make dev runs the stack on another port; make demo finds it by itself)"
 	@echo "make test   - install, then run every check and test"
 	@echo "make build  - sam build for AWS (arm64, python3.13)"
 	@echo "make bench  - print speed and cost figures"
