@@ -65,9 +65,9 @@ def compile_layer(uv: str) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "layer.in"
         source.write_text("".join(f"{requirement}\n" for requirement in wanted), encoding="utf-8")
+        command = [uv, "pip", "compile", str(source), "--constraint", str(LOCK), *LAYER_PLATFORM]
         result = subprocess.run(
-            [uv, "pip", "compile", str(source), "--constraint", str(LOCK), *LAYER_PLATFORM]
-            + ["--no-header", "--no-annotate", "--quiet"],
+            [*command, "--no-header", "--no-annotate", "--quiet"],
             cwd=REPO,
             check=True,
             capture_output=True,
