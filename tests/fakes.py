@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
-from ackline.contracts.messages import AckRequest, FollowUpRequest
-from ackline.domain.cases import new_case, reopening_id
+from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest, HumanResponseSeen
+from ackline.domain.blocks import BlockedAuthor
+from ackline.domain.cases import (
+    CaseEvent,
+    CaseEventKind,
+    CasePage,
+    CaseQuery,
+    decode_cursor,
+    encode_cursor,
+    new_case,
+    reopening_id,
+    searchable,
+)
 from ackline.domain.delivery import RANK, DeliveryReport, furthest
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import SCRUBBED, ErasureRequest, person_of
-from ackline.domain.errors import CaseConflict, CaseNotFound, PlatformError
+from ackline.domain.errors import CaseConflict, CaseHeld, CaseNotFound, PlatformError
 from ackline.domain.model import (
     Action,
     Case,
@@ -109,6 +121,164 @@ class InMemoryCaseStore:
     def __init__(self) -> None:
         self.cases: dict[str, Case] = {}
         self.open_by_conversation: dict[str, str] = {}
+        self.last_resolved: dict[str, tuple[str, float]] = {}  # conversation -> (case id, resolved at)
+        self.events: dict[str, dict[str, CaseEvent]] = {}
+        self.search: dict[str, str] = {}
+        self.pauses: dict[str, float] = {}
+
+    def _event(self, case_id: str, kind: CaseEventKind, at: float, by: str, text: str = "") -> None:
+        event = CaseEvent(event_id=uuid.uuid4().hex[:20], case_id=case_id, kind=kind, at=at, by=by, text=text)
+        self.add_event(event)
+
+    def add_event(self, event: CaseEvent) -> bool:
+        events = self.events.setdefault(event.case_id, {})
+        if event.event_id in events:
+            return False
+        events[event.event_id] = event
+        return True
+
+    def history(self, case_id: str) -> tuple[Case | None, list[CaseEvent]]:
+        return self.cases.get(case_id), sorted(self.events.get(case_id, {}).values(), key=lambda e: e.at)
+
+    def update_event(self, event: CaseEvent) -> None:
+        self.events.setdefault(event.case_id, {})[event.event_id] = event
+
+    def get_event(self, case_id: str, event_id: str) -> CaseEvent | None:
+        return self.events.get(case_id, {}).get(event_id)
+
+    def lease_human_reply(self, case_id: str, event_id: str, now: float, lease_seconds: int) -> CaseEvent | None:
+        event = self.get_event(case_id, event_id)
+        if event is None or event.reply_status is not ReplyStatus.PENDING:
+            return None
+        leased = event.model_copy(
+            update={
+                "reply_status": ReplyStatus.SENDING,
+                "reply_lease_until": now + lease_seconds,
+                "reply_attempts": event.reply_attempts + 1,
+            }
+        )
+        self.events[case_id][event_id] = leased
+        return leased
+
+    def finish_human_reply(
+        self,
+        case_id: str,
+        event_id: str,
+        status: ReplyStatus,
+        *,
+        reply_id: str = "",
+        error: str = "",
+        replied_at: float | None = None,
+    ) -> None:
+        event = self.events[case_id][event_id]
+        update: dict[str, object] = {"reply_status": status, "reply_error": error, "reply_lease_until": None}
+        if reply_id:
+            update["reply_id"] = reply_id
+        if replied_at is not None:
+            update["replied_at"] = replied_at
+        self.events[case_id][event_id] = event.model_copy(update=update)
+
+    def record_human_response(self, case_id: str, by: str, at: float) -> None:
+        case = self.cases.get(case_id)
+        if case is not None and (case.first_human_response_at is None or case.first_human_response_at > at):
+            self._set(case, first_human_response_at=at, first_human_response_by=by)
+
+    def open_case_id(self, conversation_key: str) -> str | None:
+        return self.open_by_conversation.get(conversation_key)
+
+    def opened_since(self, since: float, limit: int) -> tuple[list[Case], bool]:
+        found = [c for c in self.cases.values() if c.opened_at >= since]
+        return found[:limit], len(found) > limit
+
+    def pause(self, conversation_key: str, until: float, by: str) -> None:
+        self.pauses[conversation_key] = max(until, self.pauses.get(conversation_key, 0.0))
+
+    def paused_until(self, conversation_key: str) -> float | None:
+        return self.pauses.get(conversation_key)
+
+    def list_page(self, query: CaseQuery) -> CasePage:
+        after = decode_cursor(query).get("all") or ""
+
+        def sort_key(c: Case) -> str:
+            return f"{c.priority.value}#{c.opened_at:017.6f}#{c.case_id}"
+
+        found = sorted(
+            (
+                c
+                for c in self.cases.values()
+                if c.status in query.view.statuses
+                and (query.platform is None or c.platform is query.platform)
+                and (query.priority is None or c.priority is query.priority)
+                and (not query.assignee or c.claimed_by == query.assignee)
+                and (
+                    not query.text
+                    or query.text in self.search.get(c.case_id, searchable(c.author_name + " " + c.summary))
+                )
+                and sort_key(c) > after
+            ),
+            key=sort_key,
+        )
+        page = found[: query.limit]
+        more = len(found) > query.limit
+        return CasePage(page, encode_cursor(query, {"all": sort_key(page[-1])}) if more else None)
+
+    def _set(self, case: Case, **update: object) -> Case:
+        self.cases[case.case_id] = case = case.model_copy(update=update)
+        return case
+
+    def _require(self, case_id: str) -> Case:
+        case = self.cases.get(case_id)
+        if case is None:
+            raise CaseNotFound(case_id)
+        return case
+
+    def claim(self, case_id: str, by: str, now: float) -> Case:
+        case = self._require(case_id)
+        if case.status is CaseStatus.CLAIMED:
+            if case.claimed_by == by:
+                return case
+            raise CaseHeld(case_id, case.claimed_by)
+        if case.status is not CaseStatus.OPEN:
+            raise CaseConflict(case_id)
+        self._event(case_id, CaseEventKind.CLAIMED, now, by)
+        return self._set(case, status=CaseStatus.CLAIMED, claimed_by=by, updated_at=now)
+
+    def release(self, case_id: str, by: str, now: float) -> Case:
+        case = self._require(case_id)
+        if case.status is CaseStatus.OPEN:
+            return case
+        if case.status is CaseStatus.CLAIMED and case.claimed_by != by:
+            raise CaseHeld(case_id, case.claimed_by)
+        if case.status is not CaseStatus.CLAIMED:
+            raise CaseConflict(case_id)
+        self._event(case_id, CaseEventKind.RELEASED, now, by)
+        return self._set(case, status=CaseStatus.OPEN, claimed_by="", updated_at=now)
+
+    def assign(self, case_id: str, to: str, by: str, now: float) -> Case:
+        case = self._require(case_id)
+        if case.status is CaseStatus.RESOLVED:
+            raise CaseConflict(case_id)
+        self._event(case_id, CaseEventKind.ASSIGNED, now, by, to)
+        return self._set(case, status=CaseStatus.CLAIMED, claimed_by=to, assigned_by=by, updated_at=now)
+
+    def resolve(self, case_id: str, by: str, now: float) -> Case:
+        case = self._require(case_id)
+        if case.status is CaseStatus.RESOLVED:
+            return case
+        self._event(case_id, CaseEventKind.RESOLVED, now, by)
+        self.open_by_conversation.pop(case.conversation_key, None)
+        self.last_resolved[case.conversation_key] = (case_id, now)
+        return self._set(case, status=CaseStatus.RESOLVED, resolved_by=by, resolved_at=now, updated_at=now)
+
+    def reopen(self, case_id: str, by: str, now: float) -> Case:
+        case = self._require(case_id)
+        if case.status is not CaseStatus.RESOLVED:
+            return case
+        if case.conversation_key in self.open_by_conversation:
+            raise CaseConflict(case_id)
+        self.open_by_conversation[case.conversation_key] = case_id
+        self._event(case_id, CaseEventKind.REOPENED, now, by)
+        return self._set(case, status=CaseStatus.OPEN, claimed_by="", reopened_at=now, updated_at=now)
 
     def open_or_append(
         self,
@@ -117,8 +287,19 @@ class InMemoryCaseStore:
         reasons: Sequence[str],
         now: float,
         sla_seconds: int | None = None,
+        reopen_seconds: int = 0,
     ) -> Case:
         case_id = self.open_by_conversation.get(interaction.conversation_key)
+        last = self.last_resolved.get(interaction.conversation_key)
+        if case_id is None and reopen_seconds and last is not None and now - last[1] <= reopen_seconds:
+            previous = self.cases[last[0]]
+            if previous.status is CaseStatus.RESOLVED and interaction.key not in previous.interaction_keys:
+                self.cases[previous.case_id] = previous.model_copy(
+                    update={"status": CaseStatus.OPEN, "claimed_by": "", "reopened_at": now}
+                )
+                self.open_by_conversation[interaction.conversation_key] = previous.case_id
+                self._event(previous.case_id, CaseEventKind.REOPENED, now, "customer")
+                case_id = previous.case_id
         if case_id is None:
             case = new_case(interaction, priority, reasons, now, sla_seconds)
             existing = self.cases.get(case.case_id)
@@ -170,24 +351,26 @@ class InMemoryCaseStore:
         return sorted(found, key=lambda c: (c.priority.value, c.opened_at))[:limit]
 
     def transition(self, case_id: str, to: CaseStatus, by: str, now: float) -> Case:
-        case = self.cases.get(case_id)
-        if case is None:
-            raise CaseNotFound(case_id)
-        allowed = {CaseStatus.CLAIMED: {CaseStatus.OPEN}, CaseStatus.RESOLVED: {CaseStatus.OPEN, CaseStatus.CLAIMED}}
-        if case.status not in allowed.get(to, set()):
-            raise CaseConflict(case_id)
-        who = {"claimed_by": by} if to is CaseStatus.CLAIMED else {"resolved_by": by}
-        case = case.model_copy(update={"status": to, "updated_at": now, **who})
-        self.cases[case_id] = case
+        if to is CaseStatus.CLAIMED:
+            return self.claim(case_id, by, now)
         if to is CaseStatus.RESOLVED:
-            self.open_by_conversation.pop(case.conversation_key, None)
-        return case
+            return self.resolve(case_id, by, now)
+        return self.release(case_id, by, now)
+
+
+class RecordingHumanReplyQueue:
+    def __init__(self) -> None:
+        self.requests: list[HumanReplyRequest] = []
+
+    def request_human_reply(self, request: HumanReplyRequest) -> None:
+        self.requests.append(request)
 
 
 class RecordingDispatcher:
     def __init__(self, fail: bool = False) -> None:
         self.acks: list[AckRequest] = []
         self.follow_ups: list[FollowUpRequest] = []
+        self.responses: list[HumanResponseSeen] = []
         self.fail = fail
 
     def request_acks(self, requests: Sequence[AckRequest]) -> None:
@@ -199,6 +382,9 @@ class RecordingDispatcher:
         if self.fail and requests:
             raise RuntimeError("queue unavailable")
         self.follow_ups.extend(requests)
+
+    def request_human_responses(self, requests: Sequence[HumanResponseSeen]) -> None:
+        self.responses.extend(requests)
 
 
 class ScriptedReplier:
@@ -353,3 +539,20 @@ class RecordingAlerter:
 
     def alert(self, subject: str, message: str) -> None:
         self.alerts.append((subject, message))
+
+
+class InMemoryBlocklist:
+    def __init__(self) -> None:
+        self.entries: dict[tuple[Platform, str], BlockedAuthor] = {}
+
+    def block(self, blocked: BlockedAuthor) -> None:
+        self.entries[(blocked.platform, blocked.author_id)] = blocked
+
+    def unblock(self, platform: Platform, author_id: str) -> None:
+        self.entries.pop((platform, author_id), None)
+
+    def get(self, platform: Platform, author_id: str) -> BlockedAuthor | None:
+        return self.entries.get((platform, author_id))
+
+    def blocked(self, authors: Iterable[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
+        return {a for a in authors if a in self.entries}

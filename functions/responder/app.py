@@ -1,12 +1,16 @@
-"""Responder: AckQueue consumer. Sends each automated acknowledgement at most once."""
+"""Responder: AckQueue consumer. Sends each automated acknowledgement, and each reply a person wrote in the queue,
+at most once."""
+
+import json
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from ackline import bootstrap
-from ackline.contracts.messages import AckRequest
+from ackline.contracts.messages import AckRequest, HumanReplyRequest
 from ackline.lambda_entry import sqs_handler
 from ackline.observability import logger, metrics
 from ackline.settings import get_settings
+from ackline.usecases.human_reply import send_human_reply
 from ackline.usecases.respond import InteractionMissing, RetryLater, alert_example_policy, respond
 
 
@@ -16,7 +20,28 @@ def _refused_example_policy(interaction_key: str) -> None:
     logger.error("reply refused: example brand policy in force", interaction_key=interaction_key, alerted=alerted)
 
 
+def human_reply_handler(record: SQSRecord, request: HumanReplyRequest) -> None:
+    try:
+        status = send_human_reply(
+            request,
+            bootstrap.case_store(),
+            bootstrap.interaction_store(),
+            bootstrap.replier(),
+            bootstrap.clock,
+            bootstrap.brand_policy(),
+        )
+    except RetryLater as retry:
+        delayed = bootstrap.ack_retries().delay(record.receipt_handle, retry.delay)
+        logger.info("human reply retry scheduled", case_id=request.case_id, delay_s=retry.delay, delayed=delayed)
+        raise
+    logger.info("human reply settled", case_id=request.case_id, reply_event=request.event_id, status=status.value)
+
+
 def record_handler(record: SQSRecord) -> None:
+    body = json.loads(record.body)
+    if isinstance(body, dict) and body.get("kind") == "human_reply":
+        human_reply_handler(record, HumanReplyRequest.model_validate_json(record.body))
+        return
     request = AckRequest.model_validate_json(record.body)
     try:
         outcome = respond(
@@ -29,6 +54,7 @@ def record_handler(record: SQSRecord) -> None:
             memory=bootstrap.reply_memory(),
             sent_replies=bootstrap.sent_replies(),
             refuse_example_policy=not get_settings().allow_example_policy,
+            pauses=bootstrap.case_store(),
         )
     except RetryLater as retry:
         # nothing was sent: come back when the platform allows (reported below as a batch item failure)

@@ -26,7 +26,8 @@ from typing import Any
 import boto3
 import pytest
 
-from ackline.domain.policy import default_policy, parse_policy
+from ackline.domain.policy import default_policy
+from ackline.domain.policy_checks import parse_policy
 from ackline_local.webhooks import facebook_feed_comment, signed_meta_request
 from tests.running_stack import RunningStack, launch_stack, refused_start, wait_for
 

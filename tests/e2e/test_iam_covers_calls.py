@@ -28,6 +28,7 @@ import requests
 from ackline_local.aws_call_log import ENV_VAR
 from ackline_local.config import load_config
 from ackline_local.webhooks import (
+    DEMO_PAGE_ID,
     facebook_feed_comment,
     instagram_comment,
     messenger_message,
@@ -231,6 +232,7 @@ def _drive_every_flow(stack: RunningStack) -> None:
     assert stack.staff_get(f"/api/cases/{case['case_id']}").status_code == 200
     assert stack.staff_post(f"/api/cases/{case['case_id']}/claim").status_code == 200
     assert stack.staff_post(f"/api/cases/{case['case_id']}/resolve").status_code == 200
+    _staff_work(stack, case)
     assert requests.get(gateway + "/queue", timeout=10).status_code == 200
     assert requests.get(gateway + "/api/openapi.json", timeout=10).status_code == 200
 
@@ -240,6 +242,44 @@ def _drive_every_flow(stack: RunningStack) -> None:
     assert wait_for(lambda: _queues_drained(stack), timeout=20), "the queues did not drain"
     time.sleep(0.5)  # a batch the pollers just received would show as in flight above; let it finish
     assert wait_for(lambda: _queues_drained(stack), timeout=20), "the queues did not drain"
+
+
+def _staff_work(stack: RunningStack, case: dict[str, Any]) -> None:
+    """The rest of the staff API: reopen, release, assign, notes, a person's reply (sent by the Responder), search,
+    metrics, block/unblock, forget; and our Page answering in the thread (the follow-up's human-response path)."""
+    path = f"{stack.gateway}/api/cases/{case['case_id']}"
+    auth = {"Authorization": f"Bearer {stack.staff_token}"}
+    assert stack.staff_post(f"/api/cases/{case['case_id']}/reopen").status_code == 200
+    assert stack.staff_post(f"/api/cases/{case['case_id']}/claim").status_code == 200
+    assert stack.staff_post(f"/api/cases/{case['case_id']}/release").status_code == 200
+    assert requests.post(path + "/assign", json={"to": "bo@brand.example"}, headers=auth, timeout=10).status_code == 200
+    assert requests.post(path + "/notes", json={"text": "checked the order"}, headers=auth, timeout=10).ok
+    reply = {"text": "We are looking into it now."}
+    assert requests.post(path + "/reply", json=reply, headers=auth | {"Idempotency-Key": "iam-1"}, timeout=10).ok
+    assert stack.staff_get("/api/cases?status=active&q=broken&platform=facebook&assignee=me").status_code == 200
+    assert stack.staff_get("/api/metrics/sla").status_code == 200
+    assert stack.staff_get("/api/me").status_code == 200
+    # our Page answers the customer's comment from Facebook itself
+    comment = stack.staff_get(f"/api/cases/{case['case_id']}").json()["conversation"][0]
+    external = comment["key"].split("#", 1)[1]
+    page_reply = facebook_feed_comment(
+        "Sam here from the team, on it.", author_id=DEMO_PAGE_ID, author_name="Northwind"
+    )
+    page_reply["entry"][0]["changes"][0]["value"]["parent_id"] = external
+    assert signed_meta_request(page_reply, CONFIG.meta_app_secret).send(stack.gateway)[0] == 200
+
+    def answered_from_facebook() -> bool:
+        events = stack.staff_get(f"/api/cases/{case['case_id']}").json()["events"]
+        kinds = {(e["kind"], e.get("reply_status")) for e in events}
+        return ("human_response", None) in kinds and ("human_reply", "sent") in kinds
+
+    assert wait_for(answered_from_facebook, timeout=20), (
+        "the Page's reply and the person's reply were not both recorded"
+    )
+    author = f"/api/authors/facebook/{case['author_id']}"
+    assert stack.staff_post(author + "/block").status_code == 200
+    assert requests.delete(stack.gateway + author + "/block", headers=auth, timeout=10).status_code == 200
+    assert stack.staff_post(author + "/forget").status_code == 200
 
 
 def _b64url(raw: bytes) -> str:

@@ -19,7 +19,8 @@ import boto3
 import pytest
 
 import ackline
-from ackline.domain.policy import ASKS_FOR_DM, default_policy, parse_policy
+from ackline.domain.policy import ASKS_FOR_DM, default_policy
+from ackline.domain.policy_checks import parse_policy
 from ackline_local.config import load_config
 from ackline_local.webhooks import (
     facebook_feed_comment,

@@ -14,9 +14,10 @@ ALLOWED_REFERENCES = {
     "IngestFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
     # AlertTopic: a reply refused because the example brand policy is in force alerts people
     "ResponderFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath", "AlertTopic"},
-    # AlertTopic: P1 cases alert people
-    "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic"},
-    "StaffApiFunction": {"DataTable"},
+    # AlertTopic: P1 cases alert people; SecretsPath: the brand policy (the reopen window)
+    "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic", "SecretsPath"},
+    # AckQueue: people's replies go out through the Responder; SecretsPath: the brand policy (saved replies)
+    "StaffApiFunction": {"DataTable", "AckQueue", "SecretsPath"},
     # FollowUpQueue: a signed data-deletion request ackline cannot read is handed to a person
     "PrivacyFunction": {"DataTable", "SecretsPath", "FollowUpQueue"},
 }
@@ -26,28 +27,35 @@ DYNAMODB_ACTIONS = {
     # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ;
     # GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
     "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
-    "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem"},
+    # Query: a case's history and the conversation's replies (echoes of our own replies are not a person)
+    "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},
     # Query also reads demand per topic (pk DEMAND) for GET /api/demand
-    "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem"},
+    # PutItem: case history and the conversation's pointers only (checked below)
+    # BatchGetItem: "forget this person" reads their interactions, as PrivacyFunction does
+    "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem", "PutItem", "BatchGetItem"},
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
 }
 # Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
 # person on request, may also delete interactions and per-author records. Cases are never deleted.
 DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONV#*"]}}
 ERASURE_DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INT#*", "CONV#*", "AUTHOR#*"]}}
+# Staff also erase a person on request ("forget") and unblock authors (BLOCK#...); never a case.
+STAFF_DELETE_CONDITION = {
+    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INT#*", "CONV#*", "AUTHOR#*", "BLOCK#*"]}
+}
 SECRET_FOLDERS = {
     # brand: the optional brand policy parameter (BrandPolicyParameterName)
     "IngestFunction": {"meta", "x", "telegram", "generic", "brand"},
     "ResponderFunction": {"meta", "x", "telegram", "brand"},
-    "FollowUpFunction": set(),
-    "StaffApiFunction": set(),
+    "FollowUpFunction": {"brand"},  # the reopen window
+    "StaffApiFunction": {"brand"},  # saved replies
     "PrivacyFunction": {"meta"},
 }
 SENDS_TO = {
     "IngestFunction": {"AckQueue", "FollowUpQueue"},
     "ResponderFunction": {"FollowUpQueue"},
     "FollowUpFunction": set(),
-    "StaffApiFunction": set(),
+    "StaffApiFunction": {"AckQueue"},
     "PrivacyFunction": {"FollowUpQueue"},
 }
 # What an SQS event source mapping needs from its function's role.
@@ -157,7 +165,9 @@ def test_deletes_are_confined_to_open_case_pointers(cfn_resources: dict[str, Any
         actions = as_list(statement["Action"])
         if "dynamodb:DeleteItem" in actions:
             assert actions == ["dynamodb:DeleteItem"], f"{function}: keep DeleteItem in its own statement"
-            expected = ERASURE_DELETE_CONDITION if function == "PrivacyFunction" else DELETE_CONDITION
+            expected = {"PrivacyFunction": ERASURE_DELETE_CONDITION, "StaffApiFunction": STAFF_DELETE_CONDITION}.get(
+                function, DELETE_CONDITION
+            )
             assert statement.get("Condition") == expected, f"{function}: unconditioned DeleteItem"
 
 

@@ -50,8 +50,10 @@ FUNCTION_ENV = {
         "TELEGRAM_API_URL",
         "SECRETS_PATH",
     },
-    "FollowUpFunction": {"ALERT_TOPIC_ARN"},
-    "StaffApiFunction": set(),
+    # BRAND_POLICY_PARAM: the reopen window (FollowUp) and saved replies (StaffApi)
+    "FollowUpFunction": {"ALERT_TOPIC_ARN", "BRAND_POLICY_PARAM"},
+    # a person's reply is queued on AckQueue for the Responder
+    "StaffApiFunction": {"ACK_QUEUE_URL", "BRAND_POLICY_PARAM"},
     # Privacy verifies Meta's signed_request with the app secret, and hands one it cannot read to a person
     "PrivacyFunction": {"SECRETS_PATH", "FOLLOWUP_QUEUE_URL"},
 }

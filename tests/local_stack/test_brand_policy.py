@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ackline.domain.policy import default_policy, parse_policy
+from ackline.domain.policy import default_policy
+from ackline.domain.policy_checks import parse_policy
 from ackline_local.config import load_config
 from ackline_local.stack import BrandPolicyFileError, LocalStack, read_brand_policy
 from tests.local_stack.conftest import FIXTURE_TEMPLATE

@@ -15,7 +15,8 @@ from ackline.domain.addressing import NOT_ADDRESSED_TO_US
 from ackline.domain.decide import decide
 from ackline.domain.language import UNDETERMINED, detect_language, ngram_model
 from ackline.domain.model import Action, Decision, Intent, Kind, Platform, Priority, ReplyStatus, Visibility
-from ackline.domain.policy import ASKS_FOR_DM, PolicyError, default_policy, is_example_policy, parse_policy
+from ackline.domain.policy import ASKS_FOR_DM, PolicyError, default_policy, is_example_policy
+from ackline.domain.policy_checks import parse_policy
 from ackline.domain.replies import compose_reply
 from ackline.domain.suppression import ends_somewhere, listed_as_suppressed
 from ackline.domain.triage import triage

@@ -8,7 +8,8 @@ drives the same case through the local stack with the policy in SSM.
 """
 
 from ackline.domain.model import Kind, Platform, ReplyStatus
-from ackline.domain.policy import default_policy, parse_policy
+from ackline.domain.policy import default_policy
+from ackline.domain.policy_checks import parse_policy
 from ackline.usecases.follow_up import follow_up
 from ackline.usecases.ingest import ingest
 from ackline.usecases.respond import respond

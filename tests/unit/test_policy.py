@@ -6,7 +6,8 @@ import pytest
 
 from ackline.domain.model import Action, Decision, Intent, Platform, Priority, Visibility
 from ackline.domain.platform_limits import x_weighted_length
-from ackline.domain.policy import PolicyError, default_policy, parse_policy
+from ackline.domain.policy import PolicyError, default_policy
+from ackline.domain.policy_checks import parse_policy, policy_problems
 from ackline.domain.replies import compose_reply
 from tests.unit.builders import comment
 
@@ -23,6 +24,11 @@ def test_the_shipped_policy_is_valid_and_complete():
     assert policy.fallback_for("xx") == policy.languages.fallback["default"]
     assert policy.visibility_for(Platform.MESSENGER, public_message=True) is Visibility.PRIVATE
     assert policy.visibility_for(Platform.FACEBOOK, public_message=True) is Visibility.PUBLIC
+
+
+def test_the_shipped_policy_passes_every_wording_and_length_check():
+    # default_policy() parses the shape only (no composer at every cold start), so its wording is proven here
+    assert policy_problems(default_policy()) == []
 
 
 def test_a_round_trip_through_json_gives_the_same_policy():

@@ -3,7 +3,7 @@
 import zoneinfo
 from importlib import resources
 
-from ackline.domain.policy import parse_policy
+from ackline.domain.policy_checks import parse_policy
 
 
 def test_the_shipped_policy_loads_with_no_system_zone_database():

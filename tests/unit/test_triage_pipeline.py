@@ -1,7 +1,8 @@
 """The policy engine through the use cases: ingest decides (with the author ledger), respond composes and guards."""
 
 from ackline.domain.model import Action, Intent, Kind, Platform, ReplyStatus
-from ackline.domain.policy import default_policy, parse_policy
+from ackline.domain.policy import default_policy
+from ackline.domain.policy_checks import parse_policy
 from ackline.usecases.ingest import ingest
 from ackline.usecases.respond import respond
 from tests.fakes import InMemoryAuthorLedger, InMemoryInteractionStore, RecordingDispatcher, ScriptedReplier

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ackline.domain.policy import parse_policy
+from ackline.domain.policy_checks import parse_policy
 from ackline_local.aws_call_log import ENV_VAR as AWS_CALL_LOG_ENV_VAR
 from ackline_local.aws_call_log import AwsCallRecorder, key_schemas_from_tables
 from ackline_local.config import LocalConfig, load_config

@@ -17,6 +17,7 @@ from botocore.config import Config
 
 from ackline.adapters.alert_gate import DynamoAlertGate
 from ackline.adapters.author_ledger import DynamoAuthorLedger
+from ackline.adapters.blocklist_table import DynamoBlocklist
 from ackline.adapters.case_table import DynamoCaseStore
 from ackline.adapters.demand_table import DynamoDemandCounter
 from ackline.adapters.erasure_table import DynamoErasureStore
@@ -29,12 +30,14 @@ from ackline.adapters.secrets import SsmSecrets
 from ackline.adapters.sent_replies import DynamoSentReplies
 from ackline.adapters.sns_alerter import SnsAlerter
 from ackline.adapters.sqs_dispatcher import SqsDispatcher
+from ackline.adapters.sqs_human_replies import SqsHumanReplyQueue
 from ackline.adapters.sqs_visibility import SqsRetryScheduler
 from ackline.adapters.telegram_api import TelegramReplier
 from ackline.adapters.whatsapp_api import WhatsAppReplier
 from ackline.adapters.x_api import XReplier
 from ackline.domain.model import Platform
-from ackline.domain.policy import BrandPolicy, default_policy, parse_policy
+from ackline.domain.policy import BrandPolicy, default_policy
+from ackline.domain.policy_checks import parse_policy
 from ackline.settings import get_settings
 
 if TYPE_CHECKING:
@@ -85,6 +88,11 @@ def sent_replies() -> DynamoSentReplies:
 
 
 @lru_cache(maxsize=1)
+def blocklist() -> DynamoBlocklist:
+    return DynamoBlocklist(dynamodb(), get_settings().require("table_name"))
+
+
+@lru_cache(maxsize=1)
 def erasure_store() -> DynamoErasureStore:
     return DynamoErasureStore(dynamodb(), get_settings().require("table_name"))
 
@@ -122,6 +130,11 @@ def responder_dispatcher() -> SqsDispatcher:
 def follow_up_dispatcher() -> SqsDispatcher:
     # the privacy callback hands an unreadable signed request to a person; it never requests replies
     return SqsDispatcher(sqs(), "", get_settings().require("followup_queue_url"))
+
+
+@lru_cache(maxsize=1)
+def human_reply_queue() -> SqsHumanReplyQueue:
+    return SqsHumanReplyQueue(sqs(), get_settings().require("ack_queue_url"))
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
-from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest, HumanResponseSeen
+from ackline.domain.blocks import BlockedAuthor
+from ackline.domain.cases import CaseEvent, CasePage, CaseQuery
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import ErasureRequest
@@ -73,10 +75,12 @@ class CaseStore(Protocol):
         reasons: Sequence[str],
         now: float,
         sla_seconds: int | None = None,
+        reopen_seconds: int = 0,
     ) -> Case:
         """One open case per conversation: open it, or add this interaction to it. Idempotent.
 
-        `sla_seconds` (the brand policy's, for this priority) sets when a person must pick it up."""
+        `sla_seconds` (the brand policy's, for this priority) sets when a person must pick it up; within
+        `reopen_seconds` of the conversation's last case being resolved, that case reopens instead."""
 
     def mark_alerted(self, case_id: str, now: float) -> None:
         """Record that people were alerted about this case, so a retried follow-up does not alert again."""
@@ -87,6 +91,58 @@ class CaseStore(Protocol):
         """Most urgent first: priority, then age."""
 
     def transition(self, case_id: str, to: CaseStatus, by: str, now: float) -> Case: ...
+
+    def list_page(self, query: CaseQuery) -> CasePage:
+        """One page of the view, most urgent first, from where `query.cursor` stopped."""
+
+    def claim(self, case_id: str, by: str, now: float) -> Case:
+        """Take an open case; CaseHeld when someone else holds it. Idempotent for the holder."""
+
+    def release(self, case_id: str, by: str, now: float) -> Case:
+        """Give a case you hold back to the queue; CaseHeld when someone else holds it."""
+
+    def assign(self, case_id: str, to: str, by: str, now: float) -> Case: ...
+
+    def resolve(self, case_id: str, by: str, now: float) -> Case: ...
+
+    def reopen(self, case_id: str, by: str, now: float) -> Case: ...
+
+    def add_event(self, event: CaseEvent) -> bool:
+        """Record a note, a human reply (once per event id) or another event; False when it was already there."""
+
+    def history(self, case_id: str) -> tuple[Case | None, list[CaseEvent]]:
+        """The case and its events, oldest first."""
+
+    def get_event(self, case_id: str, event_id: str) -> CaseEvent | None:
+        """A human reply by its id (the hash of its idempotency key)."""
+
+    def lease_human_reply(self, case_id: str, event_id: str, now: float, lease_seconds: int) -> CaseEvent | None:
+        """pending -> sending, as `InteractionStore.claim_reply` does for automated replies; None when not pending."""
+
+    def finish_human_reply(
+        self,
+        case_id: str,
+        event_id: str,
+        status: ReplyStatus,
+        *,
+        reply_id: str = "",
+        error: str = "",
+        replied_at: float | None = None,
+    ) -> None: ...
+
+    def record_human_response(self, case_id: str, by: str, at: float) -> None:
+        """The first time a person answered the customer (kept if earlier): the case's second clock."""
+
+    def open_case_id(self, conversation_key: str) -> str | None:
+        """The conversation's open case, if it has one."""
+
+    def opened_since(self, since: float, limit: int) -> tuple[list[Case], bool]:
+        """Cases opened at or after `since`, any status (at most `limit`; True when there were more)."""
+
+
+class HumanReplyQueue(Protocol):
+    def request_human_reply(self, request: HumanReplyRequest) -> None:
+        """Queue a stored human reply for the responder to send."""
 
 
 class Dispatcher(Protocol):
@@ -175,3 +231,29 @@ class Alerter(Protocol):
 class AlertGate(Protocol):
     def take_turn(self, kind: str, now: float, period_seconds: int) -> bool:
         """True for the first caller of `kind` in each period (across every container): it sends the alert."""
+
+
+class Blocklist(Protocol):
+    """Authors staff blocked: stored, never answered, never queued."""
+
+    def block(self, blocked: BlockedAuthor) -> None: ...
+
+    def unblock(self, platform: Platform, author_id: str) -> None: ...
+
+    def get(self, platform: Platform, author_id: str) -> BlockedAuthor | None: ...
+
+    def blocked(self, authors: Iterable[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
+        """Which of these authors are blocked (one round trip for a whole delivery)."""
+
+
+class ResponseQueue(Protocol):
+    def request_human_responses(self, requests: Sequence[HumanResponseSeen]) -> None:
+        """Queue our own messages for the follow-up to check: was that a person answering from the app?"""
+
+
+class AutomationPauses(Protocol):
+    """Per conversation: no automated reply until a time (a person answered from the platform's own app)."""
+
+    def pause(self, conversation_key: str, until: float, by: str) -> None: ...
+
+    def paused_until(self, conversation_key: str) -> float | None: ...

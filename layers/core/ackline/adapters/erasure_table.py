@@ -58,6 +58,9 @@ class DynamoErasureStore:
         targets = [{"pk": {"S": f"INT#{k}"}, "sk": {"S": "INT"}} for k in interaction_keys]
         for conversation in conversation_keys:
             targets.append({"pk": {"S": f"CONV#{conversation}"}, "sk": {"S": "OPENCASE"}})
+            # the last resolved case's marker (its key holds the person's id) goes too
+            targets.append({"pk": {"S": f"CONV#{conversation}"}, "sk": {"S": "LASTCASE"}})
+            targets.append({"pk": {"S": f"CONV#{conversation}"}, "sk": {"S": "PAUSE"}})
             targets.extend(self._author_items(conversation))
         fan_out(self._delete, targets, DELETE_THREADS)
 
@@ -69,14 +72,44 @@ class DynamoErasureStore:
                 self._client.update_item(
                     TableName=self._table,
                     Key=key,
-                    UpdateExpression="SET author_name = :x, summary = :x, author_id = :x, conversation_key = :x",
+                    UpdateExpression=(
+                        "SET author_name = :x, summary = :x, author_id = :x, conversation_key = :x, search_text = :x"
+                    ),
                     ConditionExpression="attribute_exists(pk)",
                     ExpressionAttributeValues={":x": {"S": SCRUBBED}},
                 )
             except self._client.exceptions.ConditionalCheckFailedException:
                 continue  # that interaction never opened a case
+            self._scrub_history(case_id)
             scrubbed += 1
         return scrubbed
+
+    def _scrub_history(self, case_id: str) -> None:
+        """A scrubbed case keeps who did what and when, not what was written: notes and replies name the person."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND sk > :case",  # EVENT#... and REPLY#... sort after CASE
+            "ExpressionAttributeValues": {":pk": {"S": f"CASE#{case_id}"}, ":case": {"S": "CASE"}},
+            "ProjectionExpression": "pk, sk",
+        }
+        keys: list[dict[str, Any]] = []
+        while True:
+            page = self._client.query(**request)
+            keys.extend({"pk": item["pk"], "sk": item["sk"]} for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        fan_out(
+            lambda key: self._client.update_item(
+                TableName=self._table,
+                Key=key,
+                UpdateExpression="SET #t = :x",
+                ExpressionAttributeNames={"#t": "text"},
+                ExpressionAttributeValues={":x": {"S": SCRUBBED}},
+            ),
+            keys,
+            DELETE_THREADS,
+        )
 
     def save_request(self, request: ErasureRequest) -> None:
         item = request.model_dump(mode="json") | {"pk": f"ERASURE#{request.confirmation_code}", "sk": "ERASURE"}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from ackline.adapters.fan_out import fan_out
-from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanResponseSeen
 from ackline.domain.errors import DispatchFailed
 
 if TYPE_CHECKING:
@@ -29,6 +29,9 @@ class SqsDispatcher:
         self._send(self._ack_url, requests)
 
     def request_follow_ups(self, requests: Sequence[FollowUpRequest]) -> None:
+        self._send(self._follow_up_url, requests)
+
+    def request_human_responses(self, requests: Sequence[HumanResponseSeen]) -> None:
         self._send(self._follow_up_url, requests)
 
     def _send(self, queue_url: str, messages: Sequence[BaseModel]) -> None:

@@ -83,6 +83,7 @@ def _feed_interaction(page_id: str, value: FeedValue, raw: str, received_at: flo
                 thread_id=target,
                 post_id=value.post_id,
                 text=value.message,
+                in_reply_to=value.parent_id if is_reply else "",  # the comment it answers (a Page reply: ours)
                 **common,
             )
         return Interaction(
@@ -130,6 +131,7 @@ def _messaging_interaction(
             thread_id=event.sender.id,
             text=event.message.text,
             is_own=own,
+            counterpart_id=event.recipient.id if own else "",  # an echo: the customer it was sent to
             **common,
         )
     known = ("delivery", "read", "reaction", "optin", "postback", "referral", "message_edit")

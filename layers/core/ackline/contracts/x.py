@@ -38,6 +38,9 @@ def _tweet(for_user: str, tweet: dict[str, Any], received_at: float) -> Interact
         created_at=float(created_ms) / 1000 if created_ms else received_at,
         received_at=received_at,
         is_own=str(user.get("id_str", "")) == for_user,
+        # our own reply tweet in a customer's thread: whom and what it answers
+        counterpart_id=str(tweet.get("in_reply_to_user_id_str") or ""),
+        in_reply_to=str(tweet.get("in_reply_to_status_id_str") or ""),
         raw=raw_json(tweet),
     )
 
@@ -57,6 +60,7 @@ def _dm(for_user: str, event: dict[str, Any], users: dict[str, Any], received_at
         created_at=float(event.get("created_timestamp", received_at * 1000)) / 1000,
         received_at=received_at,
         is_own=sender == for_user,
+        counterpart_id=str((create.get("target") or {}).get("recipient_id", "")) if sender == for_user else "",
         raw=raw_json(event),
     )
 

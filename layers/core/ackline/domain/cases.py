@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+import hashlib
+import json
+import re
+import unicodedata
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 
-from ackline.domain.model import Case, CaseStatus, Interaction, Priority, case_id_for
+from pydantic import BaseModel
+
+from ackline.domain.errors import BadRequest
+from ackline.domain.model import Case, CaseStatus, Interaction, Platform, Priority, ReplyStatus, case_id_for
 from ackline.domain.triage import SLA_SECONDS
 
 SUMMARY_CHARS = 280  # what the queue shows of the latest message; the case view shows it all
@@ -44,3 +55,133 @@ def new_case(
         updated_at=now,
         due_at=now + due_in(priority, sla_seconds),
     )
+
+
+# -- the staff queue: which cases, in which order, one page at a time ---------------------------------------------
+
+SEARCH_TEXT_CHARS = 4000  # how much of a case's words free-text search looks at (the newest, after the name)
+QUEUE_PAGE_MAX = 200
+
+
+class QueueView(StrEnum):
+    """Which cases a list shows: one status, or `active` (open and claimed: everything not yet resolved)."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+    ACTIVE = "active"
+
+    @property
+    def statuses(self) -> tuple[CaseStatus, ...]:
+        if self is QueueView.ACTIVE:
+            return (CaseStatus.OPEN, CaseStatus.CLAIMED)
+        return (CaseStatus(self.value),)
+
+
+def searchable(text: str) -> str:
+    """The form search compares: NFKC, case-folded, whitespace collapsed (so `Café  Owner` finds `café owner`)."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def search_text(author_name: str, text: str, previous: str = "") -> str:
+    """What `q` searches in a case: the customer's name, a newline (never inside either part: `searchable`
+    collapses whitespace), then their words so far and `text`, the newest kept when they grow too long."""
+    earlier = previous.partition("\n")[2]
+    words = " ".join(w for w in (earlier, searchable(text)) if w)[-SEARCH_TEXT_CHARS:]
+    return f"{searchable(author_name)}\n{words}"
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """A page of the queue: the view, optional filters, and where the previous page stopped (`cursor`)."""
+
+    view: QueueView = QueueView.OPEN
+    platform: Platform | None = None
+    priority: Priority | None = None
+    assignee: str | None = None  # who holds the case (claimed_by); the route turns `me` into the caller
+    text: str = ""  # free text over the customer's name and words, already `searchable`
+    limit: int = 50
+    cursor: str = ""
+
+    @property
+    def filtered(self) -> bool:
+        """Filters the index cannot apply (a page may then hold fewer than `limit` cases: follow next_cursor)."""
+        return bool(self.platform or self.assignee or self.text)
+
+    def fingerprint(self) -> str:
+        """Ties a cursor to the query it came from: a cursor replayed with other filters is refused, not misread."""
+        parts = [self.view.value, self.platform or "", self.priority or "", self.assignee or "", self.text]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    next_cursor: str | None  # None: this was the last page
+
+
+def encode_cursor(query: CaseQuery, positions: Mapping[str, str | None]) -> str:
+    """Where each index partition stopped (its last sort key, or None once it is exhausted), opaque to clients."""
+    body = json.dumps({"f": query.fingerprint(), "p": dict(positions)}, separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+
+
+def decode_cursor(query: CaseQuery) -> dict[str, str | None]:
+    """The positions in `query.cursor` ({} for the first page). A cursor that was not ours is a BadRequest."""
+    if not query.cursor:
+        return {}
+    try:
+        padded = query.cursor + "=" * (-len(query.cursor) % 4)
+        body = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        positions = body["p"]
+        fingerprint = body["f"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise BadRequest("cursor is not one this API issued") from exc
+    if fingerprint != query.fingerprint():
+        raise BadRequest("cursor belongs to a query with other filters")
+    if not isinstance(positions, dict) or not all(
+        isinstance(k, str) and (v is None or (isinstance(v, str) and _SORT_KEY.fullmatch(v)))
+        for k, v in positions.items()
+    ):
+        raise BadRequest("cursor is not one this API issued")
+    return positions
+
+
+_SORT_KEY = re.compile(r"P[1-4]#[0-9.]{17}#c_[0-9a-f]{20}")
+
+
+# -- what happened to a case besides the customer's messages: shown in the thread -----------------------------------
+
+
+class CaseEventKind(StrEnum):
+    NOTE = "note"  # internal, never sent
+    HUMAN_REPLY = "human_reply"  # a person answered from the queue, through the send path
+    HUMAN_RESPONSE = "human_response"  # a person answered from the platform's own app (an echo of our account)
+    CLAIMED = "claimed"
+    RELEASED = "released"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+
+
+class CaseEvent(BaseModel):
+    """One entry of a case's own history. Human replies carry their send state, like automated replies do."""
+
+    event_id: str
+    case_id: str
+    kind: CaseEventKind
+    at: float
+    by: str = ""
+    text: str = ""
+    # human replies only: the interaction answered and how the send went (pending/sending/sent/failed/unknown)
+    target_key: str = ""
+    reply_status: ReplyStatus | None = None
+    reply_id: str = ""
+    reply_error: str = ""
+    reply_attempts: int = 0
+    reply_lease_until: float | None = None
+    replied_at: float | None = None
+
+
+def new_event_id() -> str:
+    return uuid.uuid4().hex[:20]

@@ -25,6 +25,27 @@ class CaseConflict(AcklineError):
     """The case is not in a state that allows the requested transition."""
 
 
+class CaseHeld(CaseConflict):
+    """Someone else holds (has claimed) the case: the caller may not take or release it."""
+
+    def __init__(self, case_id: str, holder: str) -> None:
+        super().__init__(f"case {case_id} is held by {holder}")
+        self.holder = holder
+
+
+class ReplyRefused(AcklineError):
+    """A person's reply cannot be sent as written or right now (window closed, too long, empty): the reason says why."""
+
+    def __init__(self, reason: str, *, template_needed: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.template_needed = template_needed
+
+
+class AuthorBlocked(AcklineError):
+    """The author is blocked: nothing is sent to them until a person unblocks them."""
+
+
 class PlatformError(AcklineError):
     """A platform API refused or failed a call."""
 

@@ -107,6 +107,10 @@ class Interaction(BaseModel):
     created_at: float  # platform timestamp, epoch seconds
     received_at: float  # when ackline stored it, epoch seconds
     is_own: bool = False  # sent by the brand itself (echo, our own comment): never answered
+    # For our own messages, who or what they answer (so a person answering from the platform's app is seen):
+    # the customer a DM or reply tweet went to, and the platform id of the message replied to.
+    counterpart_id: str = ""
+    in_reply_to: str = ""
     activity: str = ""  # for ACTIVITY kinds: what happened ("reaction", "edited", ...)
     raw: str = ""  # the event exactly as received (JSON text) so nothing is ever lost
     # set only when `raw` had to be cut to fit the store (domain.storage_bounds): the whole payload's digest and size
@@ -183,6 +187,13 @@ class Case(BaseModel):
     claimed_by: str = ""
     resolved_by: str = ""
     alerted_at: float | None = None  # when people were alerted about it (P1: crisis, safety, legal)
+    # added with the staff queue (defaults let older items load): who assigned it, when it closed or came back,
+    # and the second clock — the first response by a person (from the queue or the platform's own app)
+    assigned_by: str = ""
+    resolved_at: float | None = None
+    reopened_at: float | None = None
+    first_human_response_at: float | None = None
+    first_human_response_by: str = ""
 
 
 def case_id_for(interaction_key: str) -> str:

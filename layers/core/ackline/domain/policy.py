@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ackline.domain.model import Intent, Kind, Platform, Priority, Visibility
+from ackline.domain.model import Intent, Platform, Priority, Visibility
 
 PLACEHOLDERS = frozenset({"name", "brand", "offline", "offer", "answer"})
 TEMPLATE_KEYS = frozenset(
@@ -139,6 +139,10 @@ class Thresholds(_Strict):
     abuse_window_hours: int = Field(default=24, ge=1, le=24 * 90)
     negative_sentiment: float = Field(default=-0.35, ge=-1, le=0)  # at or below: an unhappy customer
     positive_sentiment: float = Field(default=0.5, ge=0, le=1)  # at or above, with nothing else: praise
+    # a customer who writes again this soon after their case was resolved reopens it (0: always a new case)
+    reopen_window_hours: int = Field(default=72, ge=0, le=24 * 30)
+    # a person answered from the platform's own app: no automated reply in that conversation for this long
+    human_pause_hours: int = Field(default=24, ge=0, le=24 * 30)
     sla_minutes: dict[Priority, Annotated[int, Field(ge=1, le=7 * 24 * 60)]] = {
         Priority.P1: 15,
         Priority.P2: 60,
@@ -156,6 +160,24 @@ class Thresholds(_Strict):
 
 
 Handle = Annotated[str, Field(pattern=r"^@?[A-Za-z0-9_.]{1,64}$")]
+SAVED_REPLY_PLACEHOLDERS = frozenset({"name", "brand", "offline"})
+
+
+class SavedReply(_Strict):
+    """A named text a person picks in the reply box; `{name}` becomes ", <first name>" when the name is safe."""
+
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    text: Text
+
+    @field_validator("text")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+        if unknown := sorted(fields - SAVED_REPLY_PLACEHOLDERS):
+            raise ValueError(
+                f"unknown placeholder(s) {unknown}; saved replies may use {{name}}, {{brand}}, {{offline}}"
+            )
+        return value
 
 
 class BrandPolicy(_Strict):
@@ -174,6 +196,7 @@ class BrandPolicy(_Strict):
     banned_phrases: tuple[Annotated[str, Field(min_length=2, max_length=200)], ...] = ()
     allowed_links: tuple[Annotated[str, Field(min_length=3, max_length=200)], ...] = ()  # our own domains
     thresholds: Thresholds = Thresholds()
+    saved_replies: tuple[SavedReply, ...] = ()  # what the queue's reply box offers
 
     @field_validator("templates")
     @classmethod
@@ -189,59 +212,6 @@ class BrandPolicy(_Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return value
-
-    @model_validator(mode="after")
-    def _wording_passes_guardrails(self) -> BrandPolicy:
-        # Imported here: guardrails read the policy (banned phrases, allowed links), so the modules depend
-        # on each other; the check itself is what makes a bad template fail at load, not at 3 a.m.
-        from ackline.domain.guardrails import wording_violations
-
-        problems: list[str] = []
-        wording = [(f"templates.{k}", v) for k, ts in self.templates.items() for v in _all_variants(ts)]
-        wording += [(f"faq.{e.id}", e.answer) for e in self.faq] + [("offers", o) for o in self.offers]
-        wording += [(f"languages.fallback.{k}", v) for k, v in self.languages.fallback.items()]
-        wording += [("offline_channel.phrase", self.offline_channel.phrase), ("brand.sign_off", self.brand.sign_off)]
-        wording += [("business_hours.out_of_hours_note", self.business_hours.out_of_hours_note)]
-        for where, text in wording:
-            problems += [f"{where}: {v}" for v in wording_violations(text, self)]
-        if problems:
-            raise ValueError("wording breaks a guardrail: " + "; ".join(problems))
-        return self
-
-    @model_validator(mode="after")
-    def _replies_fit_every_platform(self) -> BrandPolicy:
-        # Every reply this policy can send, with the optional parts the composer may drop already dropped (name,
-        # out-of-hours note, sign-off), must fit each platform it can go to, as a public comment reply and as a
-        # private message (a direct message is answered privately whatever reply_visibility prefers): a template
-        # that is too long would otherwise fail at every send, not at load.
-        from ackline.domain.platform_limits import reply_length, reply_limit
-        from ackline.domain.replies import bare_replies
-
-        errors: dict[str, list[str]] = {}
-        too_long: dict[str, list[str]] = {}
-        for reply in bare_replies(self):
-            if reply.error:
-                errors.setdefault(reply.where, []).append(reply.error)
-                continue
-            over: dict[Kind, str] = {}
-            for kind in (Kind.COMMENT, Kind.MESSAGE):
-                limit = reply_limit(reply.platform, kind)
-                length = reply_length(reply.platform, kind, reply.text)
-                if limit is not None and length > limit:
-                    over[kind] = f"({length} > {limit})"
-            if len(over) == 2 and len(set(over.values())) == 1:  # counted alike: name the platform once
-                too_long.setdefault(reply.where, []).append(f"{reply.platform.value} {over[Kind.COMMENT]}")
-            elif over:
-                found = [f"{reply.platform.value} {kind.value}s {counted}" for kind, counted in over.items()]
-                too_long.setdefault(reply.where, []).extend(found)
-        problems = [f"{where}: {', '.join(dict.fromkeys(found))}" for where, found in errors.items()]
-        problems += [f"{where}: too long for {', '.join(found)}" for where, found in too_long.items()]
-        # in a private chat, "send us a private message" tells the customer nobody read where they are writing
-        dm_asks = {r.where: m.group(0) for r in bare_replies(self) if r.private and (m := ASKS_FOR_DM.search(r.text))}
-        problems += [f"{where}: asks for a DM ({ask!r}) in a private chat" for where, ask in dm_asks.items()]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
 
     def visibility_for(self, platform: Platform, public_message: bool) -> Visibility:
         choice = self.reply_visibility.get(platform, "same")
@@ -278,10 +248,6 @@ def is_example_policy(policy: BrandPolicy) -> bool:
     return any(re.search(r"(?i)\.example\b", a) for a in addresses if a)
 
 
-def _all_variants(template_set: TemplateSet) -> tuple[str, ...]:
-    return (*template_set.default, *(v for vs in template_set.platforms.values() for v in vs))
-
-
 def _describe(exc: ValidationError) -> str:
     lines = []
     for error in exc.errors():
@@ -290,8 +256,9 @@ def _describe(exc: ValidationError) -> str:
     return "brand policy is not valid:\n" + "\n".join(lines)
 
 
-def parse_policy(data: str | bytes | dict[str, object]) -> BrandPolicy:
-    """Validate a policy from JSON text or an already-decoded mapping; PolicyError says what is wrong, where."""
+def parse_policy_schema(data: str | bytes | dict[str, object]) -> BrandPolicy:
+    """The policy's shape only (types, keys, placeholders, hours); `policy_checks.parse_policy` adds the checks
+    that need the reply composer and the guardrails. PolicyError says what is wrong, where."""
     try:
         raw = json.loads(data) if isinstance(data, str | bytes) else data
     except json.JSONDecodeError as exc:
@@ -304,6 +271,8 @@ def parse_policy(data: str | bytes | dict[str, object]) -> BrandPolicy:
 
 @lru_cache(maxsize=1)
 def default_policy() -> BrandPolicy:
-    """The policy shipped in the layer (ackline/policy/default_policy.json); parsed once per container."""
+    """The policy shipped in the layer (ackline/policy/default_policy.json); parsed once per container.
+
+    Its wording and lengths are checked by the tests (tests/unit/test_policy.py), not at every cold start."""
     text = resources.files("ackline").joinpath("policy/default_policy.json").read_text(encoding="utf-8")
-    return parse_policy(text)
+    return parse_policy_schema(text)

@@ -7,20 +7,25 @@ a parser's message may quote the input (pydantic's does).
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from ackline.domain.errors import (
     AuthenticationFailed,
+    AuthorBlocked,
     BadRequest,
     CaseConflict,
+    CaseHeld,
     CaseNotFound,
     DispatchFailed,
     PayloadTooLarge,
+    ReplyRefused,
     StaffUnauthenticated,
     StoreUnavailable,
     VerificationRejected,
@@ -35,6 +40,7 @@ _STATUS: dict[type[Exception], tuple[HTTPStatus, str]] = {
     CaseNotFound: (HTTPStatus.NOT_FOUND, "case not found"),
     CaseConflict: (HTTPStatus.CONFLICT, "case changed state"),
     PayloadTooLarge: (HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large"),
+    AuthorBlocked: (HTTPStatus.CONFLICT, "the author is blocked"),
     # not stored / not queued: a 503 makes the platform retry, and its retry is our retry
     DispatchFailed: (HTTPStatus.SERVICE_UNAVAILABLE, "temporarily unavailable, retry"),
     StoreUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "temporarily unavailable, retry"),
@@ -90,3 +96,30 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             return _json(status, message)
 
         app.exception_handler(error_type)(handler)
+
+    # These two say more than a fixed message: who holds the case (a staff name, never customer text), and why a
+    # person's reply cannot go (our own wording from the domain, never the request's text).
+    def held(exc: CaseHeld) -> Response[str]:
+        logger.info("request refused", error="CaseHeld", holder=exc.holder, status=409)
+        body = {"message": "someone else holds this case", "held_by": exc.holder}
+        return Response(status_code=409, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+
+    def refused(exc: ReplyRefused) -> Response[str]:
+        logger.info("reply refused", reason=exc.reason, status=422)
+        body = {"message": "reply refused", "reason": exc.reason, "template_needed": exc.template_needed}
+        return Response(status_code=422, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+
+    app.exception_handler(CaseHeld)(held)
+    app.exception_handler(ReplyRefused)(refused)
+
+    def invalid(exc: RequestValidationError) -> Response[str]:
+        # The documented 422 body (HTTPValidationError: loc, msg, type). Powertools' own leaves `msg` out so as not
+        # to leak Python or pydantic details; ours is the error type in words, never the input.
+        detail = [
+            {"loc": list(e["loc"]), "msg": str(e["type"]).replace("_", " "), "type": e["type"]} for e in exc.errors()
+        ]
+        logger.info("request refused", error="RequestValidationError", status=422, problems=len(detail))
+        body = json.dumps({"statusCode": 422, "detail": detail})
+        return Response(status_code=422, content_type=content_types.APPLICATION_JSON, body=body)
+
+    app.exception_handler(RequestValidationError)(invalid)

@@ -1,22 +1,40 @@
-"""Staff API: the queue of cases, one case with its whole conversation, claim and resolve; demand per topic."""
+"""Staff API: the queue of cases (filters, search, pages), one case with its whole conversation and history, what
+staff do to a case (claim, release, assign, resolve, reopen, notes); demand per topic."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ackline import bootstrap
+from ackline.domain.cases import QUEUE_PAGE_MAX, CaseEvent, CaseQuery, QueueView, new_event_id, searchable
 from ackline.domain.errors import StaffUnauthenticated
-from ackline.domain.model import Case, CaseStatus
-from ackline.http.staff_views import CaseDetailView, CaseList, DemandList, SuppressedList, conversation_entry
+from ackline.domain.model import Case, Platform, Priority
+from ackline.domain.sla import SlaReport
+from ackline.http.staff_views import (
+    AssignRequest,
+    AuthorStatus,
+    CaseDetailView,
+    CaseList,
+    DemandList,
+    ForgetResult,
+    HumanReplyView,
+    Me,
+    NoteRequest,
+    ReplyRequest,
+    SavedReplyView,
+    SuppressedList,
+    conversation_entry,
+)
 from ackline.observability import logger
-from ackline.usecases import staff_queue
+from ackline.usecases import authors, human_reply, staff_queue
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
 
 CaseId = Annotated[str, Path(pattern=r"^c_[0-9a-f]{20}$", description="case id")]
+AuthorId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:@+=-]{1,256}$", description="the platform's id for the author")]
 
 
 def _staff() -> str:
@@ -28,28 +46,107 @@ def _staff() -> str:
     return str(who)
 
 
-@router.get("/api/cases", summary="List cases, most urgent first")
+@router.get("/api/me", summary="Who you are signed in as")
+def who_am_i() -> Me:
+    return Me(staff=_staff())
+
+
+@router.get("/api/cases", summary="List cases, most urgent first (priority, then age), one page at a time")
 def list_cases(
-    status: Annotated[CaseStatus, Query()] = CaseStatus.OPEN,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    status: Annotated[QueueView, Query(description="open, claimed, resolved, or active (open and claimed)")] = (
+        QueueView.OPEN
+    ),
+    platform: Annotated[Platform | None, Query()] = None,
+    priority: Annotated[Priority | None, Query()] = None,
+    assignee: Annotated[
+        str | None, Query(max_length=254, description="who holds the case; `me` for the caller")
+    ] = None,
+    q: Annotated[str | None, Query(max_length=200, description="words in the customer's name or messages")] = None,
+    limit: Annotated[int, Query(ge=1, le=QUEUE_PAGE_MAX)] = 50,
+    cursor: Annotated[str | None, Query(max_length=4096, description="next_cursor of the previous page")] = None,
 ) -> CaseList:
-    _staff()
-    cases = staff_queue.list_queue(bootstrap.case_store(), status, limit)
-    return CaseList(cases=cases, count=len(cases))
+    staff = _staff()
+    query = CaseQuery(
+        view=status,
+        platform=platform,
+        priority=priority,
+        assignee=staff if assignee == "me" else (assignee or None),
+        text=searchable(q or ""),
+        limit=limit,
+        cursor=cursor or "",
+    )
+    page = staff_queue.queue_page(bootstrap.case_store(), query)
+    return CaseList(cases=page.cases, count=len(page.cases), next_cursor=page.next_cursor)
 
 
-@router.get("/api/cases/<case_id>", summary="One case with its whole conversation")
+@router.get("/api/cases/<case_id>", summary="One case with its whole conversation and its history")
 def get_case(case_id: CaseId) -> CaseDetailView:
     _staff()
     detail = staff_queue.open_case(case_id, bootstrap.case_store(), bootstrap.interaction_store())
-    return CaseDetailView(case=detail.case, conversation=[conversation_entry(s) for s in detail.conversation])
+    saved = human_reply.saved_replies_for(detail.case, bootstrap.brand_policy())
+    author = detail.case.author_id
+    return CaseDetailView(
+        case=detail.case,
+        conversation=[conversation_entry(s) for s in detail.conversation],
+        events=detail.events,
+        saved_replies=[SavedReplyView(name=r.name, text=r.text) for r in saved],
+        author_blocked=bool(author) and bootstrap.blocklist().get(detail.case.platform, author) is not None,
+    )
 
 
-@router.post("/api/cases/<case_id>/claim", summary="Take a case")
+@router.post("/api/cases/<case_id>/reply", summary="Answer the customer (sent once per Idempotency-Key)")
+def reply_to_customer(
+    case_id: CaseId,
+    body: ReplyRequest,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", max_length=200, description="repeat it on a retry: the reply is sent once"),
+    ] = None,
+) -> HumanReplyView:
+    staff = _staff()
+    accepted = human_reply.request_human_reply(
+        case_id,
+        body.text,
+        staff,
+        idempotency_key or new_event_id(),  # without a key every request is a new reply
+        bootstrap.case_store(),
+        bootstrap.interaction_store(),
+        bootstrap.human_reply_queue(),
+        bootstrap.brand_policy(),
+        bootstrap.clock(),
+    )
+    logger.info(
+        "human reply accepted",
+        case_id=case_id,
+        staff=staff,
+        reply_event=accepted.reply.event_id,
+        repeated=accepted.repeated,
+        warnings=len(accepted.warnings),
+    )
+    return HumanReplyView(reply=accepted.reply, warnings=accepted.warnings, repeated=accepted.repeated)
+
+
+@router.post("/api/cases/<case_id>/claim", summary="Take a case (409 when someone else holds it)")
 def claim_case(case_id: CaseId) -> Case:
     staff = _staff()
     case = staff_queue.claim_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
     logger.info("case claimed", case_id=case_id, staff=staff)
+    return case
+
+
+@router.post("/api/cases/<case_id>/release", summary="Hand a case you hold back to the queue")
+def release_case(case_id: CaseId) -> Case:
+    staff = _staff()
+    case = staff_queue.release_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
+    logger.info("case released", case_id=case_id, staff=staff)
+    return case
+
+
+@router.post("/api/cases/<case_id>/assign", summary="Give a case to someone")
+def assign_case(case_id: CaseId, body: AssignRequest) -> Case:
+    staff = _staff()
+    case = staff_queue.assign_case(case_id, body.to, staff, bootstrap.case_store(), bootstrap.clock())
+    logger.info("case assigned", case_id=case_id, staff=staff, assignee=body.to)
     return case
 
 
@@ -66,6 +163,73 @@ def list_suppressed(limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Suppress
     _staff()
     found = staff_queue.suppressed_messages(bootstrap.interaction_store(), limit)
     return SuppressedList(messages=[conversation_entry(s) for s in found], count=len(found))
+
+
+@router.post("/api/cases/<case_id>/reopen", summary="Bring a resolved case back to the queue")
+def reopen_case(case_id: CaseId) -> Case:
+    staff = _staff()
+    case = staff_queue.reopen_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
+    logger.info("case reopened", case_id=case_id, staff=staff)
+    return case
+
+
+@router.post("/api/cases/<case_id>/notes", summary="Add an internal note (never sent to the customer)")
+def add_note(case_id: CaseId, body: NoteRequest) -> CaseEvent:
+    staff = _staff()
+    note = staff_queue.add_note(case_id, body.text, staff, bootstrap.case_store(), bootstrap.clock(), new_event_id())
+    logger.info("note added", case_id=case_id, staff=staff, note_chars=len(body.text))
+    return note
+
+
+@router.post("/api/authors/<platform>/<author_id>/block", summary="Block an author: stored, never answered")
+def block_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> AuthorStatus:
+    staff = _staff()
+    blocked = authors.block_author(platform, author_id, staff, bootstrap.blocklist(), bootstrap.clock())
+    logger.info("author blocked", platform=platform.value, staff=staff)
+    return AuthorStatus(
+        platform=platform.value, author_id=author_id, blocked=True, blocked_by=blocked.by, blocked_at=blocked.at
+    )
+
+
+@router.delete("/api/authors/<platform>/<author_id>/block", summary="Unblock an author")
+def unblock_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> AuthorStatus:
+    staff = _staff()
+    authors.unblock_author(platform, author_id, bootstrap.blocklist())
+    logger.info("author unblocked", platform=platform.value, staff=staff)
+    return AuthorStatus(platform=platform.value, author_id=author_id, blocked=False)
+
+
+@router.post("/api/authors/<platform>/<author_id>/forget", summary="Erase everything held about this person")
+def forget_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> ForgetResult:
+    staff = _staff()
+    done = authors.forget_author(
+        platform, author_id, bootstrap.interaction_store(), bootstrap.erasure_store(), bootstrap.clock
+    )
+    # the person's id is not logged: the confirmation code and counts say what happened
+    logger.info(
+        "person erased by staff",
+        staff=staff,
+        confirmation_code=done.confirmation_code,
+        interactions=done.interactions_erased,
+        cases=done.cases_scrubbed,
+    )
+    return ForgetResult(
+        confirmation_code=done.confirmation_code,
+        interactions_erased=done.interactions_erased,
+        cases_scrubbed=done.cases_scrubbed,
+    )
+
+
+@router.get("/api/metrics/sla", summary="Time to the automated acknowledgement and to the first human response")
+def sla_metrics(
+    since: Annotated[
+        int | None, Query(ge=0, le=10**11, description="epoch seconds; cases opened since then (default: 7 days)")
+    ] = None,
+) -> SlaReport:
+    _staff()
+    now = bootstrap.clock()
+    start = float(since) if since is not None else now - 7 * 24 * 3600
+    return staff_queue.sla_figures(start, bootstrap.case_store(), bootstrap.interaction_store(), now)
 
 
 @router.get("/api/demand", summary="Feature requests per topic, most requested first")

@@ -2,15 +2,67 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated
 
+from pydantic import BaseModel, Field
+
+from ackline.domain.cases import CaseEvent
 from ackline.domain.demand import TopicDemand
 from ackline.domain.model import Case, StoredInteraction
+
+# a staff identity as Cognito gives it (e-mail or user name): printable, no spaces or control characters
+StaffName = Annotated[str, Field(min_length=1, max_length=254, pattern=r"^[^\s\x00-\x1f\x7f]+$")]
 
 
 class CaseList(BaseModel):
     cases: list[Case]
     count: int
+    next_cursor: str | None = None  # pass as `cursor` for the next page; absent on the last one
+
+
+class Me(BaseModel):
+    """Who the API takes the caller to be (the page shows it, and warns when someone else holds a case)."""
+
+    staff: str
+
+
+class AssignRequest(BaseModel):
+    to: StaffName
+
+
+class ReplyRequest(BaseModel):
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class HumanReplyView(BaseModel):
+    reply: CaseEvent
+    warnings: list[str]  # tone guardrails that fired: the reply still goes, a person chose these words
+    repeated: bool  # the Idempotency-Key was seen before: this is the reply it made, nothing new was sent
+
+
+class SavedReplyView(BaseModel):
+    name: str
+    text: str
+
+
+class AuthorStatus(BaseModel):
+    platform: str
+    author_id: str
+    blocked: bool
+    blocked_by: str = ""
+    blocked_at: float | None = None
+
+
+class ForgetResult(BaseModel):
+    """What the erasure did (the person's id is not kept, only the code and the counts)."""
+
+    confirmation_code: str
+    interactions_erased: int
+    cases_scrubbed: int
+
+
+class NoteRequest(BaseModel):
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class DemandList(BaseModel):
@@ -50,6 +102,10 @@ class SuppressedList(BaseModel):
 class CaseDetailView(BaseModel):
     case: Case
     conversation: list[ConversationEntry]
+    # the case's own history, oldest first: internal notes, replies by people, claims, assignments, reopenings
+    events: list[CaseEvent] = []
+    saved_replies: list[SavedReplyView] = []  # the brand policy's saved replies, filled in for this customer
+    author_blocked: bool = False
 
 
 def conversation_entry(stored: StoredInteraction) -> ConversationEntry:

@@ -37,6 +37,8 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         ledger=bootstrap.author_ledger(),
         demand=bootstrap.demand_counter(),
         sent_replies=bootstrap.sent_replies(),
+        blocklist=bootstrap.blocklist(),
+        responses=bootstrap.ingest_dispatcher(),
     )
     logger.info(
         "delivery ingested",

@@ -16,6 +16,7 @@ def follow_up(
     cases: CaseStore,
     now: float,
     alerter: Alerter | None = None,
+    reopen_seconds: int = 0,
 ) -> Case:
     stored = interactions.get(request.interaction_key)
     if stored is None:
@@ -27,7 +28,8 @@ def follow_up(
     reasons = tuple(r for r in dict.fromkeys((*decision.reasons, *request.reasons)) if not r.startswith("sentiment"))
     # the brand policy's SLA travels in the decision; hand-offs from the responder use the default for P3
     sla_seconds = decision.sla_minutes * 60 if decision.escalate and decision.sla_minutes else None
-    case = cases.open_or_append(stored.interaction, priority, reasons, now, sla_seconds)
+    # within the policy's reopen window a customer's new message reopens their resolved case (`reopen_seconds`)
+    case = cases.open_or_append(stored.interaction, priority, reasons, now, sla_seconds, reopen_seconds)
     if alerter is not None and needs_alert(case):
         # alert first, then record it: a crash in between alerts twice, never not at all
         alerter.alert(*alert_text(case))

@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ackline.contracts.messages import AckRequest, FollowUpRequest
+from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanResponseSeen
 from ackline.contracts.whatsapp import delivery_report
+from ackline.domain.blocks import author_of, silenced
 from ackline.domain.decide import decide
 from ackline.domain.delivery import DeliveryReport, failure_reason
 from ackline.domain.demand import requests_by_topic
@@ -40,7 +41,16 @@ from ackline.domain.model import (
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.storage_bounds import bounded, problem_record
 from ackline.domain.triage import AuthorStanding
-from ackline.ports import AddResult, AuthorLedger, DemandCounter, Dispatcher, InteractionStore, SentReplies
+from ackline.ports import (
+    AddResult,
+    AuthorLedger,
+    Blocklist,
+    DemandCounter,
+    Dispatcher,
+    InteractionStore,
+    ResponseQueue,
+    SentReplies,
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +211,43 @@ def _store(
             outcome.problems += 1
 
 
+def _silence_blocked(
+    interactions: Sequence[Interaction], decisions: list[Decision], blocklist: Blocklist
+) -> list[Decision]:
+    authors = {a for a in map(author_of, interactions) if a is not None}
+    blocked = blocklist.blocked(authors) if authors else set()
+    if not blocked:
+        return decisions
+    return [silenced(d) if author_of(i) in blocked else d for i, d in zip(interactions, decisions, strict=True)]
+
+
+def _without_blocked_work(
+    pairs: list[tuple[Interaction, Decision]], blocklist: Blocklist, outcome: _Outcome
+) -> list[tuple[Interaction, Decision]]:
+    """Authors staff blocked: their messages are stored with the reason, never answered nor queued for a person."""
+    if not pairs:
+        return pairs
+    try:
+        decided = [i for i, _ in pairs]
+        return list(zip(decided, _silence_blocked(decided, [d for _, d in pairs], blocklist), strict=True))
+    except Exception as exc:  # the blocklist could not be read: nothing is stored, the retry decides again
+        outcome.leave_for_retry(len(pairs), exc)
+        return []
+
+
+def _request_human_responses(work: Sequence[StoredInteraction], responses: ResponseQueue) -> None:
+    # our own account's messages that answer someone: perhaps a person answering from the platform's own app
+    # (a redelivery's duplicates too: if this send failed last time, the retry is when it happens)
+    own = [s.interaction for s in work if s.interaction.is_own]
+    seen = [HumanResponseSeen(interaction_key=i.key) for i in own if i.counterpart_id or i.in_reply_to]
+    if not seen:
+        return
+    try:
+        responses.request_human_responses(seen)
+    except Exception as exc:  # everything is stored: the platform's retry sends these again
+        raise DispatchFailed(f"queue unavailable ({_name(exc)})") from exc
+
+
 def ingest(
     interactions: Sequence[Interaction],
     store: InteractionStore,
@@ -210,6 +257,8 @@ def ingest(
     ledger: AuthorLedger | None = None,
     demand: DemandCounter | None = None,
     sent_replies: SentReplies | None = None,
+    blocklist: Blocklist | None = None,
+    responses: ResponseQueue | None = None,
 ) -> IngestResult:
     policy = policy or default_policy()
     outcome = _Outcome()
@@ -223,7 +272,10 @@ def ingest(
             reports = _reports(entries)
             entries = [e for e in entries if e.key not in reports]
             outcome.leave_for_retry(len(reports), exc)
-    _store(store, _decide_each(entries, policy, ledger, outcome), policy, outcome)
+    pairs = _decide_each(entries, policy, ledger, outcome)
+    if blocklist is not None:
+        pairs = _without_blocked_work(pairs, blocklist, outcome)
+    _store(store, pairs, policy, outcome)
     outstanding: list[StoredInteraction] = []
     if outcome.duplicate_keys:
         try:
@@ -245,6 +297,8 @@ def ingest(
         raise
     except Exception as exc:  # the queue throttled or failed: everything is stored, the retry re-queues it
         raise DispatchFailed(f"queue unavailable ({_name(exc)})") from exc
+    if responses is not None:
+        _request_human_responses(work, responses)
     # Demand is counted once per interaction: only when it was freshly stored (a redelivery is not), and
     # last, so the customer's reply and case never wait on it. If this write fails the webhook answers 5xx;
     # the platform's retry finds everything stored (what it re-queues, the lease and the idempotent case

@@ -25,7 +25,16 @@ from ackline.domain.policy import BrandPolicy, default_policy, is_example_policy
 from ackline.domain.replies import ComposedReply, compose_reply, variants_used
 from ackline.domain.retry import backoff_seconds
 from ackline.domain.windows import deliverable_visibility, window_closed
-from ackline.ports import Alerter, AlertGate, Dispatcher, InteractionStore, PlatformReplier, ReplyMemory, SentReplies
+from ackline.ports import (
+    Alerter,
+    AlertGate,
+    AutomationPauses,
+    Dispatcher,
+    InteractionStore,
+    PlatformReplier,
+    ReplyMemory,
+    SentReplies,
+)
 
 # Longer than the responder's timeout (20 s) so a live send is never taken over; a lease that
 # expires means the worker died mid-send and the outcome is unknown.
@@ -128,6 +137,7 @@ def respond(
     memory: ReplyMemory | None = None,
     sent_replies: SentReplies | None = None,
     refuse_example_policy: bool = False,
+    pauses: AutomationPauses | None = None,
 ) -> RespondOutcome:
     now = clock()
     key = request.interaction_key
@@ -145,6 +155,12 @@ def respond(
             store.finish_reply(key, ReplyStatus.FAILED, error=EXAMPLE_POLICY_REFUSAL)
             _hand_to_person(key, EXAMPLE_POLICY_REFUSAL, dispatcher)
             return RespondOutcome(status=ReplyStatus.FAILED, refused_example_policy=True)
+        if pauses is not None and (until := pauses.paused_until(claimed.interaction.conversation_key)) and until > now:
+            # a person answered this conversation from the platform's own app: the bot does not talk over them
+            store.finish_reply(
+                key, ReplyStatus.NONE, error="automation paused: a person answered from the platform's app"
+            )
+            return RespondOutcome(status=ReplyStatus.NONE)
         return _send_claimed(claimed, store, replier, dispatcher, clock, now, policy, memory, sent_replies)
     except (RetryLater, InteractionMissing):
         raise
