@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest, HumanResponseSeen
 from ackline.domain.blocks import BlockedAuthor
@@ -12,8 +13,10 @@ from ackline.domain.cases import (
     CaseEventKind,
     CasePage,
     CaseQuery,
+    appended,
     decode_cursor,
     encode_cursor,
+    merged_reasons,
     new_case,
     reopening_id,
     searchable,
@@ -36,6 +39,7 @@ from ackline.domain.model import (
     Visibility,
 )
 from ackline.domain.suppression import listed_as_suppressed
+from ackline.ports import AddResult
 
 
 class InMemoryInteractionStore:
@@ -57,7 +61,7 @@ class InMemoryInteractionStore:
     def get(self, key: str) -> StoredInteraction | None:
         return self.items.get(key)
 
-    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[StoredInteraction | None]:
+    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[AddResult]:
         return [self.add(interaction, decision) for interaction, decision in items]
 
     def get_many(self, keys: Sequence[str]) -> dict[str, StoredInteraction]:
@@ -318,23 +322,15 @@ class InMemoryCaseStore:
         case = self.cases[case_id]
         if interaction.key in case.interaction_keys:
             return self._add_reasons(case, reasons, now)
-        urgent = min(case.priority, priority, key=lambda p: p.value)
-        case = case.model_copy(
-            update={
-                "interaction_keys": (*case.interaction_keys, interaction.key),
-                "priority": urgent,
-                "reasons": tuple(dict.fromkeys((*case.reasons, *reasons))),
-                "summary": interaction.text[:280] or case.summary,
-                "updated_at": now,
-            }
-        )
+        # the domain's rule, as the DynamoDB adapter applies it (tests/contracts runs both)
+        case = appended(case, interaction, priority, reasons, now, sla_seconds)
         self.cases[case_id] = case
         return case
 
     def _add_reasons(self, case: Case, reasons: Sequence[str], now: float) -> Case:
         if all(r in case.reasons for r in reasons):
             return case
-        merged = case.model_copy(update={"reasons": tuple(dict.fromkeys((*case.reasons, *reasons))), "updated_at": now})
+        merged = case.model_copy(update={"reasons": merged_reasons(case.reasons, reasons), "updated_at": now})
         self.cases[case.case_id] = merged
         return merged
 
@@ -556,3 +552,26 @@ class InMemoryBlocklist:
 
     def blocked(self, authors: Iterable[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
         return {a for a in authors if a in self.entries}
+
+
+# Each fake checked against its port: `make typecheck` runs mypy over this file, so a fake that drifts from its
+# Protocol (a missing method, another signature) fails the build instead of passing tests the adapter would fail.
+# Behaviour is held to the adapters' by the contract suite (tests/contracts).
+if TYPE_CHECKING:
+    from ackline import ports
+
+    _interactions: ports.InteractionStore = InMemoryInteractionStore()
+    _cases: ports.CaseStore = InMemoryCaseStore()
+    _pauses: ports.AutomationPauses = InMemoryCaseStore()
+    _human_replies: ports.HumanReplyQueue = RecordingHumanReplyQueue()
+    _dispatcher: ports.Dispatcher = RecordingDispatcher()
+    _responses: ports.ResponseQueue = RecordingDispatcher()
+    _replier: ports.PlatformReplier = ScriptedReplier()
+    _sent: ports.SentReplies = InMemorySentReplies()
+    _ledger: ports.AuthorLedger = InMemoryAuthorLedger()
+    _demand: ports.DemandCounter = InMemoryDemandCounter()
+    _memory: ports.ReplyMemory = InMemoryReplyMemory()
+    _erasure: ports.ErasureStore = InMemoryErasureStore(InMemoryInteractionStore(), InMemoryCaseStore())
+    _gate: ports.AlertGate = InMemoryAlertGate()
+    _alerter: ports.Alerter = RecordingAlerter()
+    _blocklist: ports.Blocklist = InMemoryBlocklist()
