@@ -65,7 +65,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy layers/core/ackline functions infra/local/ackline_local tests/fakes.py tests/contracts
+	$(VENV)/bin/mypy layers/core/ackline functions infra/local/ackline_local tests/fakes.py tests/contracts tests/handlers
 
 template-check: install tools
 	$(VENV)/bin/cfn-lint template.yaml
