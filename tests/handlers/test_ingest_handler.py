@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
+
+import pytest
 
 from ackline.domain.model import Platform, ReplyStatus
 from ackline.domain.signatures import x_crc_response_token
@@ -18,7 +21,7 @@ from ackline_local.webhooks import (
     whatsapp_text_message,
     x_mention,
 )
-from tests.handlers.conftest import SECRETS, Rig
+from tests.handlers.conftest import SECRETS, NetworkUsed, Rig
 
 META = SECRETS["/ackline/meta/app-secret"]
 
@@ -106,3 +109,9 @@ def test_a_queue_failure_is_503_so_the_platform_retries(ingest_rig: Rig) -> None
 
 def test_an_unknown_route_is_404(ingest_rig: Rig) -> None:
     assert ingest_rig.call("POST", "/webhooks/nowhere", body=b"{}")[0] == 404
+
+
+def test_the_network_guard_is_on() -> None:
+    """What makes 'no network' more than a promise: a connection attempt in this suite fails the test."""
+    with pytest.raises(NetworkUsed):
+        socket.create_connection(("127.0.0.1", 9), timeout=1)
