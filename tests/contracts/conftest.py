@@ -7,56 +7,26 @@ good as the adapters they stand in for.
 
 from __future__ import annotations
 
-import socket
-import uuid
-from collections.abc import Iterator
-from typing import Any
-
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from ackline import ports
 from ackline.adapters.case_table import DynamoCaseStore
 from ackline.adapters.interaction_table import DynamoInteractionStore
-from ackline_local.resources import create_resources
-from ackline_local.template import load_template
 from tests.fakes import InMemoryCaseStore, InMemoryInteractionStore
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def contract_moto() -> Iterator[str]:
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-def _table(moto_url: str) -> tuple[Any, str]:
-    """A fresh data table (built from template.yaml, unique names) on the shared moto server."""
-    resources = create_resources(load_template(), endpoint_url=moto_url, name_prefix=f"k{uuid.uuid4().hex[:10]}")
-    client = boto3.client("dynamodb", endpoint_url=moto_url, region_name="us-east-1")
-    return client, resources["DataTable"].name
+# moto's server once per session and a fresh table per test, exactly as the adapter tests get them
+from tests.integration.conftest import aws, dynamodb, moto_url  # noqa: F401 - fixtures, used by name
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def interactions(request: pytest.FixtureRequest) -> ports.InteractionStore:
     if request.param == "fake":
         return InMemoryInteractionStore()
-    client, table = _table(request.getfixturevalue("contract_moto"))
-    return DynamoInteractionStore(client, table)
+    return DynamoInteractionStore(request.getfixturevalue("dynamodb"), request.getfixturevalue("aws")["DataTable"].name)
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def cases(request: pytest.FixtureRequest) -> ports.CaseStore:
     if request.param == "fake":
         return InMemoryCaseStore()
-    client, table = _table(request.getfixturevalue("contract_moto"))
-    return DynamoCaseStore(client, table)
+    return DynamoCaseStore(request.getfixturevalue("dynamodb"), request.getfixturevalue("aws")["DataTable"].name)
