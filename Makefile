@@ -81,8 +81,8 @@ build-check: tools
 	@echo "sam build: ok ($$(find .aws-sam/build-check/CoreLayer -name '*.cpython-313.pyc' | wc -l) modules precompiled for python3.13)"
 
 # Line and branch coverage of ackline, the handlers and the local stack, including the stacks the suites start as
-# subprocesses; `make test` prints it and fails below the floor, a few points under the figure measured last.
-COVERAGE_FLOOR ?= 85
+# subprocesses; `make test` prints it and fails below the floor (measured 92.1% on 2026-12-01 over every suite).
+COVERAGE_FLOOR ?= 88
 COVERAGE := --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 test: install tools browser lint typecheck template-check build-check
