@@ -8,17 +8,19 @@ SAM := $(TOOLS)/bin/sam
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help install lock tools browser dev demo test test-fast test-unit test-integration test-e2e test-browser lint typecheck template-check build build-check bench eval clean
+.PHONY: help install lock tools browser dev dev-reset soak demo test test-fast test-unit test-integration test-e2e test-browser lint typecheck template-check build build-check bench eval clean
 
 help:
 	@echo "make dev    - install, then run the whole stack locally (webhooks on 127.0.0.1:3000)"
+	@echo "make dev-reset - the same, from empty state (or: RESET=1 make dev)"
 	@echo "make demo   - send a few realistic signed webhooks to the running stack and show what ackline did"
 	@echo "              (PORT=3100 make dev runs the stack on another port; make demo finds it by itself)"
 	@echo "make test   - install, then run every check and test, and print the coverage"
 	@echo "make test-unit | test-integration | test-e2e | test-browser - one kind of suite"
 	@echo "make lock   - re-pin requirements.lock and the layer's requirements after changing pyproject.toml"
 	@echo "make build  - sam build for AWS (arm64, python3.13)"
-	@echo "make bench  - print speed and cost figures"
+	@echo "make bench  - print speed and cost figures, write bench/results.json"
+	@echo "make soak   - 30 min at 20 webhooks/s against a fresh local stack, printing its memory"
 	@echo "make eval   - score triage on the labelled message set"
 
 # The app's virtualenv: exactly requirements.lock (every runtime and dev dependency, pinned), then the project
@@ -54,8 +56,13 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# What the stack stores is kept in .local-state/ across restarts; RESET=1 (or make dev-reset) starts afresh.
+STATE_DIR ?= .local-state
 dev: install
-	$(PY) -m ackline_local
+	$(PY) -m ackline_local --state-dir $(STATE_DIR) $(if $(filter 1 true yes,$(RESET)),--reset)
+
+dev-reset: install
+	$(PY) -m ackline_local --state-dir $(STATE_DIR) --reset
 
 demo: install
 	$(PY) -m ackline_local.demo
@@ -104,8 +111,15 @@ test-e2e: install
 test-browser: install browser
 	$(VENV)/bin/pytest -m browser
 
+# One run (about 5-8 minutes here): prints the table and writes bench/results.json (infra/bench/run.py --help).
 bench: install
-	$(PY) -m ackline_local.bench
+	$(PY) infra/bench/run.py
+
+# Memory over a long run: signed webhooks at a steady rate against a fresh stack, its RSS printed as it goes.
+SOAK_MINUTES ?= 30
+SOAK_RATE ?= 20
+soak: install
+	$(PY) -m ackline_local.soak --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
 
 eval: install
 	$(PY) -m ackline_local.evaluate

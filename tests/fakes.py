@@ -21,6 +21,8 @@ from ackline.domain.cases import (
     reopening_id,
     searchable,
 )
+from ackline.domain.channels import Channel
+from ackline.domain.crisis import CrisisState
 from ackline.domain.delivery import RANK, DeliveryReport, furthest
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import SCRUBBED, ErasureRequest, person_of
@@ -38,6 +40,7 @@ from ackline.domain.model import (
     StoredInteraction,
     Visibility,
 )
+from ackline.domain.shield import AuthorRate, ShieldBlock
 from ackline.domain.suppression import listed_as_suppressed
 from ackline.ports import AddResult
 
@@ -124,6 +127,7 @@ class InMemoryInteractionStore:
 class InMemoryCaseStore:
     def __init__(self) -> None:
         self.cases: dict[str, Case] = {}
+        self.alert_leases: dict[str, float] = {}  # case id -> until when one worker holds the right to alert
         self.open_by_conversation: dict[str, str] = {}
         self.last_resolved: dict[str, tuple[str, float]] = {}  # conversation -> (case id, resolved at)
         self.events: dict[str, dict[str, CaseEvent]] = {}
@@ -338,6 +342,12 @@ class InMemoryCaseStore:
         case = self.cases[case_id]
         if case.alerted_at is None:
             self.cases[case_id] = case.model_copy(update={"alerted_at": now})
+
+    def claim_alert(self, case_id: str, now: float, lease_seconds: int) -> bool:
+        if self.cases[case_id].alerted_at is not None or self.alert_leases.get(case_id, float("-inf")) >= now:
+            return False
+        self.alert_leases[case_id] = now + lease_seconds
+        return True
 
     def get_case(self, case_id: str) -> Case | None:
         return self.cases.get(case_id)
@@ -554,6 +564,158 @@ class InMemoryBlocklist:
         return {a for a in authors if a in self.entries}
 
 
+class InMemoryUnsettled:
+    """UnsettledInteractions over an InMemoryInteractionStore: what the sparse index would hold."""
+
+    def __init__(self, store: InMemoryInteractionStore) -> None:
+        self.store = store
+        self.cases_recorded: set[str] = set()
+        self.settled: set[str] = set()
+
+    def _owes(self, stored: StoredInteraction) -> bool:
+        key = stored.interaction.key
+        if key in self.settled:
+            return False
+        if stored.reply_status in (ReplyStatus.PENDING, ReplyStatus.SENDING):
+            return True
+        return stored.decision.escalate and stored.reply_status is ReplyStatus.NONE and key not in self.cases_recorded
+
+    def unsettled(self, received_before: float, limit: int) -> list[StoredInteraction]:
+        found = [s for s in self.store.items.values() if s.interaction.received_at < received_before and self._owes(s)]
+        return sorted(found, key=lambda s: s.interaction.received_at)[:limit]
+
+    def give_up_reply(self, key: str, reason: str) -> bool:
+        current = self.store.items.get(key)
+        if current is None or current.reply_status is not ReplyStatus.PENDING:
+            return False
+        self.store.items[key] = current.model_copy(update={"reply_status": ReplyStatus.FAILED, "reply_error": reason})
+        return True
+
+    def case_recorded(self, key: str) -> bool:
+        self.cases_recorded.add(key)
+        return self.settle(key)
+
+    def settle(self, key: str) -> bool:
+        current = self.store.items.get(key)
+        if current is None or current.reply_status in (ReplyStatus.PENDING, ReplyStatus.SENDING):
+            return False
+        self.settled.add(key)
+        return True
+
+
+class InMemoryCrisisStore:
+    """CrisisStore with DynamoDB's semantics: minute/hour counters and conditional switches."""
+
+    def __init__(self) -> None:
+        self.minutes: dict[tuple[str, int], int] = {}
+        self.hours: dict[tuple[str, int], int] = {}
+        self.switches: dict[str, CrisisState] = {}
+
+    def states(self, accounts: Iterable[str]) -> dict[str, CrisisState]:
+        return {a: self.switches[a] for a in accounts if a in self.switches}
+
+    def all_states(self) -> list[CrisisState]:
+        return list(self.switches.values())
+
+    def count(self, negatives: Mapping[str, int], now: float) -> None:
+        for account, n in negatives.items():
+            self.minutes[(account, int(now // 60))] = self.minutes.get((account, int(now // 60)), 0) + n
+            self.hours[(account, int(now // 3600))] = self.hours.get((account, int(now // 3600)), 0) + n
+
+    def window_count(self, account: str, now: float, minutes: int) -> int:
+        minute = int(now // 60)
+        return sum(self.minutes.get((account, m), 0) for m in range(minute - minutes + 1, minute + 1))
+
+    def baseline_count(self, account: str, now: float, hours: int) -> int:
+        hour = int(now // 3600)
+        return sum(self.hours.get((account, h), 0) for h in range(hour - hours, hour))
+
+    def switch_on(
+        self, account: str, now: float, *, manual: bool, by: str, reason: str, statement: str = ""
+    ) -> CrisisState | None:
+        current = self.switches.get(account)
+        if current is not None and current.on:
+            if manual:
+                update: dict[str, object] = {"manual": True, "by": by, "changed_at": now}
+                if statement:
+                    update["statement"] = statement
+                self.switches[account] = current.model_copy(update=update)
+            return None
+        state = CrisisState(
+            account=account,
+            on=True,
+            manual=manual,
+            since=now,
+            reason=reason,
+            statement=statement,
+            by=by,
+            changed_at=now,
+        )
+        self.switches[account] = state
+        return state
+
+    def switch_off(self, account: str, now: float, *, by: str, manual: bool) -> bool:
+        current = self.switches.get(account)
+        if current is None or not current.on or (current.manual and not manual):
+            return False
+        self.switches[account] = current.model_copy(
+            update={"on": False, "manual": False, "by": by, "changed_at": now, "statement": ""}
+        )
+        return True
+
+    def mark_alerted(self, account: str, since: float, now: float) -> bool:
+        current = self.switches.get(account)
+        if current is None or current.since != since or current.alerted_at is not None:
+            return False
+        self.switches[account] = current.model_copy(update={"alerted_at": now})
+        return True
+
+
+class InMemoryAuthorShield:
+    """AuthorShield: a one-minute counter per author and the blocklist."""
+
+    def __init__(self) -> None:
+        self.minutes: dict[str, tuple[int, int]] = {}  # author -> (minute, count)
+        self.blocked: dict[str, ShieldBlock] = {}
+
+    def hit(self, messages: Mapping[str, int], now: float) -> dict[str, AuthorRate]:
+        minute = int(now // 60)
+        rates = {}
+        for author, n in messages.items():
+            seen_minute, count = self.minutes.get(author, (minute, 0))
+            count = count + n if seen_minute == minute else n
+            self.minutes[author] = (minute, count)
+            rates[author] = AuthorRate(count=count, blocked=author in self.blocked)
+        return rates
+
+    def block(self, author_key: str, blocked: bool, by: str, now: float) -> None:
+        if blocked:
+            self.blocked[author_key] = ShieldBlock(author_key, by, now)
+        else:
+            self.blocked.pop(author_key, None)
+
+    def blocklist(self) -> list[ShieldBlock]:
+        return list(self.blocked.values())
+
+
+class InMemoryChannelRegistry:
+    """ChannelRegistry: when each channel was first and last heard from, and in how many minutes."""
+
+    def __init__(self) -> None:
+        self.seen_at: dict[str, Channel] = {}
+
+    def seen(self, channels: Iterable[str], now: float) -> None:
+        for key in channels:
+            known = self.seen_at.get(key)
+            if known is None:
+                self.seen_at[key] = Channel(key, now, now, 1)
+            elif int(now // 60) != int(known.last_seen // 60):
+                self.seen_at[key] = Channel(key, known.first_seen, now, known.active_minutes + 1)
+
+    def channels(self) -> list[Channel]:
+        return sorted(self.seen_at.values(), key=lambda c: c.key)
+
+
 # Each fake checked against its port: `make typecheck` runs mypy over this file, so a fake that drifts from its
 # Protocol (a missing method, another signature) fails the build instead of passing tests the adapter would fail.
 # Behaviour is held to the adapters' by the contract suite (tests/contracts).
@@ -575,3 +737,7 @@ if TYPE_CHECKING:
     _gate: ports.AlertGate = InMemoryAlertGate()
     _alerter: ports.Alerter = RecordingAlerter()
     _blocklist: ports.Blocklist = InMemoryBlocklist()
+    _unsettled: ports.UnsettledInteractions = InMemoryUnsettled(InMemoryInteractionStore())
+    _crisis: ports.CrisisStore = InMemoryCrisisStore()
+    _shield: ports.AuthorShield = InMemoryAuthorShield()
+    _channels: ports.ChannelRegistry = InMemoryChannelRegistry()

@@ -36,6 +36,15 @@ class RunningStack:
     staff_token: str
     meta_app_secret: str
     meta_verify_token: str
+    control: str = ""  # scheduled functions on demand and injected AWS failures (ackline_local.ops_control)
+
+    def run_schedule(self, function: str, **event: Any) -> Any:
+        answer = requests.post(f"{self.control}/_schedules/{function}", json=event, timeout=60)
+        answer.raise_for_status()
+        return answer.json()["result"]
+
+    def add_aws_fault(self, **fault: Any) -> None:
+        requests.post(self.control + "/_aws/faults", json=fault, timeout=5).raise_for_status()
 
     def staff_get(self, path: str) -> requests.Response:
         return requests.get(self.gateway + path, headers={"Authorization": f"Bearer {self.staff_token}"}, timeout=10)
@@ -45,6 +54,10 @@ class RunningStack:
 
     def sandbox_calls(self) -> list[dict[str, Any]]:
         calls: list[dict[str, Any]] = requests.get(self.sandbox + "/_sandbox/calls", timeout=5).json()
+        for call in calls:
+            # reads (the backfill's, the channel watch's GETs) have no body: let `c["body"].get(...)` match nothing
+            if call["body"] is None:
+                call["body"] = {}
         return calls
 
     def add_fault(self, **fault: Any) -> None:
@@ -146,6 +159,7 @@ def launch_stack(
             staff_token=config.staff_api_token,
             meta_app_secret=config.meta_app_secret,
             meta_verify_token=config.meta_verify_token,
+            control=ready.get("control", ""),
         )
     finally:
         process.terminate()

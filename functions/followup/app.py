@@ -41,6 +41,7 @@ def record_handler(record: SQSRecord) -> None:
             bootstrap.clock(),
             bootstrap.alerter(),
             reopen_seconds=reopen_seconds,
+            unsettled=bootstrap.unsettled_interactions(),
         )
     except InteractionMissing:
         # erased on the person's request (or never stored): there is nothing left to show a person

@@ -7,9 +7,11 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from ackline import bootstrap
 from ackline.contracts.messages import AckRequest, HumanReplyRequest
+from ackline.domain.model import ReplyStatus
 from ackline.lambda_entry import sqs_handler
 from ackline.observability import logger, metrics
 from ackline.settings import get_settings
+from ackline.usecases.crisis import holding_statement
 from ackline.usecases.human_reply import send_human_reply
 from ackline.usecases.respond import InteractionMissing, RetryLater, alert_example_policy, respond
 
@@ -55,12 +57,20 @@ def record_handler(record: SQSRecord) -> None:
             sent_replies=bootstrap.sent_replies(),
             refuse_example_policy=not get_settings().allow_example_policy,
             pauses=bootstrap.case_store(),
+            holding_statement=lambda interaction: holding_statement(
+                interaction, bootstrap.crisis_store(), bootstrap.brand_policy()
+            ),
         )
     except RetryLater as retry:
-        # nothing was sent: come back when the platform allows (reported below as a batch item failure)
+        # not now (rate-limited, a live lease, bookkeeping left) and never a second send: the message comes back
+        # when the platform allows. A retry, not an error: one WARNING, and the batch reports the item as failed.
         delayed = bootstrap.ack_retries().delay(record.receipt_handle, retry.delay)
-        logger.info(
-            "ack retry scheduled", interaction_key=request.interaction_key, delay_s=retry.delay, delayed=delayed
+        logger.warning(
+            "ack retry scheduled",
+            interaction_key=request.interaction_key,
+            delay_s=retry.delay,
+            delayed=delayed,
+            reason=str(retry),
         )
         raise
     except InteractionMissing:
@@ -78,6 +88,10 @@ def record_handler(record: SQSRecord) -> None:
     )
     if outcome.ack_latency_ms is not None:
         metrics.add_metric(name="AckLatency", unit="Milliseconds", value=outcome.ack_latency_ms)
+    if outcome.status is ReplyStatus.SENT:
+        metrics.add_metric(name="AutoAcks", unit="Count", value=1)
+    elif outcome.status in (ReplyStatus.FAILED, ReplyStatus.UNKNOWN):
+        metrics.add_metric(name="AcksHandedToPeople", unit="Count", value=1)
 
 
-lambda_handler = sqs_handler(record_handler)
+lambda_handler = sqs_handler(record_handler, retry_later=(RetryLater,))

@@ -21,6 +21,8 @@ import boto3
 
 from ackline import bootstrap, settings
 from ackline.adapters.dynamodb_codec import decode
+from ackline.adapters.interaction_table import RAW_COMPRESSED
+from ackline.adapters.raw_payload import unpack
 from ackline_local.config import load_config
 from ackline_local.gateway import ApiGateway, routes_from_template
 from ackline_local.http_payload import HttpRequest
@@ -28,6 +30,9 @@ from ackline_local.resources import LocalResources, create_resources
 from ackline_local.template import load_template
 from tests.fakes import (
     InMemoryAuthorLedger,
+    InMemoryAuthorShield,
+    InMemoryBlocklist,
+    InMemoryCrisisStore,
     InMemoryDemandCounter,
     InMemoryInteractionStore,
     InMemorySentReplies,
@@ -145,6 +150,8 @@ class Deployment:
             page = self._dynamodb.scan(**request)
             for raw in page.get("Items", []):
                 item = decode(raw)
+                if (packed := item.pop(RAW_COMPRESSED, None)) is not None:
+                    item["raw"] = unpack(bytes(packed.value))  # the raw webhook as the adapter reads it back
                 found[f"{item['pk']}|{item['sk']}" if item["sk"] != "INT" else item["pk"]] = item
             if "LastEvaluatedKey" not in page:
                 return found
@@ -195,4 +202,8 @@ def in_memory_stores(monkeypatch: Any) -> InMemoryStores:
     monkeypatch.setattr(bootstrap, "author_ledger", InMemoryAuthorLedger)
     monkeypatch.setattr(bootstrap, "demand_counter", InMemoryDemandCounter)
     monkeypatch.setattr(bootstrap, "sent_replies", InMemorySentReplies)
+    # every store the webhook path writes, so a volume run never waits on (or races) moto
+    monkeypatch.setattr(bootstrap, "blocklist", InMemoryBlocklist)
+    monkeypatch.setattr(bootstrap, "author_shield", InMemoryAuthorShield)
+    monkeypatch.setattr(bootstrap, "crisis_store", InMemoryCrisisStore)
     return stores

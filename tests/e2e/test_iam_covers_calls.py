@@ -207,6 +207,15 @@ def _drive_every_flow(stack: RunningStack) -> None:
     generic = signed_generic_request({"type": "review.created", "text": "Two stars."}, CONFIG.generic_webhook_secret)
     assert generic.send(gateway)[0] == 200
 
+    # the reconciler (scheduled): an interaction stored while queueing failed, re-driven through UnsettledIndex
+    stuck = facebook_feed_comment("Lovely colour, thanks", author_id="76" + _digits(14))
+    stack.add_aws_fault(
+        service="sqs", operation="SendMessageBatch", resource_contains="AckQueue", function="IngestFunction"
+    )
+    assert signed_meta_request(stuck, CONFIG.meta_app_secret).send(gateway)[0] >= 500
+    assert stack.run_schedule("ReconcilerFunction", older_than_seconds=0)["acks_requeued"] >= 1
+    flows.replies["reconciled"] = _to_comment(_comment_id(stuck))
+
     flows.wait()
 
     # WhatsApp statuses: one about our reply (looked up, applied to the reply), one ackline cannot place (parked)
@@ -235,6 +244,27 @@ def _drive_every_flow(stack: RunningStack) -> None:
     _staff_work(stack, case)
     assert requests.get(gateway + "/queue", timeout=10).status_code == 200
     assert requests.get(gateway + "/api/openapi.json", timeout=10).status_code == 200
+
+    # the panic button (GET/POST /api/crisis: the switch, the alert) and the scheduled crisis watch
+    headers = {"Authorization": f"Bearer {stack.staff_token}"}
+    assert stack.staff_get("/api/crisis").status_code == 200
+    assert requests.post(gateway + "/api/crisis", json={"on": True}, headers=headers, timeout=10).status_code == 200
+    stack.run_schedule("CrisisWatchFunction")
+    assert requests.post(gateway + "/api/crisis", json={"on": False}, headers=headers, timeout=10).status_code == 200
+    # the backfill (scheduled): a held comment whose webhook never arrived, read back from the Graph API
+    page, post = "1077" + _digits(11), _digits(15)
+    held = {"platform": "facebook", "account": page, "post_id": f"{page}_{post}", "id": f"{post}_{_digits(15)}"}
+    held |= {"message": "Lovely, thank you", "from": {"id": "72" + _digits(14), "name": "Noor Haddad"}}
+    requests.post(stack.sandbox + "/_sandbox/undelivered", json=held, timeout=5).raise_for_status()
+    assert stack.run_schedule("BackfillFunction", accounts=f"facebook#{page}")["stored"] == 1
+    # missed-webhook detection (scheduled): the channels heard from, subscribed_apps, getWebhookInfo
+    assert stack.run_schedule("ChannelWatchFunction")["channels"] >= 1
+    # the abuse shield's blocklist
+    blocked = {"author": f"facebook#104455667788990#{_digits(12)}", "blocked": True}
+    assert requests.post(gateway + "/api/blocklist", json=blocked, headers=headers, timeout=10).status_code == 200
+    assert stack.staff_get("/api/blocklist").status_code == 200
+    unblocked = {**blocked, "blocked": False}
+    assert requests.post(gateway + "/api/blocklist", json=unblocked, headers=headers, timeout=10).status_code == 200
 
     # Meta's data-deletion callback for the praise comment's author, and its status page (when the template has them)
     _erase_person(stack, str(praise["entry"][0]["changes"][0]["value"]["from"]["id"]))

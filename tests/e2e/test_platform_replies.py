@@ -205,3 +205,17 @@ def test_telegram_message_gets_one_reply_even_after_flood_control(stack):
     assert len(_calls(stack, to_chat, faults=True)) == 1
     time.sleep(1.0)
     assert len(_calls(stack, to_chat)) == 1
+
+
+def test_a_whatsapp_message_with_only_a_business_scoped_user_id_is_answered_with_recipient(stack):
+    # a customer with a WhatsApp username whose phone number Meta does not share (since 2026)
+    bsuid, wamid = "US." + _digits(17), "wamid." + uuid.uuid4().hex
+    payload = whatsapp_text_message("Thank you, that was quick!", wa_id=None, user_id=bsuid, wamid=wamid)
+    reply = _exactly_one_reply(
+        stack,
+        signed_meta_request(payload, CONFIG.meta_app_secret),
+        lambda c: c["body"].get("messaging_product") == "whatsapp" and c["body"].get("recipient") == bsuid,
+    )
+    assert "to" not in reply["body"] and reply["body"]["context"] == {"message_id": wamid}
+    item = _interaction_item(stack, f"whatsapp#{wamid}")
+    assert item["author_id"]["S"] == bsuid and item["reply_status"]["S"] == "sent"

@@ -221,7 +221,11 @@ def test_an_echo_from_our_page_inbox_records_a_human_response_and_stops_automate
     assert signed_meta_request(payload, stack.meta_app_secret).send(stack.gateway)[0] == 200
 
     def ours():
-        calls = [c for c in stack.sandbox_calls() if c["body"].get("recipient", {}).get("id") == customer]
+        def to_customer(body: object) -> bool:
+            recipient = body.get("recipient") if isinstance(body, dict) else None
+            return isinstance(recipient, dict) and recipient.get("id") == customer
+
+        calls = [c for c in stack.sandbox_calls() if to_customer(c["body"])]
         return [c for c in calls if not c["fault"]]
 
     acks = wait_for(ours, timeout=15)

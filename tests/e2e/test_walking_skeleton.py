@@ -108,7 +108,8 @@ def test_messenger_message_is_answered_through_the_send_api(stack):
         return [
             c
             for c in stack.sandbox_calls()
-            if c["path"].endswith("/messages") and c["body"].get("recipient", {}).get("id") == sender
+            # (a WhatsApp send's `recipient` is a business-scoped user id string, not Messenger's object)
+            if c["path"].endswith("/messages") and c["body"].get("recipient") == {"id": sender}
         ]
 
     [send] = wait_for(sends, timeout=5)

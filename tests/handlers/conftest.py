@@ -26,12 +26,16 @@ from ackline_local.http_payload import HttpRequest, build_event, build_response
 from ackline_local.lambda_runtime import LocalLambdaContext
 from tests.fakes import (
     InMemoryAuthorLedger,
+    InMemoryAuthorShield,
     InMemoryBlocklist,
     InMemoryCaseStore,
+    InMemoryChannelRegistry,
+    InMemoryCrisisStore,
     InMemoryDemandCounter,
     InMemoryErasureStore,
     InMemoryInteractionStore,
     InMemorySentReplies,
+    RecordingAlerter,
     RecordingDispatcher,
 )
 
@@ -125,6 +129,10 @@ def ingest_rig() -> Iterator[Rig]:
         sent_replies=InMemorySentReplies(),
         blocklist=InMemoryBlocklist(),
         responses=rig.dispatcher,
+        crisis=InMemoryCrisisStore(),
+        alerter=RecordingAlerter(),
+        shield=InMemoryAuthorShield(),
+        channels=InMemoryChannelRegistry(),
     )
     app.dependency_overrides[ingest_ports] = lambda: ports
     app.dependency_overrides[bootstrap.secrets] = lambda: _secrets(rig)

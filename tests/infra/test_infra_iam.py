@@ -11,29 +11,43 @@ import pytest
 # Every template resource or parameter a function's policies may name. Anything else (a DLQ, the user pool, another
 # function's queue) appearing in a role is a failure.
 ALLOWED_REFERENCES = {
-    "IngestFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath"},
+    # AlertTopic: the one alert when a wave switches an account into crisis mode
+    "IngestFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath", "AlertTopic"},
     # AlertTopic: a reply refused because the example brand policy is in force alerts people
     "ResponderFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath", "AlertTopic"},
     # AlertTopic: P1 cases alert people; SecretsPath: the brand policy (the reopen window)
     "FollowUpFunction": {"DataTable", "FollowUpQueue", "AlertTopic", "SecretsPath"},
-    # AckQueue: people's replies go out through the Responder; SecretsPath: the brand policy (saved replies)
-    "StaffApiFunction": {"DataTable", "AckQueue", "SecretsPath"},
+    # AckQueue: people's replies go out through the Responder; AlertTopic: the panic button alerts people;
+    # SecretsPath: the brand policy (saved replies, crisis-mode thresholds)
+    "StaffApiFunction": {"DataTable", "AckQueue", "AlertTopic", "SecretsPath"},
     # FollowUpQueue: a signed data-deletion request ackline cannot read is handed to a person
     "PrivacyFunction": {"DataTable", "SecretsPath", "FollowUpQueue"},
+    # re-drives stuck interactions through the same queues
+    "ReconcilerFunction": {"DataTable", "AckQueue", "FollowUpQueue"},
+    "CrisisWatchFunction": {"DataTable", "AlertTopic", "SecretsPath"},
+    # ingests what the webhooks missed, exactly as Ingest does
+    "BackfillFunction": {"DataTable", "AckQueue", "FollowUpQueue", "SecretsPath", "AlertTopic"},
+    "ChannelWatchFunction": {"DataTable", "SecretsPath"},
 }
 DYNAMODB_ACTIONS = {
     # BatchGetItem: a redelivery's outstanding work; UpdateItem also keeps the per-author abuse ledger and demand
-    "IngestFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem"},
-    # Query: the conversation's recent replies (ConversationIndex), so consecutive replies differ;
-    # GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
-    "ResponderFunction": {"GetItem", "UpdateItem", "Query"},
+    # Query: a crisis-mode window's counters (pk CRISIS#<account>)
+    "IngestFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query"},
+    # Query + BatchGetItem: the conversation's recent replies (ConversationIndex holds keys only), so consecutive
+    # replies differ; GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
+    "ResponderFunction": {"GetItem", "UpdateItem", "Query", "BatchGetItem"},
     # Query: a case's history and the conversation's replies (echoes of our own replies are not a person)
     "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},
     # Query also reads demand per topic (pk DEMAND) for GET /api/demand
     # PutItem: case history and the conversation's pointers only (checked below)
-    # BatchGetItem: "forget this person" reads their interactions, as PrivacyFunction does
+    # BatchGetItem: "forget this person" reads their interactions, as PrivacyFunction does; and a case's conversation
     "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem", "PutItem", "BatchGetItem"},
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
+    # Query: UnsettledIndex only (never a Scan); UpdateItem: give up a reply pending too long, drop settled entries
+    "ReconcilerFunction": {"Query", "UpdateItem"},
+    "CrisisWatchFunction": {"Query", "UpdateItem"},
+    "BackfillFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query"},
+    "ChannelWatchFunction": {"Query"},
 }
 # Only the open-case pointer items (pk CONV#...) may be deleted in normal work; only the privacy function, erasing a
 # person on request, may also delete interactions and per-author records. Cases are never deleted.
@@ -48,8 +62,12 @@ SECRET_FOLDERS = {
     "IngestFunction": {"meta", "x", "telegram", "generic", "brand"},
     "ResponderFunction": {"meta", "x", "telegram", "brand"},
     "FollowUpFunction": {"brand"},  # the reopen window
-    "StaffApiFunction": {"brand"},  # saved replies
+    "StaffApiFunction": {"brand"},  # saved replies, crisis-mode thresholds
     "PrivacyFunction": {"meta"},
+    "ReconcilerFunction": set(),
+    "CrisisWatchFunction": {"brand"},
+    "BackfillFunction": {"meta", "x", "brand"},
+    "ChannelWatchFunction": {"meta", "telegram"},
 }
 SENDS_TO = {
     "IngestFunction": {"AckQueue", "FollowUpQueue"},
@@ -57,6 +75,10 @@ SENDS_TO = {
     "FollowUpFunction": set(),
     "StaffApiFunction": {"AckQueue"},
     "PrivacyFunction": {"FollowUpQueue"},
+    "ReconcilerFunction": {"AckQueue", "FollowUpQueue"},
+    "CrisisWatchFunction": set(),
+    "BackfillFunction": {"AckQueue", "FollowUpQueue"},
+    "ChannelWatchFunction": set(),
 }
 # What an SQS event source mapping needs from its function's role.
 POLL_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}

@@ -15,6 +15,10 @@ FUNCTIONS = {
     "FollowUpFunction": ("functions/followup/", 20),
     "StaffApiFunction": ("functions/staff_api/", 10),
     "PrivacyFunction": ("functions/privacy/", 30),
+    "ReconcilerFunction": ("functions/reconciler/", 60),
+    "CrisisWatchFunction": ("functions/crisis_watch/", 30),
+    "BackfillFunction": ("functions/backfill/", 120),
+    "ChannelWatchFunction": ("functions/channel_watch/", 60),
 }
 QUEUES = {"AckQueue": "AckDeadLetterQueue", "FollowUpQueue": "FollowUpDeadLetterQueue"}
 CONSUMERS = {("AckQueue", "ResponderFunction"), ("FollowUpQueue", "FollowUpFunction")}
@@ -22,6 +26,7 @@ FOURTEEN_DAYS = 14 * 24 * 3600
 SQS_DEFAULT_RETENTION = 4 * 24 * 3600
 OUTPUTS = {
     "AlertTopicArn",
+    "AlarmTopicArn",
     "DataDeletionCallbackUrl",
     "WebhookMetaUrl",
     "WebhookXUrl",
@@ -39,7 +44,7 @@ OUTPUTS = {
 }
 COMMON_ENV = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "TABLE_NAME"}
 FUNCTION_ENV = {
-    "IngestFunction": {"ACK_QUEUE_URL", "FOLLOWUP_QUEUE_URL", "SECRETS_PATH"},
+    "IngestFunction": {"ACK_QUEUE_URL", "FOLLOWUP_QUEUE_URL", "SECRETS_PATH", "ALERT_TOPIC_ARN"},
     # ACK_QUEUE_URL: the responder delays a rate-limited message's retry (ChangeMessageVisibility), never sends to it
     "ResponderFunction": {
         "ACK_QUEUE_URL",
@@ -52,10 +57,22 @@ FUNCTION_ENV = {
     },
     # BRAND_POLICY_PARAM: the reopen window (FollowUp) and saved replies (StaffApi)
     "FollowUpFunction": {"ALERT_TOPIC_ARN", "BRAND_POLICY_PARAM"},
-    # a person's reply is queued on AckQueue for the Responder
-    "StaffApiFunction": {"ACK_QUEUE_URL", "BRAND_POLICY_PARAM"},
+    # a person's reply is queued on AckQueue for the Responder; the panic button alerts people
+    "StaffApiFunction": {"ACK_QUEUE_URL", "BRAND_POLICY_PARAM", "ALERT_TOPIC_ARN", "SECRETS_PATH"},
     # Privacy verifies Meta's signed_request with the app secret, and hands one it cannot read to a person
     "PrivacyFunction": {"SECRETS_PATH", "FOLLOWUP_QUEUE_URL"},
+    "ReconcilerFunction": {"ACK_QUEUE_URL", "FOLLOWUP_QUEUE_URL"},
+    "CrisisWatchFunction": {"ALERT_TOPIC_ARN", "SECRETS_PATH"},
+    "BackfillFunction": {
+        "BACKFILL_ACCOUNTS",
+        "ACK_QUEUE_URL",
+        "FOLLOWUP_QUEUE_URL",
+        "META_GRAPH_URL",
+        "X_API_URL",
+        "SECRETS_PATH",
+        "ALERT_TOPIC_ARN",
+    },
+    "ChannelWatchFunction": {"META_GRAPH_URL", "TELEGRAM_API_URL", "SECRETS_PATH"},
 }
 # Names that would mean a secret's value (not its SSM name) reached the template.
 SECRET_HINTS = ("SECRET", "TOKEN", "PASSWORD", "API_KEY")
@@ -114,6 +131,11 @@ def test_outputs_are_the_contract_outputs(sam_template: dict[str, Any]) -> None:
 # -- functions: runtime, build, logging, environment ------------------------------------------------------------------
 
 
+def test_tracing_is_active_by_default_and_can_be_passed_through(sam_template: dict[str, Any]) -> None:
+    parameter = sam_template["Parameters"]["TracingMode"]
+    assert parameter["Default"] == "Active" and parameter["AllowedValues"] == ["Active", "PassThrough"]
+
+
 def test_every_function_is_python313_arm64_traced_with_the_core_layer(cfn_resources: dict[str, Any]) -> None:
     functions = of_type(cfn_resources, "AWS::Lambda::Function")
     assert set(functions) == set(FUNCTIONS)
@@ -123,7 +145,8 @@ def test_every_function_is_python313_arm64_traced_with_the_core_layer(cfn_resour
         assert props["Runtime"] == "python3.13", logical_id
         assert props["Architectures"] == ["arm64"], logical_id
         assert props["Handler"] == "app.lambda_handler", logical_id
-        assert props["TracingConfig"] == {"Mode": "Active"}, logical_id
+        # the TracingMode parameter (Active by default, PassThrough to record no webhook traces)
+        assert props["TracingConfig"] == {"Mode": {"Ref": "TracingMode"}}, logical_id
         assert props["Timeout"] == FUNCTIONS[logical_id][1], logical_id
         assert [layer["Ref"] for layer in props["Layers"]] == sorted(layer_ids), logical_id
     for layer in of_type(cfn_resources, "AWS::Lambda::LayerVersion").values():
@@ -188,10 +211,16 @@ def test_table_is_on_demand_recoverable_encrypted_with_ttl_and_retained(cfn_reso
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
     indexes = {index["IndexName"]: index for index in props["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"ConversationIndex", "QueueIndex", "PersonIndex"}
+    assert set(indexes) == {"ConversationIndex", "QueueIndex", "PersonIndex", "UnsettledIndex"}
     # PersonIndex only finds keys for erasure: keys-only keeps it to one index write per interaction
-    projections = {"ConversationIndex": "ALL", "QueueIndex": "ALL", "PersonIndex": "KEYS_ONLY"}
-    for name, prefix in (("ConversationIndex", "gsi1"), ("QueueIndex", "gsi2"), ("PersonIndex", "gsi3")):
+    projections = {
+        "ConversationIndex": "KEYS_ONLY",
+        "QueueIndex": "ALL",
+        "PersonIndex": "KEYS_ONLY",
+        "UnsettledIndex": "ALL",
+    }
+    named = (("ConversationIndex", "gsi1"), ("QueueIndex", "gsi2"), ("PersonIndex", "gsi3"), ("UnsettledIndex", "gsi4"))
+    for name, prefix in named:
         assert indexes[name]["KeySchema"] == [
             {"AttributeName": f"{prefix}pk", "KeyType": "HASH"},
             {"AttributeName": f"{prefix}sk", "KeyType": "RANGE"},

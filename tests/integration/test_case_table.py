@@ -257,3 +257,14 @@ def test_reopen_is_refused_while_the_conversation_has_another_open_case(cases):
     assert second.case_id != first.case_id
     with pytest.raises(CaseConflict):
         cases.reopen(first.case_id, "ana", 1_300.0)
+
+
+def test_one_worker_at_a_time_may_alert_about_a_case(cases):
+    case = cases.open_or_append(comment("The heater caught fire"), Priority.P1, ("safety",), 100.0, None)
+    assert cases.claim_alert(case.case_id, 100.0, 60)
+    assert not cases.claim_alert(case.case_id, 101.0, 60)  # a second follow-up running at the same time
+    assert cases.claim_alert(case.case_id, 161.0, 60)  # the first stopped before alerting: the lease ran out
+    cases.mark_alerted(case.case_id, 162.0)
+    assert not cases.claim_alert(case.case_id, 500.0, 60)  # alerted: never again
+    assert cases.get_case(case.case_id).alerted_at == 162.0
+    assert not cases.claim_alert("no-such-case", 100.0, 60)

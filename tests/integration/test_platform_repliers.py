@@ -185,6 +185,17 @@ def test_whatsapp_text_reply_quotes_the_customer(sandbox):
     assert reply_id.startswith("wamid.sandbox")
 
 
+def test_whatsapp_reply_to_a_business_scoped_user_id_uses_recipient(sandbox):
+    # a sender with a username and no shared phone number: Meta's send API takes the BSUID in `recipient`
+    bsuid = "US.26852818834383302"
+    reply_id = _wa(sandbox).reply(wa_message(author_id=bsuid, thread_id=bsuid), "Thanks, Priya", PUBLIC)
+    [call] = sandbox.calls()
+    assert call.body["recipient"] == bsuid and "to" not in call.body
+    assert call.body["context"] == {"message_id": "wamid.IN1"} and call.status == 200
+    assert call.response["contacts"] == [{"input": bsuid, "user_id": bsuid}]
+    assert reply_id.startswith("wamid.sandbox")
+
+
 def test_x_reply_tweet_and_dm_are_oauth1_signed(sandbox):
     assert _x(sandbox).reply(x_mention(), "We're sorry to hear this.", PUBLIC)
     assert _x(sandbox).reply(x_mention(kind=Kind.MESSAGE, external_id="dm-1", thread_id="2900"), "Hi", PUBLIC)

@@ -55,7 +55,12 @@ def test_local_stack_wires_moto_secrets_sandbox_and_environment(stack):
     assert set(stack.webhook_urls()) == {"GET /webhooks/meta", "POST /webhooks/meta"}
     assert [p.source.queue_url for p in stack.pollers] == [stack.resources["AckQueue"].url]
     ready = json.loads(stack.ready_line().removeprefix("ACKLINE_READY "))
-    assert ready == {"gateway": stack.gateway_url, "sandbox": stack.sandbox_url, "moto": stack.moto_url}
+    assert ready == {
+        "gateway": stack.gateway_url,
+        "sandbox": stack.sandbox_url,
+        "moto": stack.moto_url,
+        "control": stack.ops_control.url,  # scheduled functions on demand, injected AWS failures
+    }
 
 
 def test_the_queue_page_signs_in_against_the_sandboxs_fake_hosted_ui(name_prefix):

@@ -199,6 +199,23 @@ def test_a_crisis_alerts_people_once_without_the_customers_words(store, dispatch
     assert "injured" not in message.lower().split("why:")[0] and "charger" not in message
 
 
+def test_two_follow_ups_of_one_crisis_running_at_once_alert_once(store, dispatcher):
+    """Lambda runs follow-ups side by side: both see the case un-alerted, only the one holding the lease alerts;
+    a worker that stopped before alerting leaves the lease to run out, and the retried message alerts then."""
+    from tests.fakes import RecordingAlerter
+
+    cases, alerter = InMemoryCaseStore(), RecordingAlerter()
+    crisis = comment("The heater caught fire in my kitchen", external_id="p1a")
+    ingest([crisis], store, dispatcher)
+    [request] = dispatcher.follow_ups
+    case = cases.open_or_append(crisis, Priority.P1, ("safety",), 1_000.0, None)
+    assert cases.claim_alert(case.case_id, 1_000.0, 60)  # the other worker, still alerting
+    follow_up(request, store, cases, 1_001.0, alerter)
+    assert alerter.alerts == []
+    follow_up(request, store, cases, 1_061.0, alerter)  # it never recorded the alert: the lease ran out
+    assert len(alerter.alerts) == 1 and cases.cases[case.case_id].alerted_at == 1_061.0
+
+
 def test_routine_complaints_do_not_alert(store, dispatcher):
     from tests.fakes import RecordingAlerter
 

@@ -15,9 +15,11 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from ackline_local.logs import configure_logging
 from ackline_local.ready_file import ENV_VAR as READY_FILE_ENV_VAR
 from ackline_local.ready_file import ReadyInfo, ready_file_path, remove_ready_file, write_ready_file
 from ackline_local.stack import LocalStack
+from ackline_local.state import DEFAULT_SAVE_INTERVAL
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -46,15 +48,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="write where the stack listens to PATH (JSON) for `make demo`; default: ACKLINE_READY_FILE, else "
         ".local-ready.json in the checkout, except on a free port (--port 0), as the test suites start their stacks",
     )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keep moto's tables and queues (and the sandbox's recorded calls) in DIR across restarts; `make dev`"
+        " uses .local-state (default: nothing kept)",
+    )
+    parser.add_argument("--reset", action="store_true", help="start from empty state (forget what --state-dir holds)")
+    parser.add_argument(
+        "--save-interval",
+        type=float,
+        default=DEFAULT_SAVE_INTERVAL,
+        metavar="SECONDS",
+        help="with --state-dir, save this often while something changed (a crash loses at most this much)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # moto's server logs every request, and botocore every credential/endpoint lookup: keep the output readable.
-    for noisy in ("werkzeug", "botocore", "boto3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # the stack's own records stay visible once Powertools is imported (see ackline_local.logs)
+    configure_logging(logging.INFO)
     stopping = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -69,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
             sandbox_port=args.sandbox_port,
             visibility_scale=args.visibility_scale,
             brand_policy=args.brand_policy,
+            state_dir=args.state_dir,
+            reset_state=args.reset,
+            save_interval=args.save_interval,
         ).start()
     except (FileNotFoundError, ValueError, OSError) as error:
         print(f"ackline local stack could not start: {error}", file=sys.stderr)
@@ -110,6 +129,10 @@ def print_summary(stack: LocalStack) -> None:
     print(f"  staff sign-in:    {auth_url}  (client {client_id}; the queue page's Sign in button)")
     print(f"  platform sandbox: {stack.sandbox_url}  (recorded calls: {stack.sandbox_url}/_sandbox/calls)")
     print(f"  moto (AWS):       {stack.moto_url}")
+    if stack.state_dir is not None:
+        print(f"  state:            {stack.state_dir}  (kept across restarts; `make dev-reset` starts afresh)")
+    else:
+        print("  state:            in memory only (--state-dir DIR keeps it)")
     if stack.brand_policy_parameter:
         print(f"  brand policy:     {stack.brand_policy_path} -> SSM {stack.brand_policy_parameter}")
     else:

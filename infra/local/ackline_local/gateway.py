@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ INTERNAL_ERROR = {"message": "Internal Server Error"}
 
 _PARAMETER = re.compile(r"\{([^}]+)\}")
 _PERSON = re.compile(r"[A-Za-z0-9._@+-]{1,64}")
+DRAIN_SECONDS = 30.0  # how long stop() waits for requests already in handlers
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,27 @@ class ApiGateway(LoopbackServer):
     ) -> None:
         self._routes = sorted((_CompiledRoute(r) for r in routes), key=lambda r: r.priority)
         self._staff_token = staff_token
+        self._in_flight = 0
+        self._idle = threading.Condition()
         super().__init__(_GatewayServer((host, port), _GatewayRequestHandler, self), "ackline-gateway")
+
+    def stop(self, drain_seconds: float = DRAIN_SECONDS) -> None:
+        """Stop accepting, then let the requests already in handlers finish (up to `drain_seconds`), so what they
+        store is there when the stack saves its state, and the caller hears an answer rather than a reset."""
+        self._server.shutdown()
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._in_flight == 0, timeout=drain_seconds):
+                logger.warning("stopping with %d requests still in their handlers", self._in_flight)
+        super().stop()
+
+    def _entered(self) -> None:
+        with self._idle:
+            self._in_flight += 1
+
+    def _left(self) -> None:
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
 
     @property
     def routes(self) -> list[GatewayRoute]:
@@ -130,10 +152,20 @@ class ApiGateway(LoopbackServer):
                 return json_response(401, UNAUTHORIZED)
         event = build_event(request, route.route_key, path_parameters, claims)
         try:
-            return build_response(route.target.invoke(event))
+            response = build_response(route.target.invoke(event))
         except Exception:
             logger.exception("handler failed", extra={"route": route.route_key, "function": route.target.function_name})
             return json_response(500, INTERNAL_ERROR)
+        if response.status >= 500:
+            # the function answered 5xx itself (e.g. 503 when it could not store or queue): its own log holds the
+            # exception; this line makes sure no 5xx leaves the gateway without an ERROR
+            logger.error(
+                "%s answered %d",
+                route.target.function_name,
+                response.status,
+                extra={"route": route.route_key, "function": route.target.function_name, "status": response.status},
+            )
+        return response
 
     def _staff_claims(self, request: HttpRequest) -> Mapping[str, Any] | None:
         """The claims for a valid bearer token, else None. `<token>#<name>` signs in as another person (locally
@@ -175,7 +207,11 @@ class _GatewayRequestHandler(BaseHTTPRequestHandler):
             protocol=self.request_version,
             domain_name=self.headers.get("Host", "127.0.0.1").split(":", 1)[0],
         )
-        response = self.server.gateway.handle(request)
+        self.server.gateway._entered()
+        try:
+            response = self.server.gateway.handle(request)
+        finally:
+            self.server.gateway._left()
         self.send_response(response.status)
         for name, value in response.headers:
             if name.lower() != "content-length":

@@ -16,6 +16,7 @@ from typing import Any
 
 from ackline_local.aws_call_log import InvokedFunction, invoking
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION
+from ackline_local.logs import CURRENT_INVOCATION
 
 Handler = Callable[[Any, Any], Any]
 
@@ -73,8 +74,14 @@ class LambdaTarget:
 
     def invoke(self, event: Any) -> Any:
         handler = self.resolve()
-        with invoking(InvokedFunction(self.function_name, self.logical_id)):
-            return handler(event, self.new_context())
+        context = self.new_context()
+        # names the invocation for the AWS call recorder and for log lines (`logs.tag_invocation_records`)
+        token = CURRENT_INVOCATION.set(context)
+        try:
+            with invoking(InvokedFunction(self.function_name, self.logical_id)):
+                return handler(event, context)
+        finally:
+            CURRENT_INVOCATION.reset(token)
 
     def resolve(self) -> Handler:
         if not isinstance(self.handler, str):

@@ -37,10 +37,14 @@ def meta_graph(path: str, body: Mapping[str, Any]) -> Answer:
     if edge in ("comments", "replies"):
         return 200, {"id": f"{object_id}_{n}"}
     if body.get("messaging_product") == "whatsapp":
-        to = str(body.get("to", ""))
+        # a phone number goes in `to`, a business-scoped user id (BSUID, "US.1234...") in `recipient`
+        to, user_id = str(body.get("to", "")), str(body.get("recipient", ""))
+        if not (to or user_id):
+            return 400, graph_error("(#100) The parameter to or recipient is required.", "OAuthException", 100)
+        contact = {"input": to, "wa_id": to} if to else {"input": user_id, "user_id": user_id}
         return 200, {
             "messaging_product": "whatsapp",
-            "contacts": [{"input": to, "wa_id": to}],
+            "contacts": [contact],
             "messages": [{"id": f"wamid.sandbox{n:012d}"}],
         }
     recipient_field = body.get("recipient")

@@ -1,4 +1,5 @@
-"""The local event source mapping: one thread per SQS event source, calling the handler with real SQS batch events.
+"""The local event source mapping: a few threads per SQS event source (as Lambda's pollers), calling the handler
+with real SQS batch events.
 
 SAM CLI does not poll SQS, and the retry behaviour is where bugs hide, so this follows Lambda's semantics:
 batches of up to BatchSize records; with ReportBatchItemFailures only the records not listed in
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RECEIVE_WAIT_SECONDS = 1  # short long-poll so stop() returns within about a second
+# Lambda's SQS event source mapping starts five concurrent pollers, each invoking the function with its own batch,
+# and scales up from there; one local consumer would make throughput a property of the emulator, not the design.
+CONSUMERS_PER_QUEUE = 5
 _MAX_RECEIVE = 10  # SQS ReceiveMessage limit
 
 
@@ -39,6 +43,7 @@ class EventSource:
     target: LambdaTarget
     batch_size: int = 10
     report_batch_item_failures: bool = True
+    consumers: int = CONSUMERS_PER_QUEUE  # concurrent invocations, as Lambda's pollers (see CONSUMERS_PER_QUEUE)
 
 
 def sqs_record(message: MessageTypeDef, queue_arn: str, region: str = LOCAL_REGION) -> dict[str, Any]:
@@ -87,22 +92,28 @@ def failed_message_ids(result: Any, message_ids: Sequence[str]) -> set[str]:
 
 
 class QueuePoller:
-    """Long-polls one queue on its own thread and feeds batches to the handler (see module docstring)."""
+    """Long-polls one queue on `consumers` threads, each feeding its own batches to the handler (see module
+    docstring)."""
 
     def __init__(self, source: EventSource, sqs: SQSClient) -> None:
         self.source = source
         self._sqs = sqs
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"poller-{source.target.function_name}", daemon=True)
+        self._threads = [
+            threading.Thread(target=self._run, name=f"poller-{source.target.function_name}-{n}", daemon=True)
+            for n in range(max(1, source.consumers))
+        ]
 
     def start(self) -> QueuePoller:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread.ident is not None:  # never started (e.g. LocalStack(start_pollers=False))
-            self._thread.join(timeout=RECEIVE_WAIT_SECONDS + 5)
+        for thread in self._threads:
+            if thread.ident is not None:  # never started (e.g. LocalStack(start_pollers=False))
+                thread.join(timeout=RECEIVE_WAIT_SECONDS + 5)
 
     def poll_once(self, wait_seconds: int = RECEIVE_WAIT_SECONDS) -> int:
         """Receive one batch, invoke, delete successes; returns the number of records delivered."""

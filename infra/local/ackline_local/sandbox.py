@@ -9,6 +9,8 @@ control API under `/_sandbox/`:
 - `GET /_sandbox/calls` -> JSON list of recorded calls; `DELETE /_sandbox/calls` resets it.
 - `POST /_sandbox/faults` with {"status", "count", "body", "headers", "delay_seconds", "path_contains", "method"}.
 - `GET /_sandbox/faults` lists pending faults; `DELETE /_sandbox/faults` clears them.
+- `POST /_sandbox/undelivered` holds platform activity that was never delivered as a webhook (`held_activity`):
+  the platforms' read APIs (Facebook feed, X mentions) serve it for the backfill; `GET`/`DELETE` list and clear.
 
 Under `/cognito` it also serves a fake Cognito hosted UI (OAuth 2.0 authorization code + PKCE, see
 `fake_cognito`) for the /queue page's "Sign in"; those calls are neither recorded nor subject to faults.
@@ -26,20 +28,24 @@ import logging
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ackline_local.fake_cognito import PREFIX as COGNITO_PREFIX
 from ackline_local.fake_cognito import Answer, FakeCognito
+from ackline_local.held_activity import HeldActivity
 from ackline_local.loopback_server import LoopbackServer
 from ackline_local.platform_fakes import PLATFORMS, already_replied, default_fault_body, private_reply_target
 
 logger = logging.getLogger(__name__)
 
 CONTROL_PREFIX = "/_sandbox"
+CALLS_KEPT = 20_000  # recorded calls held in memory (and listed); the record file keeps them all
 
 
 @dataclass
@@ -93,12 +99,24 @@ class RecordedCall:
 class PlatformSandbox(LoopbackServer):
     """The sandbox server on 127.0.0.1 (`port=0` picks a free port); also controllable in-process."""
 
-    def __init__(self, *, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, *, port: int = 0, host: str = "127.0.0.1", record_file: Path | None = None) -> None:
         self._lock = threading.Lock()
-        self._calls: list[RecordedCall] = []
+        # the newest CALLS_KEPT calls: a long `make dev` or soak run must not grow without bound
+        self._calls: deque[RecordedCall] = deque(maxlen=CALLS_KEPT)
+        # with a state directory, every call is also appended here as it happens (and read back at start), so the
+        # replies sent before a restart or a crash stay listed
+        self._record_file = record_file
+        if record_file is not None and record_file.is_file():
+            with record_file.open(encoding="utf-8") as lines:
+                for line in lines:
+                    try:
+                        self._calls.append(RecordedCall(**json.loads(line)))
+                    except (ValueError, TypeError):
+                        logger.warning("skipped an unreadable line of %s (cut short by a crash?)", record_file)
         self._faults: list[Fault] = []
         self._privately_answered: set[str] = set()
         self.cognito = FakeCognito()
+        self.held = HeldActivity()
         super().__init__(_SandboxServer((host, port), _SandboxRequestHandler, self), "ackline-sandbox")
 
     @property
@@ -123,6 +141,8 @@ class PlatformSandbox(LoopbackServer):
     def reset_calls(self) -> None:
         with self._lock:
             self._calls.clear()
+            if self._record_file is not None:
+                self._record_file.write_text("", encoding="utf-8")
 
     def add_fault(self, fault: Fault) -> None:
         with self._lock:
@@ -159,6 +179,9 @@ class PlatformSandbox(LoopbackServer):
     def record(self, call: RecordedCall) -> None:
         with self._lock:
             self._calls.append(call)
+            if self._record_file is not None:
+                with self._record_file.open("a", encoding="utf-8") as file:
+                    file.write(json.dumps(asdict(call)) + "\n")
 
 
 class _SandboxServer(ThreadingHTTPServer):
@@ -226,6 +249,8 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
             status = int(fault.status)
             response = fault.body if fault.body is not None else default_fault_body(platform, status)
             headers = dict(fault.headers)
+        elif (held := sandbox.held.answer(self.command, path)) is not None:
+            status, response = 200, held
         elif platform in PLATFORMS:
             fields = body if isinstance(body, Mapping) else {}
             target = private_reply_target(platform, "/" + rest, fields)
@@ -272,6 +297,8 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
                 self._send_json(400, {"message": str(error)})
                 return
             self._send_json(201, {"ok": True, "pending": [asdict(f) for f in sandbox.faults()]})
+        elif resource == "undelivered":
+            self._undelivered(raw)
         elif resource == "faults" and self.command == "GET":
             self._send_json(200, [asdict(f) for f in sandbox.faults()])
         elif resource == "faults" and self.command == "DELETE":
@@ -279,6 +306,25 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
             self._send_json(200, {"ok": True})
         else:
             self._send_json(404, {"message": "Not Found"})
+
+    def _undelivered(self, raw: bytes) -> None:
+        held = self.server.sandbox.held
+        if self.command == "POST":
+            try:
+                payload = json.loads(raw or b"{}")
+                for item in payload if isinstance(payload, list) else [payload]:
+                    held.hold(item)
+            except (ValueError, TypeError, AttributeError) as error:
+                self._send_json(400, {"message": str(error)})
+                return
+            self._send_json(201, {"ok": True, "held": len(held.items())})
+        elif self.command == "GET":
+            self._send_json(200, held.items())
+        elif self.command == "DELETE":
+            held.clear()
+            self._send_json(200, {"ok": True})
+        else:
+            self._send_json(405, {"message": "Method Not Allowed"})
 
     def _send_json(self, status: int, payload: Any, headers: Mapping[str, str] | None = None) -> None:
         data = json.dumps(payload).encode("utf-8")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -23,14 +23,18 @@ from ackline_local.config import LocalConfig, load_config
 from ackline_local.fake_cognito import LOCAL_STAFF_CLIENT_ID
 from ackline_local.gateway import ApiGateway, routes_from_template
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_STACK_NAME
+from ackline_local.logs import tag_invocation_records
+from ackline_local.ops_control import DEFAULT_LOCAL_PERIOD_SECONDS, OpsControl, scheduled_functions
 from ackline_local.poller import QueuePoller, event_sources_from_resources
 from ackline_local.resources import LocalResources, create_resources
 from ackline_local.sandbox import PlatformSandbox
+from ackline_local.state import DEFAULT_SAVE_INTERVAL, SANDBOX_CALLS_FILE, StateStore, reset_state
 from ackline_local.template import Template, load_template
 
 if TYPE_CHECKING:
     import boto3
-    from moto.server import ThreadedMotoServer
+
+    from ackline_local.moto_server import LocalMotoServer
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +80,8 @@ class LocalStack:
     `brand_policy` (default: BRAND_POLICY_FILE from the config; none = the policy shipped in the layer) is a brand
     policy JSON file: validated here, stored in moto's SSM as `${SecretsPath}/brand/policy` (String, Advanced tier)
     and named in the template parameter BrandPolicyParameterName, so the functions read it as a deployment would.
+    `state_dir` (default none: nothing kept) saves moto's tables and queues there and restores them at start
+    (see `state`); `reset_state` empties it first.
     """
 
     def __init__(
@@ -92,6 +98,9 @@ class LocalStack:
         environ: MutableMapping[str, str] | None = None,
         aws_call_log: Path | None = None,
         brand_policy: Path | None = None,
+        state_dir: Path | None = None,
+        reset_state: bool = False,
+        save_interval: float = DEFAULT_SAVE_INTERVAL,
     ) -> None:
         self.config = config or load_config()
         self.template: Template = load_template(template_path)
@@ -118,20 +127,29 @@ class LocalStack:
         self._saved_environ: dict[str, str | None] = {}
         log_path = aws_call_log or (Path(p) if (p := self._environ.get(AWS_CALL_LOG_ENV_VAR)) else None)
         self._recorder: AwsCallRecorder | None = AwsCallRecorder(log_path) if log_path else None
-        self._moto: ThreadedMotoServer | None = None
+        self._moto: LocalMotoServer | None = None
         self._resources: LocalResources | None = None
         self._sandbox: PlatformSandbox | None = None
         self._gateway: ApiGateway | None = None
         self.pollers: list[QueuePoller] = []
         self.environment: dict[str, str] = {}
+        self._ops_control: OpsControl | None = None
+        self.state_dir = state_dir
+        self._reset_state = reset_state
+        self._save_interval = save_interval
+        self._state: StateStore | None = None
+        self._undo_log_tagging: Callable[[], None] | None = None
+        self._alert_topics: set[str] = set()
 
     # --- lifecycle -------------------------------------------------------------------------------------------
 
     def start(self) -> LocalStack:
-        from moto.server import ThreadedMotoServer
+        from ackline_local import moto_server
 
         try:
-            self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self._moto_port, verbose=False)
+            self._undo_log_tagging = tag_invocation_records()
+            # moto patched and its DynamoDB requests serialised, so it keeps DynamoDB's guarantees (see moto_server)
+            self._moto = moto_server.LocalMotoServer(ip_address="127.0.0.1", port=self._moto_port, verbose=False)
             self._moto.start()
             self._set_environ(_aws_environment(self.moto_url))
             if self._recorder is not None:
@@ -146,9 +164,20 @@ class LocalStack:
                 visibility_scale=self._visibility_scale,
             )
             self._describe_for_recorder(self._resources)
+            self._alert_topics = {r.ref for r in self._resources.physical.values() if r.type == "AWS::SNS::Topic"}
+            moto_server.publish_listeners.append(self._print_alert)
             self._write_secrets(session)
             self._write_brand_policy(session)
-            self._sandbox = PlatformSandbox(port=self._sandbox_port).start()
+            record_file = None
+            if self.state_dir is not None:
+                if self._reset_state:
+                    reset_state(self.state_dir)
+                # restored before anything can serve or poll, and saved from here on
+                state = StateStore(self.state_dir, self._moto, self._resources, interval=self._save_interval)
+                # kept only once started: a store that failed to start (the directory in use) must never save
+                self._state = state.start()
+                record_file = self.state_dir / SANDBOX_CALLS_FILE
+            self._sandbox = PlatformSandbox(port=self._sandbox_port, record_file=record_file).start()
             self.environment = self._function_environment()
             self._set_environ(self.environment)
             routes = routes_from_template(self.template, self._name_prefix)
@@ -164,6 +193,9 @@ class LocalStack:
             if self._start_pollers:
                 for poller in self.pollers:
                     poller.start()
+            # scheduled functions (the reconciler) and injected AWS failures: see ops_control
+            period = float(self._environ.get("ACKLINE_SCHEDULE_SECONDS", DEFAULT_LOCAL_PERIOD_SECONDS))
+            self._ops_control = OpsControl(scheduled_functions(self._resources), period_seconds=period).start()
         except BaseException:
             self.stop()
             raise
@@ -172,19 +204,32 @@ class LocalStack:
 
     def stop(self) -> None:
         """Stop everything that started (pollers first, so no handler runs against a stopped moto)."""
+        from ackline_local import moto_server
+
         for poller in self.pollers:
             poller.stop()
+        if self._ops_control is not None:  # before the recorder: each restores the botocore method it wrapped
+            self._ops_control.stop()
+            self._ops_control = None
         if self._gateway is not None:
             self._gateway.stop()
             self._gateway = None
         if self._sandbox is not None:
             self._sandbox.stop()
             self._sandbox = None
+        if self._state is not None:
+            self._state.stop()  # the last save, once nothing serves or polls any more
+            self._state = None
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
         if self._recorder is not None:
             self._recorder.stop()
+        if self._print_alert in moto_server.publish_listeners:
+            moto_server.publish_listeners.remove(self._print_alert)
+        if self._undo_log_tagging is not None:
+            self._undo_log_tagging()
+            self._undo_log_tagging = None
         self._restore_environ()
 
     def __enter__(self) -> LocalStack:
@@ -223,6 +268,12 @@ class LocalStack:
         return self._resources
 
     @property
+    def ops_control(self) -> OpsControl:
+        if self._ops_control is None:
+            raise RuntimeError("the stack is not started")
+        return self._ops_control
+
+    @property
     def gateway_url(self) -> str:
         return self.gateway.url
 
@@ -259,6 +310,8 @@ class LocalStack:
     def ready_line(self) -> str:
         """The one machine-readable line `python -m ackline_local` prints once everything listens."""
         payload = {"gateway": self.gateway_url, "sandbox": self.sandbox_url, "moto": self.moto_url}
+        if self._ops_control is not None:
+            payload["control"] = self._ops_control.url
         return "ACKLINE_READY " + json.dumps(payload)
 
     def boto3_session(self) -> boto3.session.Session:
@@ -272,6 +325,22 @@ class LocalStack:
         )
 
     # --- internals -------------------------------------------------------------------------------------------
+
+    def _print_alert(self, topic_arn: str, subject: str | None, message: str) -> None:
+        """In AWS a P1 alert reaches people through the topic's subscriptions; locally it is printed for them.
+
+        The alert names the case and the cues, never the customer's words; it is still printed JSON-quoted, one
+        line, so nothing in it can forge log lines or drive the terminal.
+        """
+        if topic_arn not in self._alert_topics:
+            return
+        logger.warning(
+            "ALERT published to %s: %s %s",
+            topic_arn.rsplit(":", 1)[-1],
+            json.dumps(subject or ""),
+            json.dumps(message),
+            extra={"topic": topic_arn},
+        )
 
     def _describe_for_recorder(self, resources: LocalResources) -> None:
         """Tell the AWS call recorder the physical resources (for the evaluator) and the tables' key schemas."""

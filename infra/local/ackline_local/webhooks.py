@@ -225,13 +225,29 @@ def instagram_comment(
 def whatsapp_text_message(
     text: str,
     *,
-    wa_id: str = "447700900123",
+    wa_id: str | None = "447700900123",
     name: str = "Priya Shah",
     phone_number_id: str = "300400500600700",
     waba_id: str = "200300400500600",
     wamid: str | None = None,
+    user_id: str | None = None,
 ) -> dict[str, Any]:
+    """`user_id`: the sender's business-scoped user id (`from_user_id`); `wa_id=None`: no phone number, as for a
+    WhatsApp user with a username whose number Meta does not share."""
     message_id = wamid or "wamid." + base64.b64encode(uuid.uuid4().bytes).decode()
+    contact: dict[str, Any] = {"profile": {"name": name}}
+    message: dict[str, Any] = {
+        "id": message_id,
+        "timestamp": str(int(time.time())),
+        "type": "text",
+        "text": {"body": text},
+    }
+    if wa_id is not None:
+        contact["wa_id"] = wa_id
+        message["from"] = wa_id
+    if user_id is not None:
+        contact["user_id"] = user_id
+        message["from_user_id"] = user_id
     return {
         "object": "whatsapp_business_account",
         "entry": [
@@ -243,16 +259,8 @@ def whatsapp_text_message(
                         "value": {
                             "messaging_product": "whatsapp",
                             "metadata": {"display_phone_number": "15550001111", "phone_number_id": phone_number_id},
-                            "contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
-                            "messages": [
-                                {
-                                    "from": wa_id,
-                                    "id": message_id,
-                                    "timestamp": str(int(time.time())),
-                                    "type": "text",
-                                    "text": {"body": text},
-                                }
-                            ],
+                            "contacts": [contact],
+                            "messages": [message],
                         },
                     }
                 ],

@@ -8,6 +8,8 @@ from typing import Protocol
 from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest, HumanResponseSeen
 from ackline.domain.blocks import BlockedAuthor
 from ackline.domain.cases import CaseEvent, CasePage, CaseQuery
+from ackline.domain.channels import Channel
+from ackline.domain.crisis import CrisisState
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.demand import TopicDemand
 from ackline.domain.erasure import ErasureRequest
@@ -23,6 +25,7 @@ from ackline.domain.model import (
     StoredInteraction,
     Visibility,
 )
+from ackline.domain.shield import AuthorRate, ShieldBlock
 
 # One entry's outcome in `InteractionStore.add_many`: stored, already stored (None), or why it was not.
 AddResult = StoredInteraction | None | StoreRejected | StoreUnavailable
@@ -84,6 +87,10 @@ class CaseStore(Protocol):
 
     def mark_alerted(self, case_id: str, now: float) -> None:
         """Record that people were alerted about this case, so a retried follow-up does not alert again."""
+
+    def claim_alert(self, case_id: str, now: float, lease_seconds: int) -> bool:
+        """Whether this worker alerts people about the case: true for one worker until the alert is recorded
+        (mark_alerted), and again once `lease_seconds` pass without it (that worker stopped before alerting)."""
 
     def get_case(self, case_id: str) -> Case | None: ...
 
@@ -199,7 +206,8 @@ class ReplyMemory(Protocol):
     def recent(self, post_key: str) -> list[str]: ...
 
     def remember(self, post_key: str, recent: Sequence[str], now: float) -> None:
-        """Replace the post's list (`<template>#<index>` entries, oldest first) after a successful send.
+        """Replace the post's list (`<template>#<index>@<tag>` entries, oldest first; the tag names the
+        interaction answered, so a retried send's bookkeeping adds nothing twice) after a successful send.
 
         Last writer wins: two replies sent at the same instant under one post may lose one entry, which at
         worst repeats a variant once; a conditional read-modify-write would cost a retry loop for that."""
@@ -257,3 +265,91 @@ class AutomationPauses(Protocol):
     def pause(self, conversation_key: str, until: float, by: str) -> None: ...
 
     def paused_until(self, conversation_key: str) -> float | None: ...
+
+
+class UnsettledInteractions(Protocol):
+    """Interactions ackline still owes a reply or a case (a sparse index, never a scan), for the reconciler."""
+
+    def unsettled(self, received_before: float, limit: int) -> list[StoredInteraction]:
+        """Up to `limit` unsettled interactions stored before `received_before`."""
+
+    def give_up_reply(self, key: str, reason: str) -> bool:
+        """pending -> failed, only if still pending; True when this call settled it."""
+
+    def case_recorded(self, key: str) -> bool:
+        """An escalation's case is written: settled unless a reply is still owed."""
+
+    def settle(self, key: str) -> bool:
+        """Drop an entry that owes nothing any more (a missed clean-up); False while a reply is owed."""
+
+
+class CrisisStore(Protocol):
+    """Per-account counters of negative messages (atomic, expiring) and the crisis-mode switches."""
+
+    def states(self, accounts: Iterable[str]) -> dict[str, CrisisState]:
+        """The switches of these accounts that exist (may be a few seconds old: read on every webhook)."""
+
+    def all_states(self) -> list[CrisisState]:
+        """Every switch there is (a handful), read fresh."""
+
+    def count(self, negatives: Mapping[str, int], now: float) -> None:
+        """Add each account's new negative messages to its minute and hour counters."""
+
+    def window_count(self, account: str, now: float, minutes: int) -> int:
+        """Negative messages in the last `minutes` (the current minute included)."""
+
+    def baseline_count(self, account: str, now: float, hours: int) -> int:
+        """Negative messages in the `hours` full hours before the current one (the account's usual rate)."""
+
+    def switch_on(
+        self, account: str, now: float, *, manual: bool, by: str, reason: str, statement: str = ""
+    ) -> CrisisState | None:
+        """Turn crisis mode on; the new state if this call turned it on (exactly one caller wins a wave),
+        None if it was on already. A person's switch also takes over an automatic one (and its statement)."""
+
+    def switch_off(self, account: str, now: float, *, by: str, manual: bool) -> bool:
+        """Turn it off; an automatic switch-off never undoes a person's switch-on. True if it was on."""
+
+    def mark_alerted(self, account: str, since: float, now: float) -> bool:
+        """Record that people were told about the switch-on at `since`; False if someone already recorded it."""
+
+
+class AuthorShield(Protocol):
+    """Per-author message counters (a fixed one-minute window) and the blocklist, for the abuse shield."""
+
+    def hit(self, messages: Mapping[str, int], now: float) -> dict[str, AuthorRate]:
+        """Count each author's new messages in the current minute; their count now and whether blocked."""
+
+    def block(self, author_key: str, blocked: bool, by: str, now: float) -> None: ...
+
+    def blocklist(self) -> list[ShieldBlock]: ...
+
+
+class ActivitySource(Protocol):
+    """A platform's recent activity for one brand account, read back for the backfill of missed webhooks."""
+
+    def recent(self, account_id: str, since: float, now: float) -> list[Interaction]:
+        """Customer activity since `since`, normalised exactly as the webhook reader would (same ids)."""
+
+
+class ChannelRegistry(Protocol):
+    """When each channel (platform account) was last heard from, for missed-webhook detection."""
+
+    def seen(self, channels: Iterable[str], now: float) -> None:
+        """Mark these channels ("<platform>#<account id>") as heard from now."""
+
+    def channels(self) -> list[Channel]: ...
+
+
+class WebhookSecrets(Protocol):
+    """The values webhooks are verified with (SSM in AWS); each may hold several while one is being rolled."""
+
+    def meta_app_secrets(self) -> list[str]: ...
+
+    def meta_verify_tokens(self) -> list[str]: ...
+
+    def x_consumer_secrets(self) -> list[str]: ...
+
+    def telegram_secret_tokens(self) -> list[str]: ...
+
+    def generic_webhook_secrets(self) -> list[str]: ...

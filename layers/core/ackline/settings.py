@@ -34,6 +34,8 @@ class Settings(BaseModel):
     # The example policy shipped in the layer answers as "Northwind": in AWS replies are refused while it is in
     # force unless the deployer opts in (template parameter AllowExamplePolicy; the local stack does).
     allow_example_policy: bool = False
+    # the brand accounts the backfill reads ("facebook#<page id>,x#<user id>"); empty: no backfill
+    backfill_accounts: str = ""
     # The /queue page's hosted sign-in: the authorization server's base URL and the public client's id.
     staff_auth_url: str = ""
     staff_auth_client_id: str = ""

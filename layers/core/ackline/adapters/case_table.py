@@ -351,6 +351,25 @@ class DynamoCaseStore:
             ExpressionAttributeValues={":now": encode_value(now)},
         )
 
+    def claim_alert(self, case_id: str, now: float, lease_seconds: int) -> bool:
+        # two follow-ups of one case run side by side (Lambda's pollers): only the one that wins this write alerts
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_case_key(case_id),
+                UpdateExpression="SET alert_lease_until = :until",
+                ConditionExpression=(
+                    "attribute_exists(pk) AND attribute_not_exists(alerted_at)"
+                    " AND (attribute_not_exists(alert_lease_until) OR alert_lease_until < :now)"
+                ),
+                ExpressionAttributeValues={":until": encode_value(now + lease_seconds), ":now": encode_value(now)},
+            )
+        except ClientError as exc:
+            if _code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def list_cases(self, status: CaseStatus, limit: int) -> list[Case]:
         return self.list_page(CaseQuery(view=QueueView(status.value), limit=limit)).cases
 

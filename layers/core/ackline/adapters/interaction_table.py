@@ -9,6 +9,14 @@ A customer message suppressed without a reply (spam, a comment that only tags fr
 QueueIndex under gsi2pk `SUPPRESSED#<bucket>`, gsi2sk `<received time>#<key>`, so staff can list what was not
 answered; bucketed like the case queue so a spam wave is not one hot partition.
 
+Write units are the cost unit (one per started KB written, on the table and on every index entry written), so:
+- the raw webhook is kept compressed in a binary attribute `raw_z` (adapters.raw_payload; decoded when read;
+  older items' plain `raw` still reads), and attributes equal to their model default are left out (they read
+  back as the default), which keeps a typical comment's item near 1 KB;
+- ConversationIndex projects keys only: an index entry is written once, when the interaction is put, and never
+  again as its reply moves on (with a full projection every claim and finish was copied there too). Reading a
+  conversation is a keys-only Query and a BatchGetItem of those items.
+
 A reply's delivery state (WhatsApp statuses) lives on the interaction it answered: `delivery_state`,
 `delivery_rank` (for the forward-only condition), `delivery_error`, `delivery_at`.
 """
@@ -20,10 +28,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+from pydantic import BaseModel
 
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
 from ackline.adapters.dynamodb_failures import settle
 from ackline.adapters.fan_out import fan_out
+from ackline.adapters.raw_payload import pack, unpack
+from ackline.adapters.unsettled_keys import SETTLED_STATUSES, unsettled_keys
 from ackline.domain.delivery import DeliveryReport
 from ackline.domain.erasure import person_of
 from ackline.domain.model import (
@@ -53,6 +64,7 @@ def _suppressed_partition(key: str) -> str:
 
 
 _INTERACTION_FIELDS = set(Interaction.model_fields)
+RAW_COMPRESSED = "raw_z"
 _DECISION_FIELDS = {f"decision_{name}" for name in Decision.model_fields}
 
 
@@ -60,16 +72,23 @@ def interaction_pk(key: str) -> dict[str, Any]:
     return {"pk": {"S": f"INT#{key}"}, "sk": {"S": "INT"}}
 
 
+def _without_defaults(values: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    # an attribute equal to its field's default carries nothing: left out, it reads back as the default
+    defaults = {k: f.default for k, f in model.model_fields.items() if not f.is_required() and f.default is not None}
+    return {k: v for k, v in values.items() if k not in defaults or defaults[k] != v}
+
+
 def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) -> dict[str, Any]:
-    item: dict[str, Any] = interaction.model_dump(mode="json")
-    item.update({f"decision_{k}": v for k, v in decision.model_dump(mode="json").items()})
+    item: dict[str, Any] = _without_defaults(interaction.model_dump(mode="json"), Interaction)
+    if raw := item.pop("raw", ""):
+        item[RAW_COMPRESSED] = pack(raw)
+    item.update({f"decision_{k}": v for k, v in _without_defaults(decision.model_dump(mode="json"), Decision).items()})
     item.update(
         pk=f"INT#{interaction.key}",
         sk="INT",
         gsi1pk=f"CONV#{interaction.conversation_key}",
         gsi1sk=f"{sortable_time(interaction.created_at)}#{interaction.key}",
-        reply_status=status.value,
-        reply_attempts=0,
+        reply_status=status.value,  # reply_attempts starts absent (read as 0); the claim ADDs to it
     )
     if person := person_of(interaction):
         # PersonIndex (keys only): everything one person said, so an erasure request finds it in one query
@@ -79,6 +98,8 @@ def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) 
             gsi2pk=_suppressed_partition(interaction.key),
             gsi2sk=f"{sortable_time(interaction.received_at)}#{interaction.key}",
         )
+    # UnsettledIndex (sparse): only while a reply or a case is still owed, so the reconciler never scans
+    item.update(unsettled_keys(interaction, decision, status))
     if interaction.kind is Kind.ACTIVITY:
         item["expires_at"] = int(interaction.received_at) + ACTIVITY_RETENTION_SECONDS
     return item
@@ -86,6 +107,8 @@ def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) 
 
 def _from_item(raw: dict[str, Any]) -> StoredInteraction:
     item = decode(raw)
+    if (packed := item.pop(RAW_COMPRESSED, None)) is not None:
+        item["raw"] = unpack(bytes(getattr(packed, "value", packed)))
     interaction = Interaction.model_validate({k: v for k, v in item.items() if k in _INTERACTION_FIELDS})
     decision = Decision.model_validate(
         {k.removeprefix("decision_"): v for k, v in item.items() if k in _DECISION_FIELDS}
@@ -105,6 +128,9 @@ def _from_item(raw: dict[str, Any]) -> StoredInteraction:
         delivery_error=item.get("delivery_error", ""),
         delivery_at=item.get("delivery_at"),
     )
+
+
+decode_stored = _from_item  # for the adapters that read interaction items through other indexes
 
 
 class DynamoInteractionStore:
@@ -217,10 +243,12 @@ class DynamoInteractionStore:
         }
         values.update({k: v for k, v in optional.items() if v not in (None, "")})
         names = {f"#{k}": k for k in values}
+        # a settled reply leaves UnsettledIndex in the same write (its follow-up, if any, was queued before its ack)
+        removed = "reply_lease_until, gsi4pk, gsi4sk" if status in SETTLED_STATUSES else "reply_lease_until"
         self._client.update_item(
             TableName=self._table,
             Key=interaction_pk(key),
-            UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in values) + " REMOVE reply_lease_until",
+            UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in values) + f" REMOVE {removed}",
             ExpressionAttributeNames=names,
             ExpressionAttributeValues={f":{k}": encode_value(v) for k, v in values.items()},
             ConditionExpression="attribute_exists(pk)",
@@ -259,6 +287,7 @@ class DynamoInteractionStore:
         return True
 
     def conversation(self, conversation_key: str, limit: int = 100) -> list[StoredInteraction]:
+        # the index holds keys only (see the module docstring): find the latest `limit`, then read them whole
         result = self._client.query(
             TableName=self._table,
             IndexName="ConversationIndex",
@@ -267,4 +296,7 @@ class DynamoInteractionStore:
             ScanIndexForward=False,  # newest first, then reversed: the latest `limit` in reading order
             Limit=limit,
         )
-        return [_from_item(item) for item in reversed(result.get("Items", []))]
+        keys = [item["pk"]["S"].removeprefix("INT#") for item in reversed(result.get("Items", []))]
+        found = self.get_many(keys)
+        # an item erased between the Query and the read is simply no longer part of the conversation
+        return [found[key] for key in keys if key in found]

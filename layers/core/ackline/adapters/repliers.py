@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ackline.domain.errors import PermanentPlatformError
+from ackline.domain.errors import PermanentPlatformError, PlatformError
 from ackline.domain.model import Interaction, Platform, Visibility
+from ackline.observability import record_platform_error
 from ackline.ports import PlatformReplier
 
 
@@ -17,4 +18,9 @@ class PlatformRouter:
         replier = self._repliers.get(interaction.platform)
         if replier is None:
             raise PermanentPlatformError(f"no reply client for {interaction.platform.value}")
-        return replier.reply(interaction, text, visibility)
+        try:
+            return replier.reply(interaction, text, visibility)
+        except PlatformError as error:
+            # every platform refusal, by code (HTTP status when the platform gives no code of its own)
+            record_platform_error(interaction.platform.value, error.code or str(error.status or ""))
+            raise

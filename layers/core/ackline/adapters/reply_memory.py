@@ -1,7 +1,8 @@
 """ReplyMemory on the single DynamoDB table: the reply variants recently used under one post.
 
-Item: pk `POST#<platform>#<post id>`, sk `RECENT`, `recent` a short list of `<template>#<index>` (oldest
-first) and `expires_at` (TTL): a post's conversation dies down, and so does the need to vary under it.
+Item: pk `POST#<platform>#<post id>`, sk `RECENT`, `recent` a short list of `<template>#<index>@<tag>` (oldest
+first; the tag is a hash of the interaction answered) and `expires_at` (TTL): a post's conversation dies down,
+and so does the need to vary under it.
 One GetItem before composing and one UpdateItem after a successful send; no index is touched.
 """
 

@@ -7,6 +7,9 @@ refusal, code 131047, is a permanent error and becomes a case).
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from ackline.adapters.graph_api import RATE_LIMIT_CODES, TRANSIENT_CODES, GraphBackedReplier
 from ackline.adapters.platform_http import refuse_outside_window
 from ackline.domain.errors import PermanentPlatformError
@@ -18,6 +21,17 @@ WHATSAPP_RATE_LIMIT_CODES = RATE_LIMIT_CODES | {80007, 80008, 130429, 131056}
 WHATSAPP_TRANSIENT_CODES = TRANSIENT_CODES | {131000, 131016}
 
 
+_PHONE_NUMBER = re.compile(r"\+?\d+")
+
+
+def recipient_field(author_id: str) -> dict[str, str]:
+    """A phone number is addressed with `to`; a business-scoped user id (`US.2685...`, never all digits) with
+    `recipient`. Exactly one of them: with both, WhatsApp would use `to`."""
+    if _PHONE_NUMBER.fullmatch(author_id):
+        return {"to": author_id}
+    return {"recipient": author_id}
+
+
 class WhatsAppReplier(GraphBackedReplier):
     rate_limit_codes = WHATSAPP_RATE_LIMIT_CODES
     transient_codes = WHATSAPP_TRANSIENT_CODES
@@ -27,10 +41,10 @@ class WhatsAppReplier(GraphBackedReplier):
         if interaction.platform is not Platform.WHATSAPP or interaction.kind is not Kind.MESSAGE:
             raise PermanentPlatformError("only a WhatsApp message can get a WhatsApp reply")
         refuse_outside_window(interaction, Visibility.PRIVATE, self._clock())
-        payload = {
+        payload: dict[str, Any] = {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
-            "to": interaction.author_id,
+            **recipient_field(interaction.author_id),
             "type": "text",
             "text": {"body": text, "preview_url": False},
             "context": {"message_id": interaction.external_id},

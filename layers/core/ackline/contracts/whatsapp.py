@@ -38,10 +38,23 @@ def _text_of(message: dict[str, Any]) -> str:
     return ""
 
 
+def sender_of(message: dict[str, Any]) -> str:
+    """Who wrote: the phone number (`from`) when WhatsApp shares it, else the business-scoped user id.
+
+    Since 2026 a sender who adopted a username may arrive with only `from_user_id` (a BSUID such as
+    `US.26852818834383302`). The phone number stays first while it is there, so conversations stored before
+    BSUIDs keep their key; a BSUID-only message is still stored, answered (with `recipient`) and never dropped.
+    """
+    sender = str(message.get("from") or message.get("from_user_id") or "")
+    if not sender:
+        raise KeyError("a WhatsApp message names its sender by `from` or `from_user_id`")
+    return sender
+
+
 def _message(value: dict[str, Any], message: dict[str, Any], names: dict[str, str], received_at: float) -> Interaction:
     metadata = value.get("metadata") or {}
     account = str(metadata["phone_number_id"])
-    sender = str(message["from"])
+    sender = sender_of(message)
     common: dict[str, Any] = {
         "platform": Platform.WHATSAPP,
         "account_id": account,
@@ -82,7 +95,8 @@ def _status(value: dict[str, Any], status: dict[str, Any], received_at: float) -
         "platform": Platform.WHATSAPP,
         "external_id": f"status.{our_message}.{state}",
         "account_id": str((value.get("metadata") or {})["phone_number_id"]),
-        "author_id": str(status.get("recipient_id", "")),  # the customer: it joins their conversation
+        # the customer (phone number, else business-scoped user id): it joins their conversation
+        "author_id": str(status.get("recipient_id") or status.get("recipient_user_id") or ""),
         "thread_id": our_message,
         "created_at": float(status.get("timestamp") or received_at),
         "received_at": received_at,
@@ -130,10 +144,13 @@ def change_interactions(value: Any, received_at: float) -> list[Interaction]:
     if not isinstance(messages, list) or not isinstance(statuses, list) or not (messages or statuses):
         raise ValueError("no messages or statuses in this change")
     contacts: list[Any] = value["contacts"] if isinstance(value.get("contacts"), list) else []
+    # a contact is named by its phone number (wa_id) and/or its business-scoped user id (user_id)
     names = {
-        str(c.get("wa_id", "")): str(c["profile"].get("name", ""))
+        str(c[id_field]): str(c["profile"].get("name", ""))
         for c in contacts
         if isinstance(c, dict) and isinstance(c.get("profile"), dict)
+        for id_field in ("wa_id", "user_id")
+        if c.get(id_field)
     }
     account = (
         str((value.get("metadata") or {}).get("phone_number_id", "")) if isinstance(value.get("metadata"), dict) else ""

@@ -137,6 +137,8 @@ class Thresholds(_Strict):
     abuse_replies_per_window: int = Field(default=1, ge=0, le=10)  # gracious replies before going quiet
     abuse_flag_after: int = Field(default=3, ge=1, le=100)  # abusive messages in the window that flag the author
     abuse_window_hours: int = Field(default=24, ge=1, le=24 * 90)
+    # the abuse shield: beyond this many messages a minute from one author, further ones are stored, not answered
+    author_messages_per_minute: int = Field(default=6, ge=1, le=1000)
     negative_sentiment: float = Field(default=-0.35, ge=-1, le=0)  # at or below: an unhappy customer
     positive_sentiment: float = Field(default=0.5, ge=0, le=1)  # at or above, with nothing else: praise
     # a customer who writes again this soon after their case was resolved reopens it (0: always a new case)
@@ -180,6 +182,25 @@ class SavedReply(_Strict):
         return value
 
 
+class CrisisMode(_Strict):
+    """When a wave of unhappy messages switches an account's replies to a holding statement (crisis mode)."""
+
+    window_minutes: int = Field(default=10, ge=1, le=120)  # the sliding window negative messages are counted in
+    min_negative: int = Field(default=20, ge=2, le=100_000)  # at least this many in the window (absolute)...
+    times_usual: float = Field(default=4.0, ge=1, le=1000)  # ...and this many times the account's usual rate
+    baseline_hours: int = Field(default=24, ge=1, le=7 * 24)  # the usual rate: the window's share of these hours
+    calm_below: int = Field(default=5, ge=0, le=100_000)  # automatic crisis mode ends once the window holds fewer
+    # What every negative or related message is answered with while crisis mode is on. Plain text (no
+    # placeholders); staff may override it for the moment with POST /api/crisis. None: the "crisis" template.
+    holding_statement: Text | None = None
+
+    @model_validator(mode="after")
+    def _calm_is_below_the_threshold(self) -> CrisisMode:
+        if self.calm_below >= self.min_negative:
+            raise ValueError("calm_below must be lower than min_negative, or crisis mode would flap")
+        return self
+
+
 class BrandPolicy(_Strict):
     version: Literal[1] = 1
     brand: Brand
@@ -197,6 +218,7 @@ class BrandPolicy(_Strict):
     allowed_links: tuple[Annotated[str, Field(min_length=3, max_length=200)], ...] = ()  # our own domains
     thresholds: Thresholds = Thresholds()
     saved_replies: tuple[SavedReply, ...] = ()  # what the queue's reply box offers
+    crisis_mode: CrisisMode = CrisisMode()
 
     @field_validator("templates")
     @classmethod

@@ -8,6 +8,7 @@ themselves read the policy, so they live above all three rather than inside the 
 
 from __future__ import annotations
 
+from ackline.domain.crisis import statement_too_long
 from ackline.domain.guardrails import wording_violations
 from ackline.domain.model import Kind
 from ackline.domain.platform_limits import reply_length, reply_limit
@@ -39,6 +40,8 @@ def _wording_problems(policy: BrandPolicy) -> list[str]:
     wording += [("offline_channel.phrase", policy.offline_channel.phrase), ("brand.sign_off", policy.brand.sign_off)]
     wording += [("business_hours.out_of_hours_note", policy.business_hours.out_of_hours_note)]
     wording += [(f"saved_replies.{r.name}", r.text) for r in policy.saved_replies]
+    if policy.crisis_mode.holding_statement:
+        wording += [("crisis_mode.holding_statement", policy.crisis_mode.holding_statement)]
     found = [f"{where}: {v}" for where, text in wording for v in wording_violations(text, policy)]
     return ["wording breaks a guardrail: " + "; ".join(found)] if found else []
 
@@ -66,6 +69,8 @@ def _reply_problems(policy: BrandPolicy) -> list[str]:
         elif over:
             found = [f"{reply.platform.value} {kind.value}s {counted}" for kind, counted in over.items()]
             too_long.setdefault(reply.where, []).extend(found)
+    if (statement := policy.crisis_mode.holding_statement) and (over_limit := statement_too_long(statement)):
+        too_long.setdefault("crisis_mode.holding_statement", []).extend(over_limit)
     problems = [f"{where}: {', '.join(dict.fromkeys(found))}" for where, found in errors.items()]
     problems += [f"{where}: too long for {', '.join(found)}" for where, found in too_long.items()]
     # in a private chat, "send us a private message" tells the customer nobody read where they are writing

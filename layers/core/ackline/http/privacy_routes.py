@@ -18,14 +18,13 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ackline import bootstrap
-from ackline.adapters.secrets import SsmSecrets
 from ackline.domain.erasure import person_key
 from ackline.domain.errors import BadRequest, StoreUnavailable
 from ackline.domain.model import Platform
 from ackline.domain.signed_request import SignedRequestUnreadable, read_signed_payload, verify_signed_request
 from ackline.http.raw_body import raw_body
 from ackline.observability import logger
-from ackline.ports import Dispatcher, ErasureStore, InteractionStore
+from ackline.ports import Dispatcher, ErasureStore, InteractionStore, WebhookSecrets
 from ackline.usecases.erase_person import erase_person, erasure_status, refer_unreadable_request
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
@@ -55,7 +54,7 @@ def privacy_ports() -> PrivacyPorts:
 
 
 Ports = Annotated[PrivacyPorts, Depends(privacy_ports)]
-Secrets = Annotated[SsmSecrets, Depends(bootstrap.secrets)]
+Secrets = Annotated[WebhookSecrets, Depends(bootstrap.secrets)]
 
 
 def _json(status: int, body: dict[str, object]) -> Response[str]:

@@ -28,7 +28,7 @@ from ackline.http.staff_views import (
     SuppressedList,
     conversation_entry,
 )
-from ackline.observability import logger
+from ackline.observability import logger, metrics
 from ackline.usecases import authors, human_reply, staff_queue
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
@@ -131,6 +131,8 @@ def claim_case(case_id: CaseId) -> Case:
     staff = _staff()
     case = staff_queue.claim_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
     logger.info("case claimed", case_id=case_id, staff=staff)
+    # time to first human response: from the case opening to a person taking it (the second clock, after the ack)
+    metrics.add_metric(name="TimeToFirstHuman", unit="Seconds", value=max(0.0, case.updated_at - case.opened_at))
     return case
 
 

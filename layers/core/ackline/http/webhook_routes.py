@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ackline import bootstrap
-from ackline.adapters.secrets import SsmSecrets
 from ackline.contracts.meta import parse_meta_delivery
 from ackline.contracts.raw import raw_interaction
 from ackline.contracts.telegram import parse_telegram_update
@@ -30,13 +29,18 @@ from ackline.domain.storage_bounds import hashed_id
 from ackline.http.raw_body import raw_body
 from ackline.observability import logger, metrics
 from ackline.ports import (
+    Alerter,
     AuthorLedger,
+    AuthorShield,
     Blocklist,
+    ChannelRegistry,
+    CrisisStore,
     DemandCounter,
     Dispatcher,
     InteractionStore,
     ResponseQueue,
     SentReplies,
+    WebhookSecrets,
 )
 from ackline.usecases.ingest import ingest
 
@@ -57,6 +61,10 @@ class IngestPorts:
     sent_replies: SentReplies
     blocklist: Blocklist
     responses: ResponseQueue
+    crisis: CrisisStore
+    alerter: Alerter | None  # no alert topic configured: P1 cases still reach the queue
+    shield: AuthorShield
+    channels: ChannelRegistry
 
 
 def ingest_ports() -> IngestPorts:
@@ -69,15 +77,19 @@ def ingest_ports() -> IngestPorts:
         sent_replies=bootstrap.sent_replies(),
         blocklist=bootstrap.blocklist(),
         responses=bootstrap.ingest_dispatcher(),
+        crisis=bootstrap.crisis_store(),
+        alerter=bootstrap.alerter(),
+        shield=bootstrap.author_shield(),
+        channels=bootstrap.channel_registry(),
     )
 
 
 Ports = Annotated[IngestPorts, Depends(ingest_ports)]
-Secrets = Annotated[SsmSecrets, Depends(bootstrap.secrets)]
+Secrets = Annotated[WebhookSecrets, Depends(bootstrap.secrets)]
 Now = Annotated[float, Depends(bootstrap.clock)]
 
 
-def _ingest(platform: Platform, interactions: list[Interaction], ports: IngestPorts) -> Response[str]:
+def _ingest(platform: Platform, interactions: list[Interaction], ports: IngestPorts, now: float) -> Response[str]:
     result = ingest(
         interactions,
         ports.store,
@@ -88,7 +100,18 @@ def _ingest(platform: Platform, interactions: list[Interaction], ports: IngestPo
         sent_replies=ports.sent_replies,
         blocklist=ports.blocklist,
         responses=ports.responses,
+        crisis=ports.crisis,
+        alerter=ports.alerter,
+        shield=ports.shield,
     )
+    try:
+        # missed-webhook detection: when each channel was last heard from (at most one write a minute)
+        ports.channels.seen({f"{i.platform.value}#{i.account_id}" for i in interactions}, now)
+    except Exception:  # telemetry: the delivery is stored and queued already, so it must not fail for this
+        logger.exception("could not mark the channel as seen")
+    for account in result.crisis_on:
+        logger.warning("crisis mode switched on", account=account, by="auto")
+        metrics.add_metric(name="CrisisModeOn", unit="Count", value=1)
     logger.info(
         "delivery ingested",
         platform=platform.value,
@@ -107,6 +130,7 @@ def _ingest(platform: Platform, interactions: list[Interaction], ports: IngestPo
     if not result.complete:
         # everything that was stored has its work queued; a 503 makes the platform send the rest again
         raise StoreUnavailable(f"{result.left_for_retry} entries left for the retry ({result.retry_cause})")
+    metrics.add_metric(name="Escalations", unit="Count", value=result.follow_ups)
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body='{"ok":true}')
 
 
@@ -124,7 +148,7 @@ def meta_handshake(secrets: Secrets) -> Response[str]:
 def meta_delivery(ports: Ports, secrets: Secrets, now: Now) -> Response[str]:
     body = raw_body(router.current_event)
     verify_meta_signature(body, router.current_event.headers.get("x-hub-signature-256"), secrets.meta_app_secrets())
-    return _ingest(Platform.FACEBOOK, parse_meta_delivery(body, now), ports)
+    return _ingest(Platform.FACEBOOK, parse_meta_delivery(body, now), ports, now)
 
 
 @router.get("/webhooks/x")
@@ -145,7 +169,7 @@ def x_delivery(ports: Ports, secrets: Secrets, now: Now) -> Response[str]:
     verify_x_signature(
         body, router.current_event.headers.get("x-twitter-webhooks-signature"), secrets.x_consumer_secrets()
     )
-    return _ingest(Platform.X, parse_x_delivery(body, now), ports)
+    return _ingest(Platform.X, parse_x_delivery(body, now), ports, now)
 
 
 @router.post("/webhooks/telegram")
@@ -154,7 +178,7 @@ def telegram_update(ports: Ports, secrets: Secrets, now: Now) -> Response[str]:
         router.current_event.headers.get("x-telegram-bot-api-secret-token"),
         secrets.telegram_secret_tokens(),
     )
-    return _ingest(Platform.TELEGRAM, parse_telegram_update(raw_body(router.current_event), now), ports)
+    return _ingest(Platform.TELEGRAM, parse_telegram_update(raw_body(router.current_event), now), ports, now)
 
 
 @router.post("/webhooks/generic")
@@ -171,4 +195,4 @@ def generic_event(ports: Ports, secrets: Secrets, now: Now) -> Response[str]:
             "activity": "generic webhook event: a person reviews it",
         }
     )
-    return _ingest(Platform.GENERIC, [event], ports)
+    return _ingest(Platform.GENERIC, [event], ports, now)

@@ -43,14 +43,19 @@ from ackline.domain.storage_bounds import bounded, problem_record
 from ackline.domain.triage import AuthorStanding
 from ackline.ports import (
     AddResult,
+    Alerter,
     AuthorLedger,
+    AuthorShield,
     Blocklist,
+    CrisisStore,
     DemandCounter,
     Dispatcher,
     InteractionStore,
     ResponseQueue,
     SentReplies,
 )
+from ackline.usecases.crisis import crisis_decisions, watch_the_window
+from ackline.usecases.shield import shield_decisions
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class IngestResult:
     problems: int = 0  # entries the store refused as they were, kept as raw problem records for a person
     left_for_retry: int = 0  # entries not stored (or their work not known) after a transient failure
     retry_cause: str = ""  # what that failure was (an error type and code, never content)
+    crisis_on: tuple[str, ...] = ()  # accounts this delivery switched into crisis mode
 
     @property
     def complete(self) -> bool:
@@ -235,6 +241,31 @@ def _without_blocked_work(
         return []
 
 
+def _under_watch(
+    pairs: list[tuple[Interaction, Decision]],
+    crisis: CrisisStore | None,
+    shield: AuthorShield | None,
+    policy: BrandPolicy,
+    outcome: _Outcome,
+) -> list[tuple[Interaction, Decision]]:
+    """Crisis mode and the abuse shield, before anything is stored or acknowledged."""
+    if not pairs or (crisis is None and shield is None):
+        return pairs
+    interactions = [i for i, _ in pairs]
+    decisions = [d for _, d in pairs]
+    try:
+        if crisis is not None:
+            # while an account is in crisis mode its negative messages get the holding statement and P1 cases
+            decisions = crisis_decisions(interactions, decisions, crisis, policy)
+        if shield is not None:
+            # over the per-author limit, or blocked, a message is stored, not answered
+            decisions = shield_decisions(interactions, decisions, shield, policy)
+    except Exception as exc:  # the counters could not be read: nothing is stored, the retry decides again
+        outcome.leave_for_retry(len(pairs), exc)
+        return []
+    return list(zip(interactions, decisions, strict=True))
+
+
 def _request_human_responses(work: Sequence[StoredInteraction], responses: ResponseQueue) -> None:
     # our own account's messages that answer someone: perhaps a person answering from the platform's own app
     # (a redelivery's duplicates too: if this send failed last time, the retry is when it happens)
@@ -259,6 +290,9 @@ def ingest(
     sent_replies: SentReplies | None = None,
     blocklist: Blocklist | None = None,
     responses: ResponseQueue | None = None,
+    crisis: CrisisStore | None = None,
+    alerter: Alerter | None = None,
+    shield: AuthorShield | None = None,
 ) -> IngestResult:
     policy = policy or default_policy()
     outcome = _Outcome()
@@ -275,6 +309,7 @@ def ingest(
     pairs = _decide_each(entries, policy, ledger, outcome)
     if blocklist is not None:
         pairs = _without_blocked_work(pairs, blocklist, outcome)
+    pairs = _under_watch(pairs, crisis, shield, policy, outcome)
     _store(store, pairs, policy, outcome)
     outstanding: list[StoredInteraction] = []
     if outcome.duplicate_keys:
@@ -303,10 +338,18 @@ def ingest(
     # last, so the customer's reply and case never wait on it. If this write fails the webhook answers 5xx;
     # the platform's retry finds everything stored (what it re-queues, the lease and the idempotent case
     # absorb) and counts nothing: the count is short by those requests, never doubled.
-    if demand is not None and (requested := requests_by_topic(s.decision for s in outcome.fresh)):
-        demand.record(requested, max(s.interaction.received_at for s in outcome.fresh))
+    fresh = outcome.fresh
+    if demand is not None and (requested := requests_by_topic(s.decision for s in fresh)):
+        demand.record(requested, max(s.interaction.received_at for s in fresh))
+    # Crisis counters, like demand: once per freshly stored interaction, after the work is queued.
+    switched = (
+        watch_the_window(fresh, crisis, policy, max(s.interaction.received_at for s in fresh), alerter)
+        if (crisis is not None and fresh)
+        else []
+    )
     return IngestResult(
-        stored=len(outcome.fresh),
+        crisis_on=tuple(state.account for state in switched),
+        stored=len(fresh),
         duplicates=len(outcome.duplicate_keys),
         acks=len(acks),
         follow_ups=len(follow_ups),

@@ -1,0 +1,1 @@
+"""The backfill function (handler in app.py)."""

@@ -1,0 +1,1 @@
+"""The channel watch function (handler in app.py)."""

@@ -1,0 +1,1 @@
+"""The crisis watch function (handler in app.py)."""

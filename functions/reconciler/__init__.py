@@ -1,0 +1,1 @@
+"""The responder function (handler in app.py)."""

@@ -1,0 +1,37 @@
+"""Reconciler: every few minutes (EventBridge Scheduler), moves interactions stuck between steps on, or to a person."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ackline import bootstrap
+from ackline.observability import logger, metrics, traced_handler
+from ackline.usecases.reconcile import ReconcileLimits, reconcile
+
+
+@logger.inject_lambda_context
+@traced_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    limits = ReconcileLimits()
+    if isinstance(event.get("older_than_seconds"), int) and event["older_than_seconds"] >= 0:
+        # an operator's on-demand run (`aws lambda invoke --payload '{"older_than_seconds": 0}'`, e.g. right after
+        # an incident) need not wait for the usual limit; re-queueing a reply in flight is harmless (the lease)
+        limits = ReconcileLimits(never_attempted_seconds=event["older_than_seconds"])
+    report = reconcile(bootstrap.unsettled_interactions(), bootstrap.ingest_dispatcher(), bootstrap.clock(), limits)
+    counts = {
+        "acks_requeued": report.acks_requeued,
+        "follow_ups_requeued": report.follow_ups_requeued,
+        "handed_to_people": report.handed_to_people,
+        "leases_expired": report.leases_expired,
+        "cleaned": report.cleaned,
+        "examined": report.examined,
+        "findings": report.findings,
+    }
+    # findings mean a step failed somewhere (a lost queue message, a dead worker): ReconcilerFindings has an alarm
+    metrics.add_metric(name="ReconcilerFindings", unit="Count", value=report.findings)
+    if report.findings:
+        logger.warning("stuck interactions re-driven", extra=counts)
+    else:
+        logger.info("nothing stuck", extra=counts)
+    return counts

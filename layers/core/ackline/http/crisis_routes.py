@@ -1,0 +1,80 @@
+"""The panic button: GET /api/crisis (is any account in crisis mode, and why) and POST /api/crisis."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel, Field
+
+from ackline import bootstrap
+from ackline.domain.crisis import EVERY_ACCOUNT, CrisisState
+from ackline.domain.errors import StaffUnauthenticated
+from ackline.observability import logger, metrics
+from ackline.usecases.crisis import set_crisis
+
+router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
+
+
+class CrisisSwitch(BaseModel):
+    on: bool
+    # what every negative or related message is answered with for now; checked like any reply (400 if not)
+    statement: Annotated[str | None, Field(max_length=2000)] = None
+    # "<platform>#<account id>" as GET shows it; absent: every account
+    account: Annotated[str | None, Field(max_length=300, pattern=r"^[a-z]+#[^\s]{0,256}$|^\*$")] = None
+
+
+class CrisisView(BaseModel):
+    """Whether any account is in crisis mode (the queue page's banner), and every switch there is."""
+
+    on: bool
+    accounts: list[CrisisState]
+    window_minutes: int
+    min_negative: int
+    calm_below: int
+
+
+def _staff() -> str:
+    claims = router.current_event.request_context.authorizer.jwt_claim or {}
+    who = claims.get("email") or claims.get("cognito:username") or claims.get("sub")
+    if not who:
+        raise StaffUnauthenticated("no verified identity on a staff route")
+    return str(who)
+
+
+def _view() -> CrisisView:
+    mode = bootstrap.brand_policy().crisis_mode
+    states = sorted(bootstrap.crisis_store().all_states(), key=lambda s: (not s.on, s.account))
+    return CrisisView(
+        on=any(s.on for s in states),
+        accounts=states,
+        window_minutes=mode.window_minutes,
+        min_negative=mode.min_negative,
+        calm_below=mode.calm_below,
+    )
+
+
+@router.get("/api/crisis", summary="Crisis mode: which accounts are in it, and why")
+def get_crisis() -> CrisisView:
+    _staff()
+    return _view()
+
+
+@router.post("/api/crisis", summary="The panic button: switch crisis mode on or off")
+def post_crisis(switch: Annotated[CrisisSwitch, Body()]) -> CrisisView:
+    staff = _staff()
+    account = switch.account or EVERY_ACCOUNT
+    state = set_crisis(
+        bootstrap.crisis_store(),
+        bootstrap.brand_policy(),
+        bootstrap.clock(),
+        on=switch.on,
+        by=staff,
+        account=account,
+        statement=switch.statement or "",
+        alerter=bootstrap.alerter(),
+    )
+    logger.warning("crisis mode switched", account=account, on=state.on, staff=staff, statement=bool(switch.statement))
+    metrics.add_metric(name="CrisisModeOn" if switch.on else "CrisisModeOff", unit="Count", value=1)
+    return _view()
