@@ -41,3 +41,32 @@ def event_loader():
 
 # the running local stack (a session fixture), shared by the e2e and browser suites
 pytest_plugins = ["tests.running_stack"]
+
+
+# Each suite folder is a marker (registered in pyproject.toml), so `-m unit`, `-m "not browser"` and the
+# `make test-*` targets select suites by what they need rather than by path.
+SUITE_MARKERS = {
+    "unit": "unit",
+    "contracts": "contracts",
+    "handlers": "handlers",
+    "integration": "integration",
+    "local_stack": "local_stack",
+    "badinput": "badinput",
+    "e2e": "e2e",
+    "browser": "browser",
+    "infra": "infra",
+    "eval": "eval",
+    "faults": "faults",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests_dir = Path(__file__).parent
+    for item in items:
+        try:
+            folder = item.path.relative_to(tests_dir).parts[0]
+        except ValueError:
+            continue
+        marker = SUITE_MARKERS.get(folder)
+        if marker is not None:
+            item.add_marker(marker)

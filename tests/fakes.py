@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ackline.contracts.messages import AckRequest, FollowUpRequest, HumanReplyRequest, HumanResponseSeen
 from ackline.domain.blocks import BlockedAuthor
@@ -12,12 +13,15 @@ from ackline.domain.cases import (
     CaseEventKind,
     CasePage,
     CaseQuery,
+    appended,
     decode_cursor,
     encode_cursor,
+    merged_reasons,
     new_case,
     reopening_id,
     searchable,
 )
+from ackline.domain.channels import Channel
 from ackline.domain.crisis import CrisisState
 from ackline.domain.delivery import RANK, DeliveryReport, furthest
 from ackline.domain.demand import TopicDemand
@@ -38,6 +42,7 @@ from ackline.domain.model import (
 )
 from ackline.domain.shield import AuthorRate, ShieldBlock
 from ackline.domain.suppression import listed_as_suppressed
+from ackline.ports import AddResult
 
 
 class InMemoryInteractionStore:
@@ -59,7 +64,7 @@ class InMemoryInteractionStore:
     def get(self, key: str) -> StoredInteraction | None:
         return self.items.get(key)
 
-    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[StoredInteraction | None]:
+    def add_many(self, items: Sequence[tuple[Interaction, Decision]]) -> list[AddResult]:
         return [self.add(interaction, decision) for interaction, decision in items]
 
     def get_many(self, keys: Sequence[str]) -> dict[str, StoredInteraction]:
@@ -321,23 +326,15 @@ class InMemoryCaseStore:
         case = self.cases[case_id]
         if interaction.key in case.interaction_keys:
             return self._add_reasons(case, reasons, now)
-        urgent = min(case.priority, priority, key=lambda p: p.value)
-        case = case.model_copy(
-            update={
-                "interaction_keys": (*case.interaction_keys, interaction.key),
-                "priority": urgent,
-                "reasons": tuple(dict.fromkeys((*case.reasons, *reasons))),
-                "summary": interaction.text[:280] or case.summary,
-                "updated_at": now,
-            }
-        )
+        # the domain's rule, as the DynamoDB adapter applies it (tests/contracts runs both)
+        case = appended(case, interaction, priority, reasons, now, sla_seconds)
         self.cases[case_id] = case
         return case
 
     def _add_reasons(self, case: Case, reasons: Sequence[str], now: float) -> Case:
         if all(r in case.reasons for r in reasons):
             return case
-        merged = case.model_copy(update={"reasons": tuple(dict.fromkeys((*case.reasons, *reasons))), "updated_at": now})
+        merged = case.model_copy(update={"reasons": merged_reasons(case.reasons, reasons), "updated_at": now})
         self.cases[case.case_id] = merged
         return merged
 
@@ -699,3 +696,48 @@ class InMemoryAuthorShield:
 
     def blocklist(self) -> list[ShieldBlock]:
         return list(self.blocked.values())
+
+
+class InMemoryChannelRegistry:
+    """ChannelRegistry: when each channel was first and last heard from, and in how many minutes."""
+
+    def __init__(self) -> None:
+        self.seen_at: dict[str, Channel] = {}
+
+    def seen(self, channels: Iterable[str], now: float) -> None:
+        for key in channels:
+            known = self.seen_at.get(key)
+            if known is None:
+                self.seen_at[key] = Channel(key, now, now, 1)
+            elif int(now // 60) != int(known.last_seen // 60):
+                self.seen_at[key] = Channel(key, known.first_seen, now, known.active_minutes + 1)
+
+    def channels(self) -> list[Channel]:
+        return sorted(self.seen_at.values(), key=lambda c: c.key)
+
+
+# Each fake checked against its port: `make typecheck` runs mypy over this file, so a fake that drifts from its
+# Protocol (a missing method, another signature) fails the build instead of passing tests the adapter would fail.
+# Behaviour is held to the adapters' by the contract suite (tests/contracts).
+if TYPE_CHECKING:
+    from ackline import ports
+
+    _interactions: ports.InteractionStore = InMemoryInteractionStore()
+    _cases: ports.CaseStore = InMemoryCaseStore()
+    _pauses: ports.AutomationPauses = InMemoryCaseStore()
+    _human_replies: ports.HumanReplyQueue = RecordingHumanReplyQueue()
+    _dispatcher: ports.Dispatcher = RecordingDispatcher()
+    _responses: ports.ResponseQueue = RecordingDispatcher()
+    _replier: ports.PlatformReplier = ScriptedReplier()
+    _sent: ports.SentReplies = InMemorySentReplies()
+    _ledger: ports.AuthorLedger = InMemoryAuthorLedger()
+    _demand: ports.DemandCounter = InMemoryDemandCounter()
+    _memory: ports.ReplyMemory = InMemoryReplyMemory()
+    _erasure: ports.ErasureStore = InMemoryErasureStore(InMemoryInteractionStore(), InMemoryCaseStore())
+    _gate: ports.AlertGate = InMemoryAlertGate()
+    _alerter: ports.Alerter = RecordingAlerter()
+    _blocklist: ports.Blocklist = InMemoryBlocklist()
+    _unsettled: ports.UnsettledInteractions = InMemoryUnsettled(InMemoryInteractionStore())
+    _crisis: ports.CrisisStore = InMemoryCrisisStore()
+    _shield: ports.AuthorShield = InMemoryAuthorShield()
+    _channels: ports.ChannelRegistry = InMemoryChannelRegistry()

@@ -85,7 +85,8 @@ def _start(
 ) -> tuple[subprocess.Popen[str], list[str], dict[str, str]]:
     """Start `python -m ackline_local`; returns the process, its output so far, and its ready line (or {})."""
     # a developer's BRAND_POLICY_FILE must not change what the suites run against: only `brand_policy` does
-    env = {**os.environ, "BRAND_POLICY_FILE": ""}
+    # nor may its ACKLINE_READY_FILE: a suite's stack must never stand in for the developer's own `make dev`
+    env = {**os.environ, "BRAND_POLICY_FILE": "", "ACKLINE_READY_FILE": ""}
     env.update(extra_env or {})
     command = [
         sys.executable,

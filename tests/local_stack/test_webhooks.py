@@ -66,7 +66,7 @@ def test_builders_make_documented_shapes_with_unique_ids():
 
 def test_demo_requests_are_signed_over_the_exact_bytes():
     requests = demo_requests("secret")
-    assert len(requests) == 3
+    assert len(requests) == 5
     assert any(COMPLAINT in r.body.decode() for _, r in requests)
     for _, request in requests:
         expected = "sha256=" + hmac.new(b"secret", request.body, hashlib.sha256).hexdigest()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -15,6 +16,8 @@ from pathlib import Path
 from types import FrameType
 
 from ackline_local.logs import configure_logging
+from ackline_local.ready_file import ENV_VAR as READY_FILE_ENV_VAR
+from ackline_local.ready_file import ReadyInfo, ready_file_path, remove_ready_file, write_ready_file
 from ackline_local.stack import LocalStack
 from ackline_local.state import DEFAULT_SAVE_INTERVAL
 
@@ -36,6 +39,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="PATH",
         help="brand policy JSON to validate and store in SSM as ${SecretsPath}/brand/policy, named in "
         "BrandPolicyParameterName as a deployment would (default: BRAND_POLICY_FILE, else the shipped policy)",
+    )
+    parser.add_argument(
+        "--ready-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="write where the stack listens to PATH (JSON) for `make demo`; default: ACKLINE_READY_FILE, else "
+        ".local-ready.json in the checkout, except on a free port (--port 0), as the test suites start their stacks",
     )
     parser.add_argument(
         "--state-dir",
@@ -81,13 +92,29 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError, OSError) as error:
         print(f"ackline local stack could not start: {error}", file=sys.stderr)
         return 2
+    ready_file = _ready_file(args, stack)
     try:
+        if ready_file is not None:
+            info = ReadyInfo(stack.gateway_url, stack.sandbox_url, stack.moto_url, os.getpid())
+            write_ready_file(ready_file, info)
         print_summary(stack)
         stopping.wait()
     finally:
         print("stopping the local stack", flush=True)
+        if ready_file is not None:
+            remove_ready_file(ready_file, os.getpid())
         stack.stop()
     return 0
+
+
+def _ready_file(args: argparse.Namespace, stack: LocalStack) -> Path | None:
+    """Where to say that this stack is ready: asked for, or the default for a stack on a chosen port."""
+    if args.ready_file is not None:
+        return Path(args.ready_file)
+    if os.environ.get(READY_FILE_ENV_VAR):
+        return ready_file_path()
+    free_port = args.port == 0 or (args.port is None and stack.config.port == 0)
+    return None if free_port else ready_file_path()
 
 
 def print_summary(stack: LocalStack) -> None:

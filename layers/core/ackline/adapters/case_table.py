@@ -29,6 +29,7 @@ from ackline.domain.cases import (
     CasePage,
     CaseQuery,
     QueueView,
+    appended,
     decode_cursor,
     due_in,
     encode_cursor,
@@ -243,8 +244,8 @@ class DynamoCaseStore:
         if interaction.key in case.interaction_keys:
             new_reasons = [r for r in reasons if r not in case.reasons]
             return self._add_reasons(case, new_reasons, now) if new_reasons else case
-        urgent = min(case.priority, priority, key=lambda p: p.value)
-        merged_reasons = tuple(dict.fromkeys((*case.reasons, *reasons)))
+        # the domain's rule (the fakes apply the same one; tests/contracts runs both)
+        target = appended(case, interaction, priority, reasons, now, sla)
         try:
             result = self._client.update_item(
                 TableName=self._table,
@@ -259,11 +260,11 @@ class DynamoCaseStore:
                     ":k": encode_value([interaction.key]),
                     ":key": {"S": interaction.key},
                     ":now": encode_value(now),
-                    ":summary": encode_value(interaction.text[:SUMMARY_CHARS] or case.summary or "-"),
-                    ":p": {"S": urgent.value},
-                    ":r": encode_value(list(merged_reasons)),
-                    ":qsk": {"S": _queue_sk(urgent, case.opened_at, case_id)},
-                    ":due": encode_value(min(case.due_at, now + due_in(urgent, sla if urgent is priority else None))),
+                    ":summary": encode_value(target.summary or "-"),
+                    ":p": {"S": target.priority.value},
+                    ":r": encode_value(list(target.reasons)),
+                    ":qsk": {"S": _queue_sk(target.priority, case.opened_at, case_id)},
+                    ":due": encode_value(target.due_at),
                     ":resolved": {"S": CaseStatus.RESOLVED.value},
                     ":st": {"S": search_text(case.author_name, interaction.text, decode(raw).get("search_text", ""))},
                 },

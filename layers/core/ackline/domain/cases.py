@@ -57,6 +57,39 @@ def new_case(
     )
 
 
+def merged_reasons(earlier: Sequence[str], more: Sequence[str]) -> tuple[str, ...]:
+    """Every reason once, in the order they first fired."""
+    return tuple(dict.fromkeys((*earlier, *more)))
+
+
+def appended(
+    case: Case,
+    interaction: Interaction,
+    priority: Priority,
+    reasons: Sequence[str],
+    now: float,
+    sla_seconds: int | None = None,
+) -> Case:
+    """Another escalated message of the conversation joins its open case (one truth for every CaseStore).
+
+    The case takes the more urgent priority, and falls due sooner when the new message needs it sooner (never
+    later: a customer writing again must not push their case back); `sla_seconds` is the policy's SLA for
+    `priority`, so it counts only when that priority is the one the case now has. The summary becomes the
+    latest words, as the queue shows what the customer said last."""
+    urgent = min(case.priority, priority, key=lambda p: p.value)
+    due = min(case.due_at, now + due_in(urgent, sla_seconds if urgent is priority else None))
+    return case.model_copy(
+        update={
+            "interaction_keys": (*case.interaction_keys, interaction.key),
+            "priority": urgent,
+            "reasons": merged_reasons(case.reasons, reasons),
+            "summary": interaction.text[:SUMMARY_CHARS] or case.summary,
+            "updated_at": now,
+            "due_at": due,
+        }
+    )
+
+
 # -- the staff queue: which cases, in which order, one page at a time ---------------------------------------------
 
 SEARCH_TEXT_CHARS = 4000  # how much of a case's words free-text search looks at (the newest, after the name)

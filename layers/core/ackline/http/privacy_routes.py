@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ackline import bootstrap
@@ -20,6 +24,7 @@ from ackline.domain.model import Platform
 from ackline.domain.signed_request import SignedRequestUnreadable, read_signed_payload, verify_signed_request
 from ackline.http.raw_body import raw_body
 from ackline.observability import logger
+from ackline.ports import Dispatcher, ErasureStore, InteractionStore, WebhookSecrets
 from ackline.usecases.erase_person import erase_person, erasure_status, refer_unreadable_request
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
@@ -29,12 +34,35 @@ _CODE = re.compile(r"[0-9a-f]{20}")
 _MAX_FORM_FIELDS = 20  # Meta posts one field
 
 
+@dataclass(frozen=True)
+class PrivacyPorts:
+    """What the privacy routes touch; received through Powertools' `Depends` (see webhook_routes.IngestPorts)."""
+
+    interactions: InteractionStore
+    erasure: ErasureStore
+    follow_ups: Dispatcher
+    clock: Callable[[], float]
+
+
+def privacy_ports() -> PrivacyPorts:
+    return PrivacyPorts(
+        interactions=bootstrap.interaction_store(),
+        erasure=bootstrap.erasure_store(),
+        follow_ups=bootstrap.follow_up_dispatcher(),
+        clock=bootstrap.clock,
+    )
+
+
+Ports = Annotated[PrivacyPorts, Depends(privacy_ports)]
+Secrets = Annotated[WebhookSecrets, Depends(bootstrap.secrets)]
+
+
 def _json(status: int, body: dict[str, object]) -> Response[str]:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
 
 
 @router.post("/webhooks/meta/data-deletion")
-def meta_data_deletion() -> Response[str]:
+def meta_data_deletion(ports: Ports, secrets: Secrets) -> Response[str]:
     body = raw_body(router.current_event)
     try:
         form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=_MAX_FORM_FIELDS)
@@ -42,13 +70,13 @@ def meta_data_deletion() -> Response[str]:
         raise BadRequest("form has too many fields") from None
     signed = (form.get("signed_request") or [""])[0]
     # the signature first: nothing unsigned is decoded or parsed
-    encoded_payload = verify_signed_request(signed, bootstrap.secrets().meta_app_secrets())
+    encoded_payload = verify_signed_request(signed, secrets.meta_app_secrets())
     try:
         payload = read_signed_payload(encoded_payload)
     except SignedRequestUnreadable as exc:
-        return _refer_to_person(encoded_payload, str(exc))
+        return _refer_to_person(encoded_payload, str(exc), ports)
     person = person_key(Platform.FACEBOOK, str(payload["user_id"]))
-    done = erase_person(person, bootstrap.interaction_store(), bootstrap.erasure_store(), bootstrap.clock)
+    done = erase_person(person, ports.interactions, ports.erasure, ports.clock)
     logger.info(
         "personal data erased",
         confirmation_code=done.confirmation_code,
@@ -58,14 +86,9 @@ def meta_data_deletion() -> Response[str]:
     return _confirmation(done.confirmation_code)
 
 
-def _refer_to_person(encoded_payload: str, why: str) -> Response[str]:
+def _refer_to_person(encoded_payload: str, why: str, ports: PrivacyPorts) -> Response[str]:
     request, result = refer_unreadable_request(
-        encoded_payload,
-        why,
-        bootstrap.interaction_store(),
-        bootstrap.follow_up_dispatcher(),
-        bootstrap.erasure_store(),
-        bootstrap.clock,
+        encoded_payload, why, ports.interactions, ports.follow_ups, ports.erasure, ports.clock
     )
     if not result.complete:
         raise StoreUnavailable(f"unreadable deletion request not stored ({result.retry_cause})")
@@ -83,11 +106,11 @@ def _confirmation(code: str) -> Response[str]:
 
 
 @router.get(STATUS_PATH)
-def deletion_status() -> Response[str]:
+def deletion_status(ports: Ports) -> Response[str]:
     code = (router.current_event.query_string_parameters or {}).get("code", "")
     if not _CODE.fullmatch(code):
         raise BadRequest("confirmation code malformed")
-    request = erasure_status(code, bootstrap.erasure_store())
+    request = erasure_status(code, ports.erasure)
     if request is None:
         return _json(404, {"message": "no deletion request with that confirmation code"})
     return _json(

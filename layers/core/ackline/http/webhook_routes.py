@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ackline import bootstrap
@@ -12,6 +16,7 @@ from ackline.contracts.telegram import parse_telegram_update
 from ackline.contracts.x import parse_x_delivery
 from ackline.domain.errors import BadRequest, StoreUnavailable, VerificationRejected
 from ackline.domain.model import Interaction, Kind, Platform
+from ackline.domain.policy import BrandPolicy
 from ackline.domain.signatures import (
     meta_verify_challenge,
     verify_meta_signature,
@@ -23,16 +28,49 @@ from ackline.domain.signatures import (
 from ackline.domain.storage_bounds import hashed_id
 from ackline.http.raw_body import raw_body
 from ackline.observability import logger, metrics
+from ackline.ports import (
+    Alerter,
+    AuthorLedger,
+    AuthorShield,
+    Blocklist,
+    ChannelRegistry,
+    CrisisStore,
+    DemandCounter,
+    Dispatcher,
+    InteractionStore,
+    ResponseQueue,
+    SentReplies,
+    WebhookSecrets,
+)
 from ackline.usecases.ingest import ingest
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
 
 
-def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str]:
-    result = ingest(
-        interactions,
-        bootstrap.interaction_store(),
-        bootstrap.ingest_dispatcher(),
+@dataclass(frozen=True)
+class IngestPorts:
+    """Everything ingesting a delivery touches. Routes receive it (and the secrets and the time) through Powertools'
+    `Depends`, built by the composition root (`bootstrap`) in Lambda; a test gives the app other providers through
+    `app.dependency_overrides` (tests/handlers runs every route in-process over the fakes)."""
+
+    store: InteractionStore
+    dispatcher: Dispatcher
+    policy: BrandPolicy
+    ledger: AuthorLedger
+    demand: DemandCounter
+    sent_replies: SentReplies
+    blocklist: Blocklist
+    responses: ResponseQueue
+    crisis: CrisisStore
+    alerter: Alerter | None  # no alert topic configured: P1 cases still reach the queue
+    shield: AuthorShield
+    channels: ChannelRegistry
+
+
+def ingest_ports() -> IngestPorts:
+    return IngestPorts(
+        store=bootstrap.interaction_store(),
+        dispatcher=bootstrap.ingest_dispatcher(),
         policy=bootstrap.brand_policy(),
         ledger=bootstrap.author_ledger(),
         demand=bootstrap.demand_counter(),
@@ -42,12 +80,33 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
         crisis=bootstrap.crisis_store(),
         alerter=bootstrap.alerter(),
         shield=bootstrap.author_shield(),
+        channels=bootstrap.channel_registry(),
+    )
+
+
+Ports = Annotated[IngestPorts, Depends(ingest_ports)]
+Secrets = Annotated[WebhookSecrets, Depends(bootstrap.secrets)]
+Now = Annotated[float, Depends(bootstrap.clock)]
+
+
+def _ingest(platform: Platform, interactions: list[Interaction], ports: IngestPorts, now: float) -> Response[str]:
+    result = ingest(
+        interactions,
+        ports.store,
+        ports.dispatcher,
+        policy=ports.policy,
+        ledger=ports.ledger,
+        demand=ports.demand,
+        sent_replies=ports.sent_replies,
+        blocklist=ports.blocklist,
+        responses=ports.responses,
+        crisis=ports.crisis,
+        alerter=ports.alerter,
+        shield=ports.shield,
     )
     try:
         # missed-webhook detection: when each channel was last heard from (at most one write a minute)
-        bootstrap.channel_registry().seen(
-            {f"{i.platform.value}#{i.account_id}" for i in interactions}, bootstrap.clock()
-        )
+        ports.channels.seen({f"{i.platform.value}#{i.account_id}" for i in interactions}, now)
     except Exception:  # telemetry: the delivery is stored and queued already, so it must not fail for this
         logger.exception("could not mark the channel as seen")
     for account in result.crisis_on:
@@ -76,9 +135,9 @@ def _ingest(platform: Platform, interactions: list[Interaction]) -> Response[str
 
 
 @router.get("/webhooks/meta")
-def meta_handshake() -> Response[str]:
+def meta_handshake(secrets: Secrets) -> Response[str]:
     params = router.current_event.query_string_parameters or {}
-    challenge = meta_verify_challenge(params, bootstrap.secrets().meta_verify_tokens())
+    challenge = meta_verify_challenge(params, secrets.meta_verify_tokens())
     if challenge is None:
         raise VerificationRejected("hub.verify_token mismatch")
     # echo only what Meta sent, as plain text, never HTML
@@ -86,51 +145,46 @@ def meta_handshake() -> Response[str]:
 
 
 @router.post("/webhooks/meta")
-def meta_delivery() -> Response[str]:
+def meta_delivery(ports: Ports, secrets: Secrets, now: Now) -> Response[str]:
     body = raw_body(router.current_event)
-    verify_meta_signature(
-        body, router.current_event.headers.get("x-hub-signature-256"), bootstrap.secrets().meta_app_secrets()
-    )
-    return _ingest(Platform.FACEBOOK, parse_meta_delivery(body, bootstrap.clock()))
+    verify_meta_signature(body, router.current_event.headers.get("x-hub-signature-256"), secrets.meta_app_secrets())
+    return _ingest(Platform.FACEBOOK, parse_meta_delivery(body, now), ports, now)
 
 
 @router.get("/webhooks/x")
-def x_crc() -> Response[str]:
+def x_crc(secrets: Secrets) -> Response[str]:
     crc_token = (router.current_event.query_string_parameters or {}).get("crc_token", "")
-    secrets = bootstrap.secrets().x_consumer_secrets()
-    if not crc_token or not secrets:
+    consumer_secrets = secrets.x_consumer_secrets()
+    if not crc_token or not consumer_secrets:
         raise BadRequest("crc_token missing")
-    token = x_crc_response_token(crc_token, secrets[0])
+    token = x_crc_response_token(crc_token, consumer_secrets[0])
     return Response(
         status_code=200, content_type=content_types.APPLICATION_JSON, body=f'{{"response_token":"{token}"}}'
     )
 
 
 @router.post("/webhooks/x")
-def x_delivery() -> Response[str]:
+def x_delivery(ports: Ports, secrets: Secrets, now: Now) -> Response[str]:
     body = raw_body(router.current_event)
     verify_x_signature(
-        body, router.current_event.headers.get("x-twitter-webhooks-signature"), bootstrap.secrets().x_consumer_secrets()
+        body, router.current_event.headers.get("x-twitter-webhooks-signature"), secrets.x_consumer_secrets()
     )
-    return _ingest(Platform.X, parse_x_delivery(body, bootstrap.clock()))
+    return _ingest(Platform.X, parse_x_delivery(body, now), ports, now)
 
 
 @router.post("/webhooks/telegram")
-def telegram_update() -> Response[str]:
+def telegram_update(ports: Ports, secrets: Secrets, now: Now) -> Response[str]:
     verify_telegram_secret(
         router.current_event.headers.get("x-telegram-bot-api-secret-token"),
-        bootstrap.secrets().telegram_secret_tokens(),
+        secrets.telegram_secret_tokens(),
     )
-    return _ingest(Platform.TELEGRAM, parse_telegram_update(raw_body(router.current_event), bootstrap.clock()))
+    return _ingest(Platform.TELEGRAM, parse_telegram_update(raw_body(router.current_event), now), ports, now)
 
 
 @router.post("/webhooks/generic")
-def generic_event() -> Response[str]:
+def generic_event(ports: Ports, secrets: Secrets, now: Now) -> Response[str]:
     body = raw_body(router.current_event)
-    now = bootstrap.clock()
-    webhook_id = verify_standard_webhook(
-        body, router.current_event.headers, bootstrap.secrets().generic_webhook_secrets(), now
-    )
+    webhook_id = verify_standard_webhook(body, router.current_event.headers, secrets.generic_webhook_secrets(), now)
     event = raw_interaction(Platform.GENERIC, body.decode("utf-8", "replace"), now)
     # the sender's webhook-id is the idempotency key: its retries carry the same id
     event = event.model_copy(
@@ -141,4 +195,4 @@ def generic_event() -> Response[str]:
             "activity": "generic webhook event: a person reviews it",
         }
     )
-    return _ingest(Platform.GENERIC, [event])
+    return _ingest(Platform.GENERIC, [event], ports, now)

@@ -1,0 +1,155 @@
+"""Each webhook and privacy `lambda_handler` called in-process with API Gateway payload-2.0 events, over the fakes.
+
+The routes receive their dependencies through Powertools' `Depends`; these tests give the function's app other
+providers through `app.dependency_overrides` (the fakes of tests/fakes.py, and the real SsmSecrets reading from an
+in-memory parameter store). Nothing here may touch the network: a guard refuses every socket connection, so a
+route that still reached for a real adapter fails loudly instead of waiting on a timeout.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+from ackline import bootstrap
+from ackline.adapters.secrets import SsmSecrets
+from ackline.domain.policy import default_policy
+from ackline.http.privacy_routes import PrivacyPorts, privacy_ports
+from ackline.http.webhook_routes import IngestPorts, ingest_ports
+from ackline_local.http_payload import HttpRequest, build_event, build_response
+from ackline_local.lambda_runtime import LocalLambdaContext
+from tests.fakes import (
+    InMemoryAuthorLedger,
+    InMemoryAuthorShield,
+    InMemoryBlocklist,
+    InMemoryCaseStore,
+    InMemoryChannelRegistry,
+    InMemoryCrisisStore,
+    InMemoryDemandCounter,
+    InMemoryErasureStore,
+    InMemoryInteractionStore,
+    InMemorySentReplies,
+    RecordingAlerter,
+    RecordingDispatcher,
+)
+
+SECRETS = {
+    "/ackline/meta/app-secret": "handler-meta-secret",
+    "/ackline/meta/verify-token": "handler-verify-token",
+    "/ackline/x/consumer-secret": "handler-x-secret",
+    "/ackline/telegram/secret-token": "handler-telegram-token",
+    "/ackline/generic/webhook-secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+}
+
+
+class NetworkUsed(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection attempt fails the test: these handlers must run on the fakes alone."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NetworkUsed(f"a handler test tried to open a connection: {args[1:] or kwargs}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+class InMemoryParameters:
+    """Stands in for Powertools' SSMProvider under the real SsmSecrets: SSM's names, SSM's 'not found'."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.values = dict(values)
+
+    def get(self, name: str, **options: object) -> str:
+        if name not in self.values:
+            raise GetParameterError(f"An error occurred (ParameterNotFound) when calling GetParameter: {name}")
+        return self.values[name]
+
+
+@dataclass
+class Rig:
+    """The fakes behind one function, and a way to call its lambda_handler as API Gateway would."""
+
+    app: APIGatewayHttpResolver
+    handler: Callable[[dict[str, Any], Any], dict[str, Any]]
+    function_name: str
+    interactions: InMemoryInteractionStore = field(default_factory=InMemoryInteractionStore)
+    cases: InMemoryCaseStore = field(default_factory=InMemoryCaseStore)
+    dispatcher: RecordingDispatcher = field(default_factory=RecordingDispatcher)
+    parameters: InMemoryParameters = field(default_factory=lambda: InMemoryParameters(SECRETS))
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+        query: str = "",
+        route_key: str | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        request = HttpRequest(
+            method=method,
+            raw_path=path,
+            raw_query=query,
+            headers=tuple((k.lower(), v) for k, v in (headers or {}).items()),
+            body=body,
+            source_ip="203.0.113.9",
+        )
+        event = build_event(request, route_key or f"{method} {path}")
+        response = build_response(self.handler(event, LocalLambdaContext(self.function_name, 256, 10)))
+        return response.status, dict(response.headers), response.body
+
+
+def _secrets(rig: Rig) -> SsmSecrets:
+    return SsmSecrets("/ackline", 300, provider=rig.parameters)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def ingest_rig() -> Iterator[Rig]:
+    from functions.ingest.app import app, lambda_handler
+
+    rig = Rig(app, lambda_handler, "ackline-IngestFunction")
+    ports = IngestPorts(
+        store=rig.interactions,
+        dispatcher=rig.dispatcher,
+        policy=default_policy(),
+        ledger=InMemoryAuthorLedger(),
+        demand=InMemoryDemandCounter(),
+        sent_replies=InMemorySentReplies(),
+        blocklist=InMemoryBlocklist(),
+        responses=rig.dispatcher,
+        crisis=InMemoryCrisisStore(),
+        alerter=RecordingAlerter(),
+        shield=InMemoryAuthorShield(),
+        channels=InMemoryChannelRegistry(),
+    )
+    app.dependency_overrides[ingest_ports] = lambda: ports
+    app.dependency_overrides[bootstrap.secrets] = lambda: _secrets(rig)
+    yield rig
+    app.dependency_overrides.clear()
+
+
+@pytest.fixture
+def privacy_rig() -> Iterator[Rig]:
+    from functions.privacy.app import app, lambda_handler
+
+    rig = Rig(app, lambda_handler, "ackline-PrivacyFunction")
+    erasure = InMemoryErasureStore(rig.interactions, rig.cases)
+    ports = PrivacyPorts(
+        interactions=rig.interactions, erasure=erasure, follow_ups=rig.dispatcher, clock=lambda: 5_000.0
+    )
+    app.dependency_overrides[privacy_ports] = lambda: ports
+    app.dependency_overrides[bootstrap.secrets] = lambda: _secrets(rig)
+    yield rig
+    app.dependency_overrides.clear()
