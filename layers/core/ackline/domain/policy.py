@@ -26,6 +26,11 @@ PLACEHOLDERS = frozenset({"name", "brand", "offline", "offer", "answer"})
 TEMPLATE_KEYS = frozenset(
     {"praise", "complaint", "question", "price_objection", "feature_request", "abuse", "crisis", "other", "faq"}
 )
+# Keys a policy written before they existed may leave out: the shipped wording is used for them.
+OPTIONAL_TEMPLATE_KEYS = {
+    # triage could not tell what the message needs: warm and neutral, no praise, no apology-free brush-off
+    "unsure": ("Thanks for getting in touch{name}. A member of our team will look at this and get back to you.",),
+}
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -157,7 +162,9 @@ class BrandPolicy(_Strict):
     @field_validator("templates")
     @classmethod
     def _templates_complete(cls, value: dict[str, TemplateSet]) -> dict[str, TemplateSet]:
-        unknown = sorted(set(value) - TEMPLATE_KEYS)
+        missing_optional = {k: TemplateSet(default=v) for k, v in OPTIONAL_TEMPLATE_KEYS.items() if k not in value}
+        value = {**value, **missing_optional}
+        unknown = sorted(set(value) - TEMPLATE_KEYS - set(OPTIONAL_TEMPLATE_KEYS))
         missing = sorted(TEMPLATE_KEYS - set(value))
         problems = [f"unknown template {k!r}" for k in unknown] + [f"missing template {k!r}" for k in missing]
         for key, template_set in value.items():

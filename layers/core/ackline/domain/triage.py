@@ -8,6 +8,14 @@ Intents are checked in order of what must not be missed, so mixed messages resol
 score, so a spammer's "hacked" is still spam), then safety/legal/crisis, abuse without a concrete
 problem, a concrete complaint, price, feature request, a softer complaint, question, praise, other.
 A complaint that also asks a question is a complaint; a praise that mentions a burn is a crisis.
+
+Then the learned model (`triage_model`) weighs in where the rules are weakest: it may turn "other",
+"question" or a sentiment-only guess into what the corpus taught it ("the wifi keeps dropping" is a
+complaint), and it says how sure the engine is. Costs are not symmetric — a cheerful reply to an unhappy
+customer is the worst outcome, a needless case costs an agent seconds — so praise is only ever replied to
+when the message is confidently positive and carries no problem, sarcasm or request cue, and anything the
+engine is unsure of is `unsure`: a warm neutral acknowledgement and a case. The rules alone decide spam,
+safety, legal and security, which must never hinge on a probability.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from ackline.domain.model import Action, Decision, Intent, Interaction, Kind, Pr
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.sentiment import vader_sentiment
 from ackline.domain.text import Fuzzy, clean, phrase_key, tokens
+from ackline.domain.triage_model import Prediction, TriageModel, triage_model
 
 # How quickly a person must pick a case up, by priority (seconds): the shipped policy's defaults, used
 # where a case is opened without a policy at hand.
@@ -43,6 +52,8 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "legal": lx.LEGAL,
     "crisis": lx.CRISIS,
     "abuse_idiom": lx.ABUSE_IDIOMS,
+    "praise_idiom": lx.PRAISE_IDIOMS,
+    "harmless_idiom": lx.HARMLESS_IDIOMS,
     "abuse": lx.ABUSE,
     "complaint": lx.COMPLAINT_STRONG,
     "unhappy": lx.COMPLAINT_WEAK,
@@ -55,6 +66,9 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "spam_strong": lx.SPAM_STRONG,
     "spam": lx.SPAM_WEAK,
 }
+_IDIOMS = frozenset({"abuse_idiom", "praise_idiom", "harmless_idiom"})
+# "love the menu but the wait was 45 minutes": praise before a turn is not confidently praise
+_CONTRAST = frozenset({"but", "although", "though", "except", "however", "shame", "pity", "wish"})
 # sarcasm that stands on its own; the other markers ("thanks a lot") need an unhappy cue beside them
 _SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
 _SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
@@ -98,6 +112,8 @@ class Classification:
     reasons: tuple[str, ...]
     topic: str = ""
     crisis_kind: str = ""  # safety | legal | crisis
+    confidence: float = 1.0  # the model's probability of `intent` (1.0 where only the rules were asked)
+    unsure: bool = False  # the engine cannot tell: a neutral acknowledgement and a person, never praise
 
 
 @dataclass(frozen=True)
@@ -159,12 +175,13 @@ def _signals(text: str) -> _Signals:
     fuzzy = _lexicon().fuzzy
     words = [fuzzy.correct(w) for w in raw_words]
     cues = _find_cues(words)
-    # "die in a fire" is an insult, not a fire: its words must not also read as a safety report
-    idioms = [c for c in cues if c.category == "abuse_idiom"]
+    # "die in a fire" is an insult and "this flavour is fire" a compliment, not fires: their words must not
+    # also read as a safety report
+    idioms = [c for c in cues if c.category in _IDIOMS]
     cues = [
         c
         for c in cues
-        if not (c.category == "safety" and any(i.start <= c.start and c.end <= i.end for i in idioms))
+        if not (c.category in {"safety", "crisis"} and any(i.start <= c.start and c.end <= i.end for i in idioms))
         and not (
             c.category in {"praise", "unhappy"} and _negated(words, clauses, c) and not _contains_negator(c.phrase)
         )
@@ -258,6 +275,7 @@ class _Verdict:
     reasons: list[str]
     topic: str = ""
     crisis_kind: str = ""
+    by_sentiment: bool = False  # no cue fired: only the sentiment score spoke
 
 
 def _urgent(text: str, signals: _Signals, sentiment: float) -> _Verdict | None:
@@ -290,7 +308,7 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
         reasons = [f"feature request: {p}" for p in feature] + [f"feature topic: {topic}"]
         return _Verdict(Intent.FEATURE_REQUEST, Severity.LOW, reasons, topic=topic)
     sarcasm = _sarcastic(signals, bool(unhappy) or negative)
-    praise = signals.phrases("praise") + sorted(signals.emoji & lx.PRAISE_EMOJI)
+    praise = signals.phrases("praise") + signals.phrases("praise_idiom") + sorted(signals.emoji & lx.PRAISE_EMOJI)
     # "thanks for sorting my refund so quickly": a soft unhappy word inside plainly happy words is praise
     glowing = bool(praise) and not sarcasm and sentiment >= policy.thresholds.positive_sentiment
     if (unhappy and not glowing) or sarcasm:
@@ -301,28 +319,114 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     if praise:
         return _Verdict(Intent.PRAISE, Severity.NONE, [f"praise: {p}" for p in praise])
     if negative:
-        return _Verdict(Intent.COMPLAINT, Severity.MEDIUM, ["negative sentiment"])
+        return _Verdict(Intent.COMPLAINT, Severity.MEDIUM, ["negative sentiment"], by_sentiment=True)
     if sentiment >= policy.thresholds.positive_sentiment:
-        return _Verdict(Intent.PRAISE, Severity.NONE, ["positive sentiment"])
+        return _Verdict(Intent.PRAISE, Severity.NONE, ["positive sentiment"], by_sentiment=True)
     return _Verdict(Intent.OTHER, Severity.NONE, ["no specific need recognised"])
 
 
+# Decided by the rules alone: spam is suppressed on cues, and safety, legal, security and abuse must never
+# hinge on a probability.
+_RULES_DECIDE = frozenset({Intent.SPAM, Intent.CRISIS, Intent.ABUSE})
+# Defaults where the model file names no threshold (`make train` picks them on the dev split).
+_PRAISE_MIN, _ESCALATE_MIN, _INTENT_MIN = 0.7, 0.5, 0.6
+
+
+@dataclass(frozen=True)
+class _Weighed:
+    verdict: _Verdict
+    confidence: float
+    unsure: bool
+    reasons: list[str]
+
+
+def _praise_doubts(text: str, signals: _Signals, sentiment: float, policy: BrandPolicy) -> list[str]:
+    """Why a positive-looking message is not confidently praise: any problem, sarcasm, request or turn."""
+    doubts = [f"problem cue: {p}" for p in signals.phrases("complaint") + signals.phrases("unhappy")]
+    doubts += [f"sarcasm cue: {p}" for p in signals.phrases("sarcasm")]
+    doubts += [f"sarcasm cue: {e}" for e in sorted(signals.emoji & lx.SARCASM_EMOJI)]
+    doubts += [f"request cue: {p}" for p in signals.phrases("feature")]
+    if any(m in text for m in _QUESTION_MARKS):
+        doubts.append("request cue: a question")
+    if turn := sorted(_CONTRAST.intersection(signals.words)):
+        doubts.append(f"contrast cue: {turn[0]}")
+    if sentiment <= policy.thresholds.negative_sentiment:
+        doubts.append("negative sentiment")
+    return doubts
+
+
+def _weigh(
+    text: str,
+    verdict: _Verdict,
+    signals: _Signals,
+    sentiment: float,
+    seen: Prediction,
+    model: TriageModel,
+    policy: BrandPolicy,
+) -> _Weighed:
+    """The rules' verdict, weighed against the model: what the engine finally says, and how sure it is."""
+    praise_min = model.threshold("praise_min", _PRAISE_MIN)
+    escalate_min = model.threshold("escalate_min", _ESCALATE_MIN)
+    intent_min = model.threshold("intent_min", _INTENT_MIN)
+    said = [f"model: {seen.intent.value} {seen.probability:.2f}, needs a person {seen.escalate:.2f}"]
+    firm = verdict.intent in _RULES_DECIDE or (verdict.intent is Intent.COMPLAINT and not verdict.by_sentiment)
+    if firm:
+        return _Weighed(verdict, seen.intents.get(verdict.intent, 0.0), False, said)
+    # the model may name the need when the rules found none, or only a sentiment, or only a question mark
+    chosen = verdict
+    if (
+        verdict.intent in {Intent.OTHER, Intent.QUESTION, Intent.PRAISE} or verdict.by_sentiment
+    ) and seen.probability >= intent_min:
+        if seen.intent is Intent.COMPLAINT and verdict.intent is not Intent.COMPLAINT:
+            severity = _complaint_severity(sentiment, [])
+            chosen = _Verdict(Intent.COMPLAINT, severity, [f"model: a complaint ({seen.probability:.2f})"])
+        elif verdict.intent is Intent.OTHER and seen.intent in {Intent.QUESTION, Intent.PRAISE}:
+            chosen = _Verdict(seen.intent, Severity.LOW if seen.intent is Intent.QUESTION else Severity.NONE, [])
+            chosen.reasons.append(f"model: {seen.intent.value} ({seen.probability:.2f})")
+        elif verdict.by_sentiment and seen.intent is not verdict.intent and seen.intent not in _RULES_DECIDE:
+            chosen = _Verdict(seen.intent, Severity.LOW, [f"model: {seen.intent.value} ({seen.probability:.2f})"])
+    confidence = seen.intents.get(chosen.intent, 0.0)
+    if chosen.intent is Intent.COMPLAINT:
+        return _Weighed(chosen, confidence, False, said)
+    doubts: list[str] = []
+    if chosen.intent is Intent.PRAISE:
+        # the reply that goes viral: thanks only when sure, on the model's word and the rules' together
+        doubts = _praise_doubts(text, signals, sentiment, policy)
+        if seen.praise_ok < praise_min:
+            doubts.append(f"not confidently positive (thanks fit {seen.praise_ok:.2f} < {praise_min:.2f})")
+    if seen.escalate >= escalate_min and chosen.intent not in {Intent.QUESTION}:
+        doubts.append(f"a person may be needed ({seen.escalate:.2f})")
+    if chosen.intent is Intent.OTHER and seen.probability < intent_min and seen.escalate >= escalate_min / 2:
+        doubts.append(f"no clear need ({seen.intent.value} {seen.probability:.2f})")
+    if doubts:
+        return _Weighed(chosen, confidence, True, [*said, *(f"unsure: {d}" for d in doubts)])
+    return _Weighed(chosen, confidence, False, said)
+
+
 def classify(
-    text: str, policy: BrandPolicy | None = None, scorer: Callable[[str], float] = vader_sentiment
+    text: str,
+    policy: BrandPolicy | None = None,
+    scorer: Callable[[str], float] = vader_sentiment,
+    model: TriageModel | None = None,
 ) -> Classification:
     """Intent, sentiment, severity and language of one message, with every cue that decided it."""
     policy = policy or default_policy()
+    model = model or triage_model()
     signals = _signals(text)
     sentiment = scorer(text)
-    verdict = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
+    rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
+    weighed = _weigh(text, rules, signals, sentiment, model.predict(text), model, policy)
+    verdict = weighed.verdict
     return Classification(
         intent=verdict.intent,
         sentiment=sentiment,
         severity=verdict.severity,
         language=detect_language(text, signals.words),
-        reasons=(*verdict.reasons, f"sentiment {sentiment:+.2f}"),
+        reasons=(*verdict.reasons, f"sentiment {sentiment:+.2f}", *weighed.reasons),
         topic=verdict.topic,
         crisis_kind=verdict.crisis_kind,
+        confidence=round(weighed.confidence, 3),
+        unsure=weighed.unsure,
     )
 
 
@@ -371,13 +475,16 @@ def _only_tags_others(text: str, found: Classification) -> bool:
 
 
 def triage(
-    interaction: Interaction, policy: BrandPolicy | None = None, standing: AuthorStanding | None = None
+    interaction: Interaction,
+    policy: BrandPolicy | None = None,
+    standing: AuthorStanding | None = None,
+    model: TriageModel | None = None,
 ) -> Decision:
-    """Decide about one interaction under the brand policy, explainably."""
+    """Decide about one interaction under the brand policy, explainably (`model`: the shipped one unless given)."""
     if (early := _not_a_message(interaction)) is not None:
         return early
     policy = policy or default_policy()
-    found = classify(interaction.text, policy)
+    found = classify(interaction.text, policy, model=model)
     base = {
         "intent": found.intent,
         "sentiment": found.sentiment,
@@ -385,6 +492,8 @@ def triage(
         "language": found.language,
         "visibility": policy.visibility_for(interaction.platform, interaction.kind is Kind.COMMENT),
         "topic": found.topic,
+        "confidence": found.confidence,
+        "unsure": found.unsure,
     }
     reasons = list(found.reasons)
     if found.intent is Intent.SPAM or _only_tags_others(interaction.text, found):
@@ -396,6 +505,11 @@ def triage(
     template = policy.template_for(found.intent)
     action = Action.REPLY
     flag = False
+    if found.unsure:
+        # a warm, neutral acknowledgement and a person: never praise, never a brush-off
+        escalate, template = True, "unsure"
+        negative = found.sentiment <= policy.thresholds.negative_sentiment
+        priority = Priority.P2 if negative else min(priority, Priority.P3, key=lambda p: p.value)
     if found.intent is Intent.QUESTION and (answer := _faq_answer(tokens(clean(interaction.text)), policy)):
         escalate, template, base["topic"] = False, f"faq:{answer}", answer
         reasons.append(f"answered from the policy FAQ: {answer}")
