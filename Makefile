@@ -8,7 +8,7 @@ SAM := $(TOOLS)/bin/sam
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help install tools browser dev demo test test-fast lint typecheck template-check build build-check bench eval clean
+.PHONY: help install tools browser dev demo test test-fast lint typecheck template-check build build-check bench eval train clean
 
 help:
 	@echo "make dev    - install, then run the whole stack locally (webhooks on 127.0.0.1:3000)"
@@ -16,7 +16,8 @@ help:
 	@echo "make test   - install, then run every check and test"
 	@echo "make build  - sam build for AWS (arm64, python3.13)"
 	@echo "make bench  - print speed and cost figures"
-	@echo "make eval   - score triage on the labelled message set"
+	@echo "make eval   - score triage on the labelled corpus, per split (train/dev/test) and source"
+	@echo "make train  - refit the triage model on the corpus' train split (writes the layer's model file)"
 
 # The app's virtualenv; re-installed whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -80,6 +81,10 @@ bench: install
 
 eval: install
 	$(PY) -m ackline_local.evaluate
+
+# Fits on train, picks thresholds on dev, writes layers/core/ackline/domain/triage_model.json.gz (commit it).
+train: install
+	$(PY) -m ackline_local.train_triage
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

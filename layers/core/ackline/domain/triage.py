@@ -112,7 +112,8 @@ class Classification:
     reasons: tuple[str, ...]
     topic: str = ""
     crisis_kind: str = ""  # safety | legal | crisis
-    confidence: float = 1.0  # the model's probability of `intent` (1.0 where only the rules were asked)
+    confidence: float = 1.0  # the model's probability of `intent`; 1.0 where a rule that must not be second-guessed
+    # decided (spam, safety, legal, security, abuse, a concrete complaint)
     unsure: bool = False  # the engine cannot tell: a neutral acknowledgement and a person, never praise
 
 
@@ -371,7 +372,8 @@ def _weigh(
     said = [f"model: {seen.intent.value} {seen.probability:.2f}, needs a person {seen.escalate:.2f}"]
     firm = verdict.intent in _RULES_DECIDE or (verdict.intent is Intent.COMPLAINT and not verdict.by_sentiment)
     if firm:
-        return _Weighed(verdict, seen.intents.get(verdict.intent, 0.0), False, said)
+        # a cue that must not be second-guessed decided: the engine does not hedge (the model's view is kept)
+        return _Weighed(verdict, 1.0, False, [*said, "decided by rule"])
     # the model may name the need when the rules found none, or only a sentiment, or only a question mark
     chosen = verdict
     if (
@@ -414,6 +416,9 @@ def classify(
     model = model or triage_model()
     signals = _signals(text)
     sentiment = scorer(text)
+    slang = sentiment < 0 and bool(signals.of("praise_idiom"))
+    if slang:  # VADER reads "killing it" and "is fire" literally
+        sentiment = 0.0
     rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
     weighed = _weigh(text, rules, signals, sentiment, model.predict(text), model, policy)
     verdict = weighed.verdict
@@ -422,7 +427,11 @@ def classify(
         sentiment=sentiment,
         severity=verdict.severity,
         language=detect_language(text, signals.words),
-        reasons=(*verdict.reasons, f"sentiment {sentiment:+.2f}", *weighed.reasons),
+        reasons=(
+            *verdict.reasons,
+            f"sentiment {sentiment:+.2f}" + (" (slang praise read as neutral)" if slang else ""),
+            *weighed.reasons,
+        ),
         topic=verdict.topic,
         crisis_kind=verdict.crisis_kind,
         confidence=round(weighed.confidence, 3),
