@@ -175,7 +175,8 @@ def _signals(text: str) -> _Signals:
     raw_words, clauses = _words_and_clauses(cleaned)
     fuzzy = _lexicon().fuzzy
     words = [fuzzy.correct(w) for w in raw_words]
-    cues = _find_cues(words)
+    found = _find_cues(words)
+    cues = found
     # "die in a fire" is an insult and "this flavour is fire" a compliment, not fires: their words must not
     # also read as a safety report
     idioms = [c for c in cues if c.category in _IDIOMS]
@@ -188,7 +189,7 @@ def _signals(text: str) -> _Signals:
         )
     ]
     # a negated compliment ("not happy", "didn't love it") is an unhappy cue
-    for cue in _find_cues(words):
+    for cue in found:
         if cue.category == "praise" and _negated(words, clauses, cue) and not _contains_negator(cue.phrase):
             cues.append(Cue("unhappy", f"not {cue.phrase}", cue.start, cue.end))
     if match := _PRICE_FOR.search(cleaned):

@@ -99,12 +99,20 @@ def features(text: str) -> set[int]:
     out = {crc(f.encode("utf-8"), _FLAG) & _MASK for f in flags}
     out.update(crc(f"{a} {b}".encode(), _BIGRAM) & _MASK for a, b in pairwise(words))
     for word in set(words):
-        encoded = word.encode("utf-8")
-        out.add(crc(encoded, _WORD) & _MASK)
-        padded = b" " + encoded + b" "
-        out.update(crc(padded[i : i + 3], _CHAR3) & _MASK for i in range(len(padded) - 2))
-        out.update(crc(padded[i : i + 4], _CHAR4) & _MASK for i in range(len(padded) - 3))
+        out.update(_word_buckets(word))
     return out
+
+
+@lru_cache(maxsize=32768)
+def _word_buckets(word: str) -> tuple[int, ...]:
+    # Customers reuse a small vocabulary: a word's own bucket and its grams are hashed once per container.
+    encoded = word.encode("utf-8")
+    padded = b" " + encoded + b" "
+    crc = zlib.crc32
+    grams = [crc(encoded, _WORD) & _MASK]
+    grams += [crc(padded[i : i + 3], _CHAR3) & _MASK for i in range(len(padded) - 2)]
+    grams += [crc(padded[i : i + 4], _CHAR4) & _MASK for i in range(len(padded) - 3)]
+    return tuple(grams)
 
 
 @dataclass(frozen=True)
