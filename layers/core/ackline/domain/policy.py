@@ -26,10 +26,13 @@ PLACEHOLDERS = frozenset({"name", "brand", "offline", "offer", "answer"})
 TEMPLATE_KEYS = frozenset(
     {"praise", "complaint", "question", "price_objection", "feature_request", "abuse", "crisis", "other", "faq"}
 )
-# Keys a policy written before they existed may leave out: the shipped wording is used for them.
-OPTIONAL_TEMPLATE_KEYS = {
+# Keys a policy may leave out. Where a default wording is given it is used; where none is, the behaviour is off:
+OPTIONAL_TEMPLATE_KEYS: dict[str, tuple[str, ...]] = {
     # triage could not tell what the message needs: warm and neutral, no praise, no apology-free brush-off
     "unsure": ("Thanks for getting in touch{name}. A member of our team will look at this and get back to you.",),
+    # a generic-information question the FAQ has no entry for, pointing to the brand's own help pages: only a
+    # brand that has such pages can say so, so there is no default (without it, such questions go to a person)
+    "general_question": (),
 }
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -162,7 +165,9 @@ class BrandPolicy(_Strict):
     @field_validator("templates")
     @classmethod
     def _templates_complete(cls, value: dict[str, TemplateSet]) -> dict[str, TemplateSet]:
-        missing_optional = {k: TemplateSet(default=v) for k, v in OPTIONAL_TEMPLATE_KEYS.items() if k not in value}
+        missing_optional = {
+            k: TemplateSet(default=v) for k, v in OPTIONAL_TEMPLATE_KEYS.items() if v and k not in value
+        }
         value = {**value, **missing_optional}
         unknown = sorted(set(value) - TEMPLATE_KEYS - set(OPTIONAL_TEMPLATE_KEYS))
         missing = sorted(TEMPLATE_KEYS - set(value))

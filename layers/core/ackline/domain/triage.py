@@ -115,6 +115,7 @@ class Classification:
     confidence: float = 1.0  # the model's probability of `intent`; 1.0 where a rule that must not be second-guessed
     # decided (spam, safety, legal, security, abuse, a concrete complaint)
     unsure: bool = False  # the engine cannot tell: a neutral acknowledgement and a person, never praise
+    general_question: bool = False  # a question a published FAQ answers (no account, order or problem in it)
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,7 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
 # Decided by the rules alone: spam is suppressed on cues, and safety, legal, security and abuse must never
 # hinge on a probability.
 _RULES_DECIDE = frozenset({Intent.SPAM, Intent.CRISIS, Intent.ABUSE})
+_MODEL_SEVERITY = {Intent.PRAISE: Severity.NONE, Intent.OTHER: Severity.NONE, Intent.ABUSE: Severity.MEDIUM}
 # Defaults where the model file names no threshold (`make train` picks them on the dev split).
 _PRAISE_MIN, _ESCALATE_MIN, _INTENT_MIN = 0.7, 0.5, 0.6
 
@@ -340,6 +342,7 @@ class _Weighed:
     confidence: float
     unsure: bool
     reasons: list[str]
+    general_question: bool = False
 
 
 def _praise_doubts(text: str, signals: _Signals, sentiment: float, policy: BrandPolicy) -> list[str]:
@@ -383,14 +386,26 @@ def _weigh(
         if seen.intent is Intent.COMPLAINT and verdict.intent is not Intent.COMPLAINT:
             severity = _complaint_severity(sentiment, [])
             chosen = _Verdict(Intent.COMPLAINT, severity, [f"model: a complaint ({seen.probability:.2f})"])
-        elif verdict.intent is Intent.OTHER and seen.intent in {Intent.QUESTION, Intent.PRAISE}:
-            chosen = _Verdict(seen.intent, Severity.LOW if seen.intent is Intent.QUESTION else Severity.NONE, [])
+        elif verdict.intent is Intent.OTHER and seen.intent is Intent.CRISIS:
+            # words the lexicon lacks (another language, a new phrasing): a person with authority looks first
+            reasons = [f"crisis: the model reads it as one ({seen.probability:.2f})"]
+            chosen = _Verdict(Intent.CRISIS, Severity.HIGH, reasons, crisis_kind="crisis")
+        elif verdict.intent is Intent.OTHER and seen.intent is not Intent.SPAM:
+            chosen = _Verdict(seen.intent, _MODEL_SEVERITY.get(seen.intent, Severity.LOW), [])
             chosen.reasons.append(f"model: {seen.intent.value} ({seen.probability:.2f})")
         elif verdict.by_sentiment and seen.intent is not verdict.intent and seen.intent not in _RULES_DECIDE:
             chosen = _Verdict(seen.intent, Severity.LOW, [f"model: {seen.intent.value} ({seen.probability:.2f})"])
     confidence = seen.intents.get(chosen.intent, 0.0)
-    if chosen.intent is Intent.COMPLAINT:
+    if chosen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE}:
         return _Weighed(chosen, confidence, False, said)
+    if chosen.intent is Intent.QUESTION:
+        # generic information ("do you do gift wrapping?") rather than this customer's order, account or problem
+        general_max = model.threshold("general_max", 0.0)
+        problem = signals.phrases("complaint") + signals.phrases("unhappy") + signals.phrases("sarcasm")
+        general = seen.escalate < general_max and not problem
+        if general:
+            said.append(f"a general question: no person needed ({seen.escalate:.2f} < {general_max:.2f})")
+        return _Weighed(chosen, confidence, False, said, general_question=general)
     doubts: list[str] = []
     if chosen.intent is Intent.PRAISE:
         # the reply that goes viral: thanks only when sure, on the model's word and the rules' together
@@ -437,6 +452,7 @@ def classify(
         crisis_kind=verdict.crisis_kind,
         confidence=round(weighed.confidence, 3),
         unsure=weighed.unsure,
+        general_question=weighed.general_question,
     )
 
 
@@ -523,6 +539,9 @@ def triage(
     if found.intent is Intent.QUESTION and (answer := _faq_answer(tokens(clean(interaction.text)), policy)):
         escalate, template, base["topic"] = False, f"faq:{answer}", answer
         reasons.append(f"answered from the policy FAQ: {answer}")
+    elif found.general_question and "general_question" in policy.templates:
+        escalate, template = False, "general_question"
+        reasons.append("pointed to the brand's help pages")
     if found.intent is Intent.ABUSE:
         standing = standing or AuthorStanding()
         count = max(standing.abuse_count, 1)
