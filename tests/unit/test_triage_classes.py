@@ -12,7 +12,7 @@ from ackline.domain.model import Action, Intent, Kind, Platform, Priority
 from ackline.domain.policy import default_policy, parse_policy
 from ackline.domain.replies import compose_reply
 from ackline.domain.triage import classify, triage
-from ackline.domain.triage_model import triage_model
+from ackline.domain.triage_model import EXTRA_HEADS, triage_model
 from tests.unit.builders import comment
 
 PLAIN_PROBLEMS = [
@@ -89,7 +89,9 @@ def test_plain_praise_is_thanked_without_a_case():
 
 def _flat_model(**thresholds):
     """A model that knows nothing: every intent equally likely, a person needed and thanks fitting at 0.5."""
-    return dataclasses.replace(triage_model(), rows={}, bias=(0.0,) * (len(Intent) + 2), thresholds=thresholds)
+    return dataclasses.replace(
+        triage_model(), rows={}, bias=(0.0,) * (len(Intent) + len(EXTRA_HEADS)), thresholds=thresholds
+    )
 
 
 def test_unsure_is_a_neutral_acknowledgement_and_a_case_with_its_reasons():
@@ -105,7 +107,7 @@ def test_unsure_is_a_neutral_acknowledgement_and_a_case_with_its_reasons():
     thanked = triage(comment("Love it!"), model=trusting)
     assert thanked.reply_template == "praise" and not thanked.unsure and not thanked.escalate
     # nothing recognised and a person may be needed: unsure rather than "we're here if you need anything"
-    unplaced = triage(comment("well then"), model=doubtful)
+    unplaced = triage(comment("well then"), model=_flat_model(praise_min=0.7, escalate_min=0.5, intent_min=0.6))
     assert unplaced.unsure and unplaced.reply_template == "unsure" and unplaced.escalate
 
 
@@ -140,3 +142,19 @@ def test_rules_decide_what_must_never_hinge_on_a_probability():
         found = classify(text)
         assert found.confidence == 1.0 and "decided by rule" in found.reasons
     assert triage(comment("Earn $500 a day with crypto, dm me")).action is Action.SUPPRESS
+
+
+def test_a_general_question_is_pointed_to_the_help_pages_and_an_own_case_question_reaches_a_person():
+    # a model sure that questions need no person: only the own-case and follow-up rules can hold one back
+    relaxed = _flat_model(general_max=0.9)
+    general = triage(comment("Do you offer gift wrapping at Christmas?"), model=relaxed)
+    assert general.reply_template == "general_question" and not general.escalate
+    assert "pointed to the brand's help pages" in general.reasons
+    for own_case in ("Can I change the address on my order?", "is order 5531207 dispatched?", "and then??", "so?"):
+        decision = triage(comment(own_case), model=relaxed)
+        assert decision.escalate and decision.reply_template != "general_question", own_case
+    # a brand without help pages leaves the template out: the question goes to a person
+    raw = default_policy().model_dump(mode="json")
+    del raw["templates"]["general_question"]
+    without = triage(comment("Do you offer gift wrapping at Christmas?"), parse_policy(raw), model=relaxed)
+    assert without.escalate and without.reply_template == "question"

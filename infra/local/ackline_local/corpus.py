@@ -5,7 +5,10 @@ Each line is one message a person labelled:
 
 Sources: `en_social.jsonl` and `multilingual.jsonl` were written by people who did not write the lexicon or
 the engine (the independent corpus); `legacy_333.jsonl` is the project's first labelled set, written by the
-lexicon's author, so figures on it flatter the rules and are reported apart.
+lexicon's author, so figures on it flatter the rules and are reported apart. Converted to this schema with
+`praise_ok` = intent is praise, tags inferred, and its questions' `should_escalate` relabelled by the guideline
+the independent corpus follows (a generic question a published FAQ answers needs no person; an order-, account-
+or case-specific one does) — it had marked every question for a person, as the engine then escalated them all.
 
 The split is a pure function of the text — the first 8 bytes of sha256(text), modulo 100: below 60 train,
 below 80 dev, the rest test — so it is fixed, needs no stored assignment, and the same text can never sit in

@@ -929,6 +929,39 @@ TYPOS = {
     "ain't": "is not",
 }
 
+# Words that make a question this customer's own case (their order, account, booking) rather than general
+# information a published FAQ answers: such a question always reaches a person.
+OWN_CASE_WORDS = frozenset(
+    {
+        "my",
+        "mine",
+        "our",
+        "me",
+        "order",
+        "account",
+        "booking",
+        "reservation",
+        "refund",
+        "parcel",
+        "ticket",
+        "bill",
+        "mein",
+        "meine",
+        "meinen",
+        "meiner",
+        "mon",
+        "ma",
+        "mes",
+        "mi",
+        "mis",
+        "meu",
+        "minha",
+        "mio",
+        "mia",
+        "mijn",
+    }
+)
+
 # Named topics for feature requests, so demand can be counted per topic rather than per wording.
 FEATURE_TOPICS = {
     "sizes": ("size", "sizes", "tallas", "bigger", "larger", "travel size"),

@@ -44,6 +44,7 @@ _PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
 _MENTION = re.compile(r"(?<![\w.])@\w+")
 _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question mark
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
+_REFERENCE = re.compile(r"\d{4,}|#\s?[A-Za-z]{0,4}-?\d{3,}")  # an order, booking or account number
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?(?:€|eur|usd|gbp)\b")
 
@@ -345,7 +346,7 @@ class _Weighed:
     general_question: bool = False
 
 
-def _praise_doubts(text: str, signals: _Signals, sentiment: float, policy: BrandPolicy) -> list[str]:
+def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str, policy: BrandPolicy) -> list[str]:
     """Why a positive-looking message is not confidently praise: any problem, sarcasm, request or turn."""
     doubts = [f"problem cue: {p}" for p in signals.phrases("complaint") + signals.phrases("unhappy")]
     doubts += [f"sarcasm cue: {p}" for p in signals.phrases("sarcasm")]
@@ -355,7 +356,8 @@ def _praise_doubts(text: str, signals: _Signals, sentiment: float, policy: Brand
         doubts.append("request cue: a question")
     if turn := sorted(_CONTRAST.intersection(signals.words)):
         doubts.append(f"contrast cue: {turn[0]}")
-    if sentiment <= policy.thresholds.negative_sentiment:
+    # VADER's lexicon is English: elsewhere its score is noise ("großes Lob", "un puto temazo")
+    if sentiment <= policy.thresholds.negative_sentiment and language == "en":
         doubts.append("negative sentiment")
     return doubts
 
@@ -368,6 +370,7 @@ def _weigh(
     seen: Prediction,
     model: TriageModel,
     policy: BrandPolicy,
+    language: str,
 ) -> _Weighed:
     """The rules' verdict, weighed against the model: what the engine finally says, and how sure it is."""
     praise_min = model.threshold("praise_min", _PRAISE_MIN)
@@ -378,47 +381,80 @@ def _weigh(
     if firm:
         # a cue that must not be second-guessed decided: the engine does not hedge (the model's view is kept)
         return _Weighed(verdict, 1.0, False, [*said, "decided by rule"])
-    # the model may name the need when the rules found none, or only a sentiment, or only a question mark
-    chosen = verdict
-    if (
-        verdict.intent in {Intent.OTHER, Intent.QUESTION, Intent.PRAISE} or verdict.by_sentiment
-    ) and seen.probability >= intent_min:
-        if seen.intent is Intent.COMPLAINT and verdict.intent is not Intent.COMPLAINT:
-            severity = _complaint_severity(sentiment, [])
-            chosen = _Verdict(Intent.COMPLAINT, severity, [f"model: a complaint ({seen.probability:.2f})"])
-        elif verdict.intent is Intent.OTHER and seen.intent is Intent.CRISIS:
-            # words the lexicon lacks (another language, a new phrasing): a person with authority looks first
-            reasons = [f"crisis: the model reads it as one ({seen.probability:.2f})"]
-            chosen = _Verdict(Intent.CRISIS, Severity.HIGH, reasons, crisis_kind="crisis")
-        elif verdict.intent is Intent.OTHER and seen.intent is not Intent.SPAM:
-            chosen = _Verdict(seen.intent, _MODEL_SEVERITY.get(seen.intent, Severity.LOW), [])
-            chosen.reasons.append(f"model: {seen.intent.value} ({seen.probability:.2f})")
-        elif verdict.by_sentiment and seen.intent is not verdict.intent and seen.intent not in _RULES_DECIDE:
-            chosen = _Verdict(seen.intent, Severity.LOW, [f"model: {seen.intent.value} ({seen.probability:.2f})"])
+    chosen = _choose(verdict, seen, signals, sentiment, intent_min)
     confidence = seen.intents.get(chosen.intent, 0.0)
     if chosen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE}:
         return _Weighed(chosen, confidence, False, said)
     if chosen.intent is Intent.QUESTION:
-        # generic information ("do you do gift wrapping?") rather than this customer's order, account or problem
         general_max = model.threshold("general_max", 0.0)
-        problem = signals.phrases("complaint") + signals.phrases("unhappy") + signals.phrases("sarcasm")
-        general = seen.escalate < general_max and not problem
+        general = _general_question(text, signals, seen, general_max)
         if general:
-            said.append(f"a general question: no person needed ({seen.escalate:.2f} < {general_max:.2f})")
+            said.append(f"a general question: no person needed ({seen.question_escalate:.2f} < {general_max:.2f})")
         return _Weighed(chosen, confidence, False, said, general_question=general)
     doubts: list[str] = []
+    # the model reads slang the sentiment lexicon takes literally ("this drop is sick", "I'm deceased"); when it
+    # is sure of praise, only a cue (problem, sarcasm, request, turn) or its own thanks-fit head can veto
+    sure_praise = seen.intent is Intent.PRAISE and seen.probability >= intent_min
     if chosen.intent is Intent.PRAISE:
         # the reply that goes viral: thanks only when sure, on the model's word and the rules' together
-        doubts = _praise_doubts(text, signals, sentiment, policy)
+        doubts = _praise_doubts(text, signals, sentiment, language, policy)
+        if sure_praise:
+            doubts = [d for d in doubts if d != "negative sentiment"]
         if seen.praise_ok < praise_min:
             doubts.append(f"not confidently positive (thanks fit {seen.praise_ok:.2f} < {praise_min:.2f})")
-    if seen.escalate >= escalate_min and chosen.intent not in {Intent.QUESTION}:
+    if seen.escalate >= escalate_min and not sure_praise:
         doubts.append(f"a person may be needed ({seen.escalate:.2f})")
-    if chosen.intent is Intent.OTHER and seen.probability < intent_min and seen.escalate >= escalate_min / 2:
-        doubts.append(f"no clear need ({seen.intent.value} {seen.probability:.2f})")
     if doubts:
         return _Weighed(chosen, confidence, True, [*said, *(f"unsure: {d}" for d in doubts)])
     return _Weighed(chosen, confidence, False, said)
+
+
+def _choose(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: float, intent_min: float) -> _Verdict:
+    """The model may name the need where the rules found none, or only a sentiment, a question mark or a praise
+    word; and a problem beside an amount of money ("paid £15 delivery and it came in a bin bag") is a complaint."""
+    if seen.probability < intent_min or seen.intent is verdict.intent:
+        return verdict
+    if verdict.intent in {Intent.OTHER, Intent.QUESTION, Intent.PRAISE} or verdict.by_sentiment:
+        return _adopt(verdict, seen, signals, sentiment)
+    if verdict.intent in {Intent.PRICE_OBJECTION, Intent.FEATURE_REQUEST} and seen.intent is Intent.COMPLAINT:
+        return _adopt(verdict, seen, signals, sentiment)
+    return verdict
+
+
+def _general_question(text: str, signals: _Signals, seen: Prediction, general_max: float) -> bool:
+    """Generic information ("do you do gift wrapping?"), not this customer's order, account or problem."""
+    problem = signals.phrases("complaint") + signals.phrases("unhappy") + signals.phrases("sarcasm")
+    own = bool(lx.OWN_CASE_WORDS.intersection(signals.words)) or bool(_REFERENCE.search(text))
+    # a bare "and?" or "so??" is a thread follow-up, not a question about the brand
+    follow_up = len(signals.words) < 3 or text.count("?") >= 2
+    return seen.question_escalate < general_max and not problem and not own and not follow_up
+
+
+def _adopt(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: float) -> _Verdict:
+    """The model's intent in place of a soft rule verdict, where taking it is safe."""
+    said = f"model: {seen.intent.value} ({seen.probability:.2f})"
+    if seen.intent is Intent.COMPLAINT:
+        return _Verdict(
+            Intent.COMPLAINT, _complaint_severity(sentiment, []), [f"model: a complaint ({seen.probability:.2f})"]
+        )
+    if seen.intent is Intent.CRISIS:
+        if verdict.intent is Intent.PRAISE:
+            return verdict
+        # words the lexicon lacks (another language, a new phrasing): a person with authority looks first
+        return _Verdict(
+            Intent.CRISIS,
+            Severity.HIGH,
+            [f"crisis: the model reads it as one ({seen.probability:.2f})"],
+            crisis_kind="crisis",
+        )
+    if seen.intent is Intent.SPAM:
+        # never silenced on a probability: answered as "other" (a person sees it if it came privately)
+        return _Verdict(Intent.OTHER, Severity.NONE, [f"{said}: not suppressed without a spam cue"])
+    if seen.intent is Intent.PRAISE and verdict.intent is Intent.QUESTION:
+        return verdict  # a question is answered, never thanked
+    topic = _feature_topic(signals.words) if seen.intent is Intent.FEATURE_REQUEST else ""
+    reasons = [said] + ([f"feature topic: {topic}"] if topic else [])
+    return _Verdict(seen.intent, _MODEL_SEVERITY.get(seen.intent, Severity.LOW), reasons, topic=topic)
 
 
 def classify(
@@ -436,13 +472,14 @@ def classify(
     if slang:  # VADER reads "killing it" and "is fire" literally
         sentiment = 0.0
     rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
-    weighed = _weigh(text, rules, signals, sentiment, model.predict(text), model, policy)
+    language = detect_language(text, signals.words)
+    weighed = _weigh(text, rules, signals, sentiment, model.predict(text), model, policy, language)
     verdict = weighed.verdict
     return Classification(
         intent=verdict.intent,
         sentiment=sentiment,
         severity=verdict.severity,
-        language=detect_language(text, signals.words),
+        language=language,
         reasons=(
             *verdict.reasons,
             f"sentiment {sentiment:+.2f}" + (" (slang praise read as neutral)" if slang else ""),

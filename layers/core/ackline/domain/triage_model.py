@@ -10,8 +10,9 @@ Why hashing: n-grams are mapped to 2^18 buckets with crc32, so no vocabulary shi
 simply finds no weight. Only buckets seen at least twice in training are kept, with int8 weights and one
 scale per head, in `triage_model.json.gz` beside this module (a few hundred KB; loaded once per container).
 
-Heads: a softmax over the intents, and two yes/no heads trained on the corpus' own labels — does a person
-need to see this (`escalate`), and would a thank-you reply be appropriate (`praise_ok`). The rules stay in
+Heads: a softmax over the intents, and yes/no heads trained on the corpus' own labels — does a person need
+to see this (`escalate`), would a thank-you reply be appropriate (`praise_ok`), and, trained on questions
+alone, does this question need a person rather than a published FAQ line (`question_escalate`). The rules stay in
 charge of what must never be missed (safety, legal, security, spam); the model decides between the everyday
 intents and, above all, says when the engine is unsure.
 """
@@ -36,7 +37,11 @@ from ackline.domain.model import Intent
 from ackline.domain.text import clean, tokens
 
 MODEL_RESOURCE = "domain/triage_model.json.gz"
-FORMAT = 1
+FORMAT = 2
+# The yes/no heads after the intents: a person is needed; a thank-you would fit; and, for questions only (it is
+# trained on the questions alone, where it separates "their order" from "general information" far better than
+# the all-messages head), this question needs a person.
+EXTRA_HEADS = ("escalate", "praise_ok", "question_escalate")
 BUCKETS = 1 << 18
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _MENTION = re.compile(r"(?<![\w.])@\w+")
@@ -122,12 +127,13 @@ class Prediction:
     intents: dict[Intent, float]
     escalate: float  # probability a person needs to see it
     praise_ok: float  # probability a thank-you reply would be appropriate
+    question_escalate: float  # if it is a question: probability it needs a person (not a published FAQ line)
 
 
 @dataclass(frozen=True)
 class TriageModel:
     intents: tuple[Intent, ...]
-    bias: tuple[float, ...]  # per head: the intents, then escalate, then praise_ok
+    bias: tuple[float, ...]  # per head: the intents, then EXTRA_HEADS
     rows: dict[int, tuple[float, ...]]
     thresholds: dict[str, float]
     about: dict[str, Any]
@@ -153,6 +159,7 @@ class TriageModel:
             intents=probabilities,
             escalate=_sigmoid(scores[count]),
             praise_ok=_sigmoid(scores[count + 1]),
+            question_escalate=_sigmoid(scores[count + 2]),
         )
 
     def threshold(self, name: str, default: float) -> float:
@@ -170,7 +177,9 @@ def decode(data: dict[str, Any]) -> TriageModel:
     if data.get("format") != FORMAT or data.get("buckets") != BUCKETS:
         raise ValueError(f"triage model format {data.get('format')}/{data.get('buckets')} is not {FORMAT}/{BUCKETS}")
     intents = tuple(Intent(i) for i in data["intents"])
-    heads = len(intents) + 2
+    if tuple(data.get("extra_heads", ())) != EXTRA_HEADS:
+        raise ValueError(f"triage model heads {data.get('extra_heads')} are not {EXTRA_HEADS}")
+    heads = len(intents) + len(EXTRA_HEADS)
     index = array("I")
     index.frombytes(base64.b64decode(data["index"]))
     weights = array("b")
@@ -196,7 +205,7 @@ def encode(
     about: dict[str, Any],
 ) -> bytes:
     """The model file (gzip'd JSON, int8 weights with one scale per head): what `make train` writes."""
-    heads = len(intents) + 2
+    heads = len(intents) + len(EXTRA_HEADS)
     buckets = sorted(rows)
     scales = []
     for h in range(heads):
@@ -207,6 +216,7 @@ def encode(
         "format": FORMAT,
         "buckets": BUCKETS,
         "intents": [i.value for i in intents],
+        "extra_heads": list(EXTRA_HEADS),
         "bias": [round(b, 5) for b in bias],
         "scales": scales,
         "index": base64.b64encode(array("I", buckets).tobytes()).decode("ascii"),
