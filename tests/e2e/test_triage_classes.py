@@ -125,3 +125,16 @@ def test_a_price_that_hurt_but_was_worth_it_is_no_emergency(stack):
     time.sleep(SETTLE)
     case = _case(stack, author)
     assert case is None or case["priority"] in {"P3", "P4"}, case
+
+
+def test_a_general_question_is_pointed_to_the_help_pages_and_an_own_case_one_reaches_a_person(stack):
+    general, own = "93" + _id(), "94" + _id()
+    reply = _reply(stack, _send(stack, "Hi, do you do gift wrapping on online orders at Christmas?", general))
+    own_reply = _reply(stack, _send(stack, "can I still change the delivery address on my order 55120934?", own))
+    assert not _apologises(own_reply)
+    case = _wait_case(stack, own)
+    assert case["priority"] == "P3"
+    # a generic question is pointed to the help pages, or (when the model is unsure it is generic) answered by a
+    # person: never left without one of the two
+    time.sleep(SETTLE)
+    assert "northwind.example/help" in reply or _case(stack, general) is not None, reply

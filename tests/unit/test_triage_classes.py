@@ -120,12 +120,14 @@ def test_a_praise_word_beside_a_doubt_is_never_thanked_however_sure_the_model():
 
 
 @pytest.mark.parametrize("platform", list(Platform))
-def test_the_unsure_reply_passes_every_guardrail(platform):
+@pytest.mark.parametrize("template", ["unsure", "general_question"])
+def test_the_unsure_and_general_question_replies_pass_every_guardrail(platform, template):
     policy = default_policy()
     for kind in (Kind.COMMENT, Kind.MESSAGE):
         interaction = comment("hmm interesting, not what I was told in store", platform=platform, kind=kind)
-        decision = triage(interaction, policy).model_copy(update={"reply_template": "unsure"})
+        decision = triage(interaction, policy).model_copy(update={"reply_template": template})
         reply = compose_reply(decision, interaction, policy)
+        assert reply.text.startswith(("Thank", "Thanks")), reply.text
         assert check_reply(reply.text, platform, decision.visibility, policy) == []
         assert "sorry" not in reply.text.lower() and "delighted" not in reply.text.lower()
 

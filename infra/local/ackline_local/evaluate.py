@@ -180,7 +180,8 @@ def corpus_policy(examples: Sequence[Example] | None = None) -> BrandPolicy:
     brand = json.loads(CORPUS_BRAND.read_text(encoding="utf-8"))
     spoken = {e.language for e in (examples if examples is not None else load())} | set(policy.languages.supported)
     raw = policy.model_dump(mode="json")
-    raw |= {k: v for k, v in brand.items() if k not in {"about", "templates"}}
+    known = set(BrandPolicy.model_fields)  # the handles field arrives with the own-handle work (issue 7, class 1)
+    raw |= {k: v for k, v in brand.items() if k in known and k != "templates"}
     raw["templates"] |= brand.get("templates", {})
     raw["languages"]["supported"] = sorted(spoken)
     return parse_policy(raw)
