@@ -49,7 +49,7 @@ def _matrix(examples: Sequence[Example], columns: dict[int, int] | None = None) 
 
     rows, cols, values = [], [], []
     for row, example in enumerate(examples):
-        present = features(example.text)
+        present = features(example.text, example.kind.value)
         weight = 1.0 / math.sqrt(len(present)) if present else 0.0
         for bucket in present:
             column = bucket if columns is None else columns.get(bucket)

@@ -1,6 +1,7 @@
-"""Triage: what an interaction needs, decided by explainable rules over a lexicon and a sentiment score.
+"""Triage: what an interaction needs, decided by explainable rules and a learned model, with its reasons.
 
-Two steps. `classify` reads only the text: intent, sentiment, severity, language, and every cue that
+Two steps. `classify` reads the text (and whether it came as a public comment or a private message): intent,
+sentiment, severity, language, confidence, whether the engine is unsure, and every cue that
 fired. `triage` turns that into a decision under the brand policy: reply (public or private) with which
 template, escalate to a person with which priority and SLA, or suppress — always with its reasons.
 
@@ -462,6 +463,7 @@ def classify(
     policy: BrandPolicy | None = None,
     scorer: Callable[[str], float] = vader_sentiment,
     model: TriageModel | None = None,
+    kind: Kind | None = None,
 ) -> Classification:
     """Intent, sentiment, severity and language of one message, with every cue that decided it."""
     policy = policy or default_policy()
@@ -473,7 +475,8 @@ def classify(
         sentiment = 0.0
     rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
     language = detect_language(text, signals.words)
-    weighed = _weigh(text, rules, signals, sentiment, model.predict(text), model, policy, language)
+    seen = model.predict(text, kind.value if kind else "")
+    weighed = _weigh(text, rules, signals, sentiment, seen, model, policy, language)
     verdict = weighed.verdict
     return Classification(
         intent=verdict.intent,
@@ -547,7 +550,7 @@ def triage(
     if (early := _not_a_message(interaction)) is not None:
         return early
     policy = policy or default_policy()
-    found = classify(interaction.text, policy, model=model)
+    found = classify(interaction.text, policy, model=model, kind=interaction.kind)
     base = {
         "intent": found.intent,
         "sentiment": found.sentiment,

@@ -79,16 +79,17 @@ def _flags(cleaned: str) -> list[str]:
     return flags
 
 
-def features(text: str) -> set[int]:
+def features(text: str, kind: str = "") -> set[int]:
     """Hashed feature buckets of one message (binary: each once). The training command uses this very function.
 
-    Families: flags (a link, a mention, "?", "??", "!"), symbols and emoji, words (as `text.tokens` spells
+    Families: flags (public comment or private message when `kind` is given, a link, a mention, "?", "??",
+    "!"), symbols and emoji, words (as `text.tokens` spells
     them: "doesn't" is "does not"), word bigrams, the first word, a length marker for one- to three-word
     messages, and byte 3- and 4-grams of each word with its boundaries (typos, slang, inflections; bytes
     rather than characters so the cost stays one slice and one crc32 per gram).
     """
     cleaned = _ENTITY.sub(" ", clean(text))
-    flags = _flags(cleaned)
+    flags = _flags(cleaned) + ([f"kind:{kind}"] if kind else [])
     cleaned = _HASHTAG.sub(r" \1 ", _MENTION.sub(" ", _URL.sub(" ", cleaned)))
     flags += [f"e{c}" for c in set(cleaned) if not c.isalnum() and _is_symbol(c)]
     words = tokens(_DIGITS.sub("0", cleaned))
@@ -138,8 +139,9 @@ class TriageModel:
     thresholds: dict[str, float]
     about: dict[str, Any]
 
-    def predict(self, text: str) -> Prediction:
-        present = features(text)
+    def predict(self, text: str, kind: str = "") -> Prediction:
+        """`kind`: "comment" or "message" where known (a direct message nobody can place still needs a person)."""
+        present = features(text, kind)
         rows = self.rows
         found = [rows[b] for b in present if b in rows]
         norm = 1.0 / math.sqrt(len(present)) if present else 0.0
