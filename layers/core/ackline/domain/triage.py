@@ -405,6 +405,9 @@ def _weigh(
             doubts.append(f"not confidently positive (thanks fit {seen.praise_ok:.2f} < {praise_min:.2f})")
     if seen.escalate >= escalate_min and not sure_praise:
         doubts.append(f"a person may be needed ({seen.escalate:.2f})")
+    if chosen.intent is Intent.OTHER and seen.intent not in {Intent.OTHER, Intent.SPAM, Intent.PRAISE}:
+        # the rules found nothing, the model leans to a need it is not sure of: neither may settle it alone
+        doubts.append(f"rules found no need, the model leans to {seen.intent.value} ({seen.probability:.2f})")
     if doubts:
         return _Weighed(chosen, confidence, True, [*said, *(f"unsure: {d}" for d in doubts)])
     return _Weighed(chosen, confidence, False, said)
