@@ -1,9 +1,10 @@
 """Issue 7's triage failure classes 2-7 through the whole stack: a signed comment in, the reply and the case out.
 
-For each class the customer must not get the praise template, complaints and safety reports must get a reply
-that shows apology or concern, and a person must get a case with the right priority (none for false alarms
-that need no one, and never a P1 page for slang). The messages are our own, not corpus rows; each test uses
-its own author ids, so tests sharing the session's stack never meet.
+For each class but the false alarms (which are praise) the customer must not get the praise template,
+complaints and safety reports must get a reply that shows apology or concern, and a person must get a case
+with the right priority (none for false alarms that need no one, and never a P1 page for slang). The messages
+are our own, not corpus rows; each test uses its own author ids, so tests sharing the session's stack never
+meet.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def _send(stack: RunningStack, text: str, author_id: str) -> str:
     return str(payload["entry"][0]["changes"][0]["value"]["comment_id"])
 
 
-def _reply(stack: RunningStack, comment_id: str) -> str:
+def _reply(stack: RunningStack, comment_id: str, praise_fits: bool = False) -> str:
     def sent() -> list[str]:
         calls = stack.sandbox_calls()
         return [c["body"]["message"] for c in calls if c["path"].endswith(f"/{comment_id}/comments") and not c["fault"]]
@@ -44,7 +45,7 @@ def _reply(stack: RunningStack, comment_id: str) -> str:
     replies = wait_for(sent, timeout=WAIT)
     assert len(replies) == 1, replies
     reply = str(replies[0])
-    assert not reply.startswith(PRAISE_OPENINGS), reply
+    assert praise_fits or not reply.startswith(PRAISE_OPENINGS), reply
     assert not wording_violations(reply, POLICY), reply
     return reply
 
@@ -110,7 +111,7 @@ def test_fraud_security_and_safety_get_concern_and_a_p1_case(stack, failure_clas
 )
 def test_slang_praise_pages_nobody(stack, text):
     author = "93" + _id()
-    reply = _reply(stack, _send(stack, text, author))
+    reply = _reply(stack, _send(stack, text, author), praise_fits=True)
     assert not _apologises(reply), reply
     time.sleep(SETTLE)
     case = _case(stack, author)
