@@ -130,6 +130,46 @@ SAFETY = (
     "ferito",
     "ospedale",
     "fuoco",
+    # nl / pl / tr / sv / da / ru / id (never "brand", Dutch and Scandinavian for fire, nor Indonesian "asap",
+    # smoke: in English they are ours and "as soon as possible")
+    "brandweer",
+    "roken",
+    "rook",
+    "ontploft",
+    "oververhit",
+    "oververhitting",
+    "ziekenhuis",
+    "gewond",
+    "pożar",
+    "dym",
+    "dymi",
+    "przegrzewa",
+    "spuchła",
+    "spuchnięta",
+    "wybuchła",
+    "szpital",
+    "yangın",  # noqa: RUF001 - Turkish dotless i
+    "duman",
+    "şişti",
+    "patladı",  # noqa: RUF001 - Turkish dotless i
+    "hastane",
+    "yaralandı",  # noqa: RUF001 - Turkish dotless i
+    "rök",
+    "röker",
+    "exploderade",
+    "sjukhus",
+    "røg",
+    "ryger",
+    "eksploderede",
+    "hospitalet",
+    "пожар",
+    "дым",
+    "загорелся",
+    "взорвался",
+    "больница",
+    "terbakar",
+    "meledak",
+    "rumah sakit",
 )
 
 # Legal: a lawyer, a regulator or a claim. P1 so a person with authority sees it first.
@@ -244,6 +284,12 @@ HARMLESS_IDIOMS = (
     "price shock",
     "fire sale",
     "burn a hole",
+    "open late",
+    "opening late",
+    "late opening",
+    "late night",
+    "late nights",
+    "late night opening",
 )
 
 # Insult idioms that contain safety words ("die in a fire"): recognised as abuse, and their words masked so
@@ -518,6 +564,13 @@ COMPLAINT_STRONG = (
     "why can not you",
     "why does it always",
     "why do you always",
+    "is cancelled",
+    "cancelled again",
+    "every single time",
+    "every single day",
+    "every single week",
+    "are you ever going to",
+    "ever going to fix",
     # es / fr / de / pt / it
     "pésimo",
     "roto",
@@ -603,8 +656,6 @@ SARCASM = (
     "love that you",
     "nice one",
     "well done guys",
-    "thanks so much for",
-    "thank you so much for",
     "would get stranded again",
     "would recommend never",
     "10 10 would",
@@ -888,6 +939,9 @@ SPAM_WEAK = (
     "clique aqui",
 )
 SPAM_EMOJI = frozenset({"💰", "💵", "🚀", "🎁"})
+
+# Real words one typo away from a lexicon word: never "corrected" ("selling" is not "swelling").
+NOT_TYPOS = frozenset({"selling", "spelling", "smelling", "dwelling", "yelling", "telling", "shelling", "swelled"})
 
 # Typical misspellings and apostrophe-less contractions, mapped before any lookup.
 TYPOS = {

@@ -177,7 +177,7 @@ def _signals(text: str) -> _Signals:
     cleaned = clean(text)
     raw_words, clauses = _words_and_clauses(cleaned)
     fuzzy = _lexicon().fuzzy
-    words = [fuzzy.correct(w) for w in raw_words]
+    words = [w if w in lx.NOT_TYPOS else fuzzy.correct(w) for w in raw_words]
     found = _find_cues(words)
     cues = found
     # "die in a fire" is an insult and "this flavour is fire" a compliment, not fires: their words must not
@@ -186,7 +186,10 @@ def _signals(text: str) -> _Signals:
     cues = [
         c
         for c in cues
-        if not (c.category in {"safety", "crisis"} and any(i.start <= c.start and c.end <= i.end for i in idioms))
+        if not (
+            c.category in {"safety", "crisis", "complaint"}
+            and any(i.start <= c.start and c.end <= i.end for i in idioms)
+        )
         and not (
             c.category in {"praise", "unhappy"} and _negated(words, clauses, c) and not _contains_negator(c.phrase)
         )
