@@ -67,7 +67,9 @@ def _fit(x: Any, y: Sequence[Any], c: float) -> Any:
     return LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
 
 
-def fit(train: Sequence[Example], dev: Sequence[Example], log: Any = sys.stderr) -> tuple[TriageModel, dict[str, Any]]:
+def fit(
+    train: Sequence[Example], dev: Sequence[Example], log: Any = sys.stderr, c_grid: Sequence[float] = C_GRID
+) -> tuple[TriageModel, dict[str, Any]]:
     from sklearn.metrics import log_loss  # type: ignore[import-untyped]
 
     full = _matrix(train)
@@ -77,8 +79,8 @@ def fit(train: Sequence[Example], dev: Sequence[Example], log: Any = sys.stderr)
     x_train, x_dev = _matrix(train, columns), _matrix(dev, columns)
     intents = tuple(i for i in Intent if any(e.intent is i for e in train))
     y_intent = [e.intent.value for e in train]
-    best_c, best_loss = C_GRID[0], math.inf
-    for c in C_GRID:
+    best_c, best_loss = c_grid[0], math.inf
+    for c in c_grid:
         clf = _fit(x_train, y_intent, c)
         loss = log_loss([e.intent.value for e in dev], clf.predict_proba(x_dev), labels=clf.classes_)
         print(f"  C={c:<5} dev log-loss {loss:.3f}", file=log)
@@ -163,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="keep the shipped weights and re-pick only the thresholds on dev (after a rule change)",
     )
+    parser.add_argument("--c", type=float, action="append", help="regularisation strength(s) to try (default: a grid)")
     args = parser.parse_args(argv)
     examples = load()
     train, dev = of_split(examples, "train"), of_split(examples, "dev")
@@ -171,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = triage_model()
         about = {k: v for k, v in model.about.items() if not k.startswith("dev_")}
     else:
-        model, about = fit(train, dev)
+        model, about = fit(train, dev, c_grid=args.c or C_GRID)
     thresholds = pick_thresholds(model, dev)
     final = dataclasses.replace(model, thresholds=thresholds)
     dev_report = score(run(dev, final, corpus_policy()), "dev")
