@@ -8,7 +8,7 @@ SAM := $(TOOLS)/bin/sam
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help install lock tools browser dev dev-reset soak demo test test-fast test-unit test-integration test-e2e test-browser lint typecheck template-check build build-check bench eval clean
+.PHONY: help install lock tools browser dev dev-reset soak demo test test-fast test-unit test-integration test-e2e test-browser lint typecheck template-check build build-check bench eval train clean
 
 help:
 	@echo "make dev    - install, then run the whole stack locally (webhooks on 127.0.0.1:3000)"
@@ -21,7 +21,8 @@ help:
 	@echo "make build  - sam build for AWS (arm64, python3.13)"
 	@echo "make bench  - print speed and cost figures, write bench/results.json"
 	@echo "make soak   - 30 min at 20 webhooks/s against a fresh local stack, printing its memory"
-	@echo "make eval   - score triage on the labelled message set"
+	@echo "make eval   - score triage on the labelled corpus, per split (train/dev/test) and source"
+	@echo "make train  - refit the triage model on the corpus' train split (writes the layer's model file)"
 
 # The app's virtualenv: exactly requirements.lock (every runtime and dev dependency, pinned), then the project
 # itself without dependencies; re-installed whenever the lock or pyproject.toml changes.
@@ -123,6 +124,10 @@ soak: install
 
 eval: install
 	$(PY) -m ackline_local.evaluate
+
+# Fits on train, picks thresholds on dev, writes layers/core/ackline/domain/triage_model.json.gz (commit it).
+train: install
+	$(PY) -m ackline_local.train_triage
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

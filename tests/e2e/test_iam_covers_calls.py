@@ -147,7 +147,7 @@ def _drive_every_flow(stack: RunningStack) -> None:
     flows.comment("complaint", "My order arrived broken and nobody answers my emails.", escalates=True)
     flows.comment("crisis", "My child was injured by the charger", escalates=True, replies=False)
     flows.comment("abuse", "you're all idiots", escalates=True, replies=False)
-    flows.comment("question", "Is the blue one back in stock?", escalates=True, replies=False)
+    flows.comment("question", "Can I change the delivery address on my order?", escalates=True, replies=False)
     # a redelivery: stored nothing new; the outstanding work is read back (BatchGetItem)
     flows.meta("redelivery", praise)
     # a big delivery: concurrent conditional puts and SQS batches from worker threads

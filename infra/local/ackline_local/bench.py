@@ -66,6 +66,51 @@ def bench_domain(updates: int = 1000, rounds: int = 5) -> dict[str, Any]:
     }
 
 
+def bench_triage(rounds: int = 3) -> dict[str, Any]:
+    """Triage over the labelled corpus (real message lengths and mixes), warm; and the model's cold load."""
+    from importlib import resources
+
+    from ackline.domain.policy import default_policy
+    from ackline.domain.triage_model import MODEL_RESOURCE, triage_model
+    from ackline_local.corpus import load
+    from ackline_local.evaluate import _interaction
+
+    blob = resources.files("ackline").joinpath(MODEL_RESOURCE).read_bytes()
+    loads = []
+    for _ in range(5):
+        started = time.perf_counter()
+        model = triage_model.__wrapped__()  # the uncached loader: read, gunzip, decode, build the weight table
+        loads.append(time.perf_counter() - started)
+    policy = default_policy()
+    interactions = [_interaction(e, i) for i, e in enumerate(load())]
+    for interaction in interactions[:20]:
+        triage(interaction, policy)
+    per_message: list[float] = []
+    predict: list[float] = []
+    # CPU time as well as wall time: on a shared machine the wall clock also counts other processes' turns
+    cpu_started = time.process_time()
+    for _ in range(rounds):
+        for interaction in interactions:
+            started = time.perf_counter()
+            triage(interaction, policy)
+            per_message.append(time.perf_counter() - started)
+    cpu = (time.process_time() - cpu_started) / (rounds * len(interactions))
+    for interaction in interactions:
+        started = time.perf_counter()
+        model.predict(interaction.text, interaction.kind.value)
+        predict.append(time.perf_counter() - started)
+    return {
+        "corpus_messages": len(interactions),
+        "triage_cpu_us_per_message_mean": round(cpu * 1e6, 1),
+        "triage_us_per_message_warm_median": round(statistics.median(per_message) * 1e6, 1),
+        "triage_us_per_message_warm_p95": round(_percentile(per_message, 95) * 1e6, 1),
+        "model_predict_us_median": round(statistics.median(predict) * 1e6, 1),
+        "model_file_kb": round(len(blob) / 1024, 1),
+        "model_weights_kept": len(model.rows),
+        "model_cold_load_ms_median": round(statistics.median(loads) * 1000, 1),
+    }
+
+
 class _RequestCounter:
     """Counts AWS API calls by operation at the boto3 clients the handlers use."""
 
@@ -192,10 +237,15 @@ def bench_language(rounds: int = 5, repeats: int = 200) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ackline_local.bench", description=__doc__)
     parser.add_argument("--samples", type=int, default=40, help="webhooks sent through the local stack")
+    parser.add_argument("--domain-only", action="store_true", help="skip the local stack (no moto, no emulators)")
     args = parser.parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     figures: dict[str, Any] = {"domain (pure Python, this machine)": bench_domain()}
     figures["language detection (pure Python, this machine)"] = bench_language()
+    figures["triage on the labelled corpus (rules + model, warm) and the model's cold load"] = bench_triage()
+    if args.domain_only:
+        print(json.dumps(figures, indent=2))
+        return 0
     # the handlers' structured logs and metrics go to stdout, as in Lambda; keep them out of the figures
     with contextlib.redirect_stdout(io.StringIO()):
         figures["local stack (moto + emulators; an upper bound)"] = bench_stack(args.samples)

@@ -148,6 +148,10 @@ class Decision(BaseModel):
     topic: str = ""  # what a feature request asks for, or which FAQ answered a question: counted as demand
     flag_author: bool = False  # repeated abuse: the author is flagged and gets no more public replies
     sla_minutes: int = 0  # how soon a person must pick it up, from the policy (0: no person needed)
+    # Added with the learned model: how sure triage is of `intent`, and whether it could not tell (then the
+    # reply is the neutral `unsure` acknowledgement and a person sees it). Defaults fit items stored before.
+    confidence: float = 1.0
+    unsure: bool = False
 
 
 class StoredInteraction(BaseModel):

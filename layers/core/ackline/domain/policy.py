@@ -26,6 +26,14 @@ PLACEHOLDERS = frozenset({"name", "brand", "offline", "offer", "answer"})
 TEMPLATE_KEYS = frozenset(
     {"praise", "complaint", "question", "price_objection", "feature_request", "abuse", "crisis", "other", "faq"}
 )
+# Keys a policy may leave out. Where a default wording is given it is used; where none is, the behaviour is off:
+OPTIONAL_TEMPLATE_KEYS: dict[str, tuple[str, ...]] = {
+    # triage could not tell what the message needs: warm and neutral, no praise, no apology-free brush-off
+    "unsure": ("Thanks for getting in touch{name}. A member of our team will look at this and get back to you.",),
+    # a generic-information question the FAQ has no entry for, pointing to the brand's own help pages: only a
+    # brand that has such pages can say so, so there is no default (without it, such questions go to a person)
+    "general_question": (),
+}
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -223,7 +231,11 @@ class BrandPolicy(_Strict):
     @field_validator("templates")
     @classmethod
     def _templates_complete(cls, value: dict[str, TemplateSet]) -> dict[str, TemplateSet]:
-        unknown = sorted(set(value) - TEMPLATE_KEYS)
+        missing_optional = {
+            k: TemplateSet(default=v) for k, v in OPTIONAL_TEMPLATE_KEYS.items() if v and k not in value
+        }
+        value = {**value, **missing_optional}
+        unknown = sorted(set(value) - TEMPLATE_KEYS - set(OPTIONAL_TEMPLATE_KEYS))
         missing = sorted(TEMPLATE_KEYS - set(value))
         problems = [f"unknown template {k!r}" for k in unknown] + [f"missing template {k!r}" for k in missing]
         for key, template_set in value.items():

@@ -1,6 +1,7 @@
-"""Triage: what an interaction needs, decided by explainable rules over a lexicon and a sentiment score.
+"""Triage: what an interaction needs, decided by explainable rules and a learned model, with its reasons.
 
-Two steps. `classify` reads only the text: intent, sentiment, severity, language, and every cue that
+Two steps. `classify` reads the text (and whether it came as a public comment or a private message): intent,
+sentiment, severity, language, confidence, whether the engine is unsure, and every cue that
 fired. `triage` turns that into a decision under the brand policy: reply (public or private) with which
 template, escalate to a person with which priority and SLA, or suppress — always with its reasons.
 
@@ -8,6 +9,14 @@ Intents are checked in order of what must not be missed, so mixed messages resol
 score, so a spammer's "hacked" is still spam), then safety/legal/crisis, abuse without a concrete
 problem, a concrete complaint, price, feature request, a softer complaint, question, praise, other.
 A complaint that also asks a question is a complaint; a praise that mentions a burn is a crisis.
+
+Then the learned model (`triage_model`) weighs in where the rules are weakest: it may turn "other",
+"question" or a sentiment-only guess into what the corpus taught it ("the wifi keeps dropping" is a
+complaint), and it says how sure the engine is. Costs are not symmetric — a cheerful reply to an unhappy
+customer is the worst outcome, a needless case costs an agent seconds — so praise is only ever replied to
+when the message is confidently positive and carries no problem, sarcasm or request cue, and anything the
+engine is unsure of is `unsure`: a warm neutral acknowledgement and a case. The rules alone decide spam,
+safety, legal and security, which must never hinge on a probability.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ from ackline.domain.model import Action, Decision, Intent, Interaction, Kind, Pr
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.sentiment import vader_sentiment
 from ackline.domain.text import Fuzzy, clean, phrase_key, tokens
+from ackline.domain.triage_model import Prediction, TriageModel, triage_model
 
 # How quickly a person must pick a case up, by priority (seconds): the shipped policy's defaults, used
 # where a case is opened without a policy at hand.
@@ -44,6 +54,7 @@ _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io
 _PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
 _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question mark
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
+_REFERENCE = re.compile(r"\d{4,}|#\s?[A-Za-z]{0,4}-?\d{3,}")  # an order, booking or account number
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
 _AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?(?:€|eur|usd|gbp)\b")
 
@@ -52,6 +63,8 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "legal": lx.LEGAL,
     "crisis": lx.CRISIS,
     "abuse_idiom": lx.ABUSE_IDIOMS,
+    "praise_idiom": lx.PRAISE_IDIOMS,
+    "harmless_idiom": lx.HARMLESS_IDIOMS,
     "abuse": lx.ABUSE,
     "complaint": lx.COMPLAINT_STRONG,
     "unhappy": lx.COMPLAINT_WEAK,
@@ -64,6 +77,9 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "spam_strong": lx.SPAM_STRONG,
     "spam": lx.SPAM_WEAK,
 }
+_IDIOMS = frozenset({"abuse_idiom", "praise_idiom", "harmless_idiom"})
+# "love the menu but the wait was 45 minutes": praise before a turn is not confidently praise
+_CONTRAST = frozenset({"but", "although", "though", "except", "however", "shame", "pity", "wish"})
 # sarcasm that stands on its own; the other markers ("thanks a lot") need an unhappy cue beside them
 _SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
 _SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
@@ -107,6 +123,10 @@ class Classification:
     reasons: tuple[str, ...]
     topic: str = ""
     crisis_kind: str = ""  # safety | legal | crisis
+    confidence: float = 1.0  # the model's probability of `intent`; 1.0 where a rule that must not be second-guessed
+    # decided (spam, safety, legal, security, abuse, a concrete complaint)
+    unsure: bool = False  # the engine cannot tell: a neutral acknowledgement and a person, never praise
+    general_question: bool = False  # a question a published FAQ answers (no account, order or problem in it)
 
 
 @dataclass(frozen=True)
@@ -166,20 +186,25 @@ def _signals(text: str) -> _Signals:
     cleaned = clean(text)
     raw_words, clauses = _words_and_clauses(cleaned)
     fuzzy = _lexicon().fuzzy
-    words = [fuzzy.correct(w) for w in raw_words]
-    cues = _find_cues(words)
-    # "die in a fire" is an insult, not a fire: its words must not also read as a safety report
-    idioms = [c for c in cues if c.category == "abuse_idiom"]
+    words = [w if w in lx.NOT_TYPOS else fuzzy.correct(w) for w in raw_words]
+    found = _find_cues(words)
+    cues = found
+    # "die in a fire" is an insult and "this flavour is fire" a compliment, not fires: their words must not
+    # also read as a safety report
+    idioms = [c for c in cues if c.category in _IDIOMS]
     cues = [
         c
         for c in cues
-        if not (c.category == "safety" and any(i.start <= c.start and c.end <= i.end for i in idioms))
+        if not (
+            c.category in {"safety", "crisis", "complaint"}
+            and any(i.start <= c.start and c.end <= i.end for i in idioms)
+        )
         and not (
             c.category in {"praise", "unhappy"} and _negated(words, clauses, c) and not _contains_negator(c.phrase)
         )
     ]
     # a negated compliment ("not happy", "didn't love it") is an unhappy cue
-    for cue in _find_cues(words):
+    for cue in found:
         if cue.category == "praise" and _negated(words, clauses, cue) and not _contains_negator(cue.phrase):
             cues.append(Cue("unhappy", f"not {cue.phrase}", cue.start, cue.end))
     if match := _PRICE_FOR.search(cleaned):
@@ -267,6 +292,7 @@ class _Verdict:
     reasons: list[str]
     topic: str = ""
     crisis_kind: str = ""
+    by_sentiment: bool = False  # no cue fired: only the sentiment score spoke
 
 
 def _urgent(text: str, signals: _Signals, sentiment: float) -> _Verdict | None:
@@ -299,7 +325,7 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
         reasons = [f"feature request: {p}" for p in feature] + [f"feature topic: {topic}"]
         return _Verdict(Intent.FEATURE_REQUEST, Severity.LOW, reasons, topic=topic)
     sarcasm = _sarcastic(signals, bool(unhappy) or negative)
-    praise = signals.phrases("praise") + sorted(signals.emoji & lx.PRAISE_EMOJI)
+    praise = signals.phrases("praise") + signals.phrases("praise_idiom") + sorted(signals.emoji & lx.PRAISE_EMOJI)
     # "thanks for sorting my refund so quickly": a soft unhappy word inside plainly happy words is praise
     glowing = bool(praise) and not sarcasm and sentiment >= policy.thresholds.positive_sentiment
     if (unhappy and not glowing) or sarcasm:
@@ -310,28 +336,178 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     if praise:
         return _Verdict(Intent.PRAISE, Severity.NONE, [f"praise: {p}" for p in praise])
     if negative:
-        return _Verdict(Intent.COMPLAINT, Severity.MEDIUM, ["negative sentiment"])
+        return _Verdict(Intent.COMPLAINT, Severity.MEDIUM, ["negative sentiment"], by_sentiment=True)
     if sentiment >= policy.thresholds.positive_sentiment:
-        return _Verdict(Intent.PRAISE, Severity.NONE, ["positive sentiment"])
+        return _Verdict(Intent.PRAISE, Severity.NONE, ["positive sentiment"], by_sentiment=True)
     return _Verdict(Intent.OTHER, Severity.NONE, ["no specific need recognised"])
 
 
+# Decided by the rules alone: spam is suppressed on cues, and safety, legal, security and abuse must never
+# hinge on a probability.
+_RULES_DECIDE = frozenset({Intent.SPAM, Intent.CRISIS, Intent.ABUSE})
+_MODEL_SEVERITY = {Intent.PRAISE: Severity.NONE, Intent.OTHER: Severity.NONE, Intent.ABUSE: Severity.MEDIUM}
+# Defaults where the model file names no threshold (`make train` picks them on the dev split).
+_PRAISE_MIN, _ESCALATE_MIN, _INTENT_MIN = 0.7, 0.5, 0.6
+
+
+@dataclass(frozen=True)
+class _Weighed:
+    verdict: _Verdict
+    confidence: float
+    unsure: bool
+    reasons: list[str]
+    general_question: bool = False
+
+
+def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str, policy: BrandPolicy) -> list[str]:
+    """Why a positive-looking message is not confidently praise: any problem, sarcasm, request or turn."""
+    doubts = [f"problem cue: {p}" for p in signals.phrases("complaint") + signals.phrases("unhappy")]
+    doubts += [f"sarcasm cue: {p}" for p in signals.phrases("sarcasm")]
+    doubts += [f"sarcasm cue: {e}" for e in sorted(signals.emoji & lx.SARCASM_EMOJI)]
+    doubts += [f"request cue: {p}" for p in signals.phrases("feature")]
+    if any(m in text for m in _QUESTION_MARKS):
+        doubts.append("request cue: a question")
+    if turn := sorted(_CONTRAST.intersection(signals.words)):
+        doubts.append(f"contrast cue: {turn[0]}")
+    # VADER's lexicon is English: elsewhere its score is noise ("großes Lob", "un puto temazo")
+    if sentiment <= policy.thresholds.negative_sentiment and language == "en":
+        doubts.append("negative sentiment")
+    return doubts
+
+
+def _weigh(
+    text: str,
+    verdict: _Verdict,
+    signals: _Signals,
+    sentiment: float,
+    seen: Prediction,
+    model: TriageModel,
+    policy: BrandPolicy,
+    language: str,
+) -> _Weighed:
+    """The rules' verdict, weighed against the model: what the engine finally says, and how sure it is."""
+    praise_min = model.threshold("praise_min", _PRAISE_MIN)
+    escalate_min = model.threshold("escalate_min", _ESCALATE_MIN)
+    intent_min = model.threshold("intent_min", _INTENT_MIN)
+    said = [f"model: {seen.intent.value} {seen.probability:.2f}, needs a person {seen.escalate:.2f}"]
+    firm = verdict.intent in _RULES_DECIDE or (verdict.intent is Intent.COMPLAINT and not verdict.by_sentiment)
+    if firm:
+        # a cue that must not be second-guessed decided: the engine does not hedge (the model's view is kept)
+        return _Weighed(verdict, 1.0, False, [*said, "decided by rule"])
+    chosen = _choose(verdict, seen, signals, sentiment, intent_min)
+    confidence = seen.intents.get(chosen.intent, 0.0)
+    if chosen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE}:
+        return _Weighed(chosen, confidence, False, said)
+    if chosen.intent is Intent.QUESTION:
+        general_max = model.threshold("general_max", 0.0)
+        general = _general_question(text, signals, seen, general_max)
+        if general:
+            said.append(f"a general question: no person needed ({seen.question_escalate:.2f} < {general_max:.2f})")
+        return _Weighed(chosen, confidence, False, said, general_question=general)
+    doubts: list[str] = []
+    # the model reads slang the sentiment lexicon takes literally ("this drop is sick", "I'm deceased"); when it
+    # is sure of praise, only a cue (problem, sarcasm, request, turn) or its own thanks-fit head can veto
+    sure_praise = seen.intent is Intent.PRAISE and seen.probability >= intent_min
+    if chosen.intent is Intent.PRAISE:
+        # the reply that goes viral: thanks only when sure, on the model's word and the rules' together
+        doubts = _praise_doubts(text, signals, sentiment, language, policy)
+        if sure_praise:
+            doubts = [d for d in doubts if d != "negative sentiment"]
+        if seen.praise_ok < praise_min:
+            doubts.append(f"not confidently positive (thanks fit {seen.praise_ok:.2f} < {praise_min:.2f})")
+    if seen.escalate >= escalate_min and not sure_praise:
+        doubts.append(f"a person may be needed ({seen.escalate:.2f})")
+    if chosen.intent is Intent.OTHER and seen.intent not in {Intent.OTHER, Intent.SPAM, Intent.PRAISE}:
+        # the rules found nothing, the model leans to a need it is not sure of: neither may settle it alone
+        doubts.append(f"rules found no need, the model leans to {seen.intent.value} ({seen.probability:.2f})")
+    if doubts:
+        return _Weighed(chosen, confidence, True, [*said, *(f"unsure: {d}" for d in doubts)])
+    return _Weighed(chosen, confidence, False, said)
+
+
+def _choose(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: float, intent_min: float) -> _Verdict:
+    """The model may name the need where the rules found none, or only a sentiment, a question mark or a praise
+    word; and a problem beside an amount of money ("paid £15 delivery and it came in a bin bag") is a complaint."""
+    if seen.probability < intent_min or seen.intent is verdict.intent:
+        return verdict
+    if verdict.intent in {Intent.OTHER, Intent.QUESTION, Intent.PRAISE} or verdict.by_sentiment:
+        return _adopt(verdict, seen, signals, sentiment)
+    if verdict.intent in {Intent.PRICE_OBJECTION, Intent.FEATURE_REQUEST} and seen.intent is Intent.COMPLAINT:
+        return _adopt(verdict, seen, signals, sentiment)
+    return verdict
+
+
+def _general_question(text: str, signals: _Signals, seen: Prediction, general_max: float) -> bool:
+    """Generic information ("do you do gift wrapping?"), not this customer's order, account or problem."""
+    problem = signals.phrases("complaint") + signals.phrases("unhappy") + signals.phrases("sarcasm")
+    own = bool(lx.OWN_CASE_WORDS.intersection(signals.words)) or bool(_REFERENCE.search(text))
+    # a bare "and?" or "so??" is a thread follow-up, not a question about the brand
+    follow_up = len(signals.words) < 3 or text.count("?") >= 2
+    return seen.question_escalate < general_max and not problem and not own and not follow_up
+
+
+def _adopt(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: float) -> _Verdict:
+    """The model's intent in place of a soft rule verdict, where taking it is safe."""
+    said = f"model: {seen.intent.value} ({seen.probability:.2f})"
+    if seen.intent is Intent.COMPLAINT:
+        return _Verdict(
+            Intent.COMPLAINT, _complaint_severity(sentiment, []), [f"model: a complaint ({seen.probability:.2f})"]
+        )
+    if seen.intent is Intent.CRISIS:
+        if verdict.intent is Intent.PRAISE:
+            return verdict
+        # words the lexicon lacks (another language, a new phrasing): a person with authority looks first
+        return _Verdict(
+            Intent.CRISIS,
+            Severity.HIGH,
+            [f"crisis: the model reads it as one ({seen.probability:.2f})"],
+            crisis_kind="crisis",
+        )
+    if seen.intent is Intent.SPAM:
+        # never silenced on a probability: answered as "other" (a person sees it if it came privately)
+        return _Verdict(Intent.OTHER, Severity.NONE, [f"{said}: not suppressed without a spam cue"])
+    if seen.intent is Intent.PRAISE and verdict.intent is Intent.QUESTION:
+        return verdict  # a question is answered, never thanked
+    topic = _feature_topic(signals.words) if seen.intent is Intent.FEATURE_REQUEST else ""
+    reasons = [said] + ([f"feature topic: {topic}"] if topic else [])
+    return _Verdict(seen.intent, _MODEL_SEVERITY.get(seen.intent, Severity.LOW), reasons, topic=topic)
+
+
 def classify(
-    text: str, policy: BrandPolicy | None = None, scorer: Callable[[str], float] = vader_sentiment
+    text: str,
+    policy: BrandPolicy | None = None,
+    scorer: Callable[[str], float] = vader_sentiment,
+    model: TriageModel | None = None,
+    kind: Kind | None = None,
 ) -> Classification:
     """Intent, sentiment, severity and language of one message, with every cue that decided it."""
     policy = policy or default_policy()
+    model = model or triage_model()
     signals = _signals(text)
     sentiment = scorer(text)
-    verdict = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
+    slang = sentiment < 0 and bool(signals.of("praise_idiom"))
+    if slang:  # VADER reads "killing it" and "is fire" literally
+        sentiment = 0.0
+    rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
+    language = detect_language(text, signals.words)
+    seen = model.predict(text, kind.value if kind else "")
+    weighed = _weigh(text, rules, signals, sentiment, seen, model, policy, language)
+    verdict = weighed.verdict
     return Classification(
         intent=verdict.intent,
         sentiment=sentiment,
         severity=verdict.severity,
-        language=detect_language(text, signals.words),
-        reasons=(*verdict.reasons, f"sentiment {sentiment:+.2f}"),
+        language=language,
+        reasons=(
+            *verdict.reasons,
+            f"sentiment {sentiment:+.2f}" + (" (slang praise read as neutral)" if slang else ""),
+            *weighed.reasons,
+        ),
         topic=verdict.topic,
         crisis_kind=verdict.crisis_kind,
+        confidence=round(weighed.confidence, 3),
+        unsure=weighed.unsure,
+        general_question=weighed.general_question,
     )
 
 
@@ -380,9 +556,12 @@ def _only_tags_others(address: Addressing, found: Classification) -> bool:
 
 
 def triage(
-    interaction: Interaction, policy: BrandPolicy | None = None, standing: AuthorStanding | None = None
+    interaction: Interaction,
+    policy: BrandPolicy | None = None,
+    standing: AuthorStanding | None = None,
+    model: TriageModel | None = None,
 ) -> Decision:
-    """Decide about one interaction under the brand policy, explainably."""
+    """Decide about one interaction under the brand policy, explainably (`model`: the shipped one unless given)."""
     if (early := _not_a_message(interaction)) is not None:
         return early
     policy = policy or default_policy()
@@ -390,7 +569,7 @@ def triage(
     if from_us(interaction, own):
         return Decision(intent=Intent.OTHER, action=Action.SUPPRESS, escalate=False, reasons=(OWN_ACCOUNT,))
     address = addressing(interaction, own)
-    found = classify(address.text, policy)
+    found = classify(address.text, policy, model=model, kind=interaction.kind)
     base = {
         "intent": found.intent,
         "sentiment": found.sentiment,
@@ -398,6 +577,8 @@ def triage(
         "language": found.language,
         "visibility": policy.visibility_for(interaction.platform, interaction.kind is Kind.COMMENT),
         "topic": found.topic,
+        "confidence": found.confidence,
+        "unsure": found.unsure,
     }
     reasons = list(found.reasons) + ([ADDRESSED_TO_US] if address.mentions_us else [])
     if found.intent is Intent.SPAM or _only_tags_others(address, found):
@@ -410,9 +591,17 @@ def triage(
     template = policy.template_for(found.intent)
     action = Action.REPLY
     flag = False
+    if found.unsure:
+        # a warm, neutral acknowledgement and a person: never praise, never a brush-off
+        escalate, template = True, "unsure"
+        negative = found.sentiment <= policy.thresholds.negative_sentiment
+        priority = Priority.P2 if negative else min(priority, Priority.P3, key=lambda p: p.value)
     if found.intent is Intent.QUESTION and (answer := _faq_answer(tokens(clean(interaction.text)), policy)):
         escalate, template, base["topic"] = False, f"faq:{answer}", answer
         reasons.append(f"answered from the policy FAQ: {answer}")
+    elif found.general_question and "general_question" in policy.templates:
+        escalate, template = False, "general_question"
+        reasons.append("pointed to the brand's help pages")
     if found.intent is Intent.ABUSE:
         standing = standing or AuthorStanding()
         count = max(standing.abuse_count, 1)
