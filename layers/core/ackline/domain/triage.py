@@ -555,6 +555,23 @@ def _only_tags_others(address: Addressing, found: Classification) -> bool:
     return found.intent is Intent.OTHER and only_others(address) and len(address.text.split()) <= 8
 
 
+def _abuse(
+    standing: AuthorStanding, policy: BrandPolicy, template: str, reasons: list[str]
+) -> tuple[Action, str, bool]:
+    """One gracious reply per window; a repeat abuser gets no more public replies and is flagged (never blocked)."""
+    count = max(standing.abuse_count, 1)
+    thresholds = policy.thresholds
+    reasons.append(f"abusive messages from this author in {thresholds.abuse_window_hours} h: {count}")
+    action = Action.REPLY
+    if standing.flagged or count > thresholds.abuse_replies_per_window:
+        action, template = Action.ESCALATE_ONLY, ""
+        reasons.append("repeat abuse: no further public reply")
+    flag = not standing.flagged and count >= thresholds.abuse_flag_after
+    if flag:
+        reasons.append("author flagged for repeated abuse")
+    return action, template, flag
+
+
 def triage(
     interaction: Interaction,
     policy: BrandPolicy | None = None,
@@ -603,16 +620,7 @@ def triage(
         escalate, template = False, "general_question"
         reasons.append("pointed to the brand's help pages")
     if found.intent is Intent.ABUSE:
-        standing = standing or AuthorStanding()
-        count = max(standing.abuse_count, 1)
-        thresholds = policy.thresholds
-        reasons.append(f"abusive messages from this author in {thresholds.abuse_window_hours} h: {count}")
-        if standing.flagged or count > thresholds.abuse_replies_per_window:
-            action, template = Action.ESCALATE_ONLY, ""
-            reasons.append("repeat abuse: no further public reply")
-        flag = not standing.flagged and count >= thresholds.abuse_flag_after
-        if flag:
-            reasons.append("author flagged for repeated abuse")
+        action, template, flag = _abuse(standing or AuthorStanding(), policy, template, reasons)
     if not policy.speaks(found.language):
         escalate, template = True, f"fallback:{found.language}" if action is Action.REPLY else ""
         priority = min(priority, Priority.P3, key=lambda p: p.value)
