@@ -34,13 +34,15 @@ FOLLOW_UP = (
     "dynamodb.GetItem.CASE",
     "dynamodb.UpdateItem.CASE.append",  # another interaction joins the open case
     "dynamodb.UpdateItem.CASE.reasons",  # a later reason (the reply failed) joins it
+    "dynamodb.UpdateItem.CASE",  # the claim_alert lease taken before a P1 alert (one alert per case)
     "dynamodb.UpdateItem.CASE.alerted",
     "sns.Publish",  # the P1 alert
 )
 STAFF = (
     "dynamodb.Query.QueueIndex",  # list the queue
-    "dynamodb.TransactWriteItems.Update:CASE",  # claim
-    "dynamodb.TransactWriteItems.Delete:CONV+Update:CASE",  # resolve (and free the conversation)
+    "dynamodb.TransactWriteItems.Put:CASE+Update:CASE",  # claim (plus its event in the case history)
+    # resolve: free the conversation, record the event, remember the last case of the conversation
+    "dynamodb.TransactWriteItems.Delete:CONV+Put:CASE+Put:CONV+Update:CASE",
 )
 SITES = INGEST + RESPOND + FOLLOW_UP + STAFF
 

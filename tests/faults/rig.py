@@ -232,7 +232,7 @@ class Rig:
         """POST one delivery; the status the platform sees (200, a 5xx, or 0 when the function died)."""
         interactions = parse_meta_delivery(meta_json_bytes(payload), self.clock())
         try:
-            ingest(
+            result = ingest(
                 interactions,
                 self.store,
                 self.ingest_dispatcher,
@@ -245,6 +245,11 @@ class Rig:
             self.log["ingest killed"] += 1
             return 0
         except Exception:
+            self.log["ingest 5xx"] += 1
+            return 503
+        if not result.complete:
+            # per-entry storage: entries left for the retry are reported, not raised; the webhook route answers
+            # 503 for them (ackline/http/webhook_routes.py), so the platform sends the delivery again
             self.log["ingest 5xx"] += 1
             return 503
         return 200

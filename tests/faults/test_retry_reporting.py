@@ -36,6 +36,8 @@ def deployed_responder(rig, fault_moto_url, monkeypatch):
         "FOLLOWUP_QUEUE_URL": rig.follow_up_url,
         "SECRETS_PATH": secrets_path,
         "META_GRAPH_URL": rig.sandbox.base_urls["META_GRAPH_URL"],
+        # no brand policy is deployed here: allow the example one, as local stacks do, or every reply is refused
+        "ALLOW_EXAMPLE_POLICY": "true",
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
