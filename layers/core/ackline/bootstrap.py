@@ -250,6 +250,7 @@ def telegram_webhook() -> TelegramWebhookProbe:
 @lru_cache(maxsize=1)
 def activity_sources() -> dict[Platform, GraphPageActivity | XMentionActivity]:
     from ackline.adapters.recent_activity import GraphPageActivity, XMentionActivity
+    from ackline.domain.model import Platform
 
     settings, store = get_settings(), secrets()
     return {

@@ -14,6 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.depends import DependencyResolutionError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from ackline.domain.errors import (
@@ -55,6 +56,9 @@ INTERNAL_ERROR: dict[str, Any] = {
 
 def log_server_error(exc: BaseException, status: int, *, detail: str = "") -> None:
     """The one ERROR line a 5xx leaves: structured keys, the frames, never the body."""
+    # a provider that fails inside Powertools' Depends arrives wrapped: log the provider's own error and frames
+    while isinstance(exc, DependencyResolutionError) and exc.__cause__ is not None:
+        exc = exc.__cause__
     frames = traceback.extract_tb(exc.__traceback__)
     where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
     logger.error(
