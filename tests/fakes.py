@@ -40,7 +40,7 @@ from ackline.domain.model import (
     StoredInteraction,
     Visibility,
 )
-from ackline.domain.shield import AuthorRate, ShieldBlock
+from ackline.domain.shield import AuthorRate
 from ackline.domain.suppression import listed_as_suppressed
 from ackline.ports import AddResult
 
@@ -552,7 +552,8 @@ class InMemoryBlocklist:
         self.entries: dict[tuple[Platform, str], BlockedAuthor] = {}
 
     def block(self, blocked: BlockedAuthor) -> None:
-        self.entries[(blocked.platform, blocked.author_id)] = blocked
+        # as the table's conditional put: the first block stays
+        self.entries.setdefault((blocked.platform, blocked.author_id), blocked)
 
     def unblock(self, platform: Platform, author_id: str) -> None:
         self.entries.pop((platform, author_id), None)
@@ -562,6 +563,9 @@ class InMemoryBlocklist:
 
     def blocked(self, authors: Iterable[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
         return {a for a in authors if a in self.entries}
+
+    def blocked_authors(self, limit: int) -> list[BlockedAuthor]:
+        return sorted(self.entries.values(), key=lambda b: b.at, reverse=True)[:limit]
 
 
 class InMemoryUnsettled:
@@ -672,11 +676,10 @@ class InMemoryCrisisStore:
 
 
 class InMemoryAuthorShield:
-    """AuthorShield: a one-minute counter per author and the blocklist."""
+    """AuthorShield: a one-minute counter per author."""
 
     def __init__(self) -> None:
         self.minutes: dict[str, tuple[int, int]] = {}  # author -> (minute, count)
-        self.blocked: dict[str, ShieldBlock] = {}
 
     def hit(self, messages: Mapping[str, int], now: float) -> dict[str, AuthorRate]:
         minute = int(now // 60)
@@ -685,17 +688,8 @@ class InMemoryAuthorShield:
             seen_minute, count = self.minutes.get(author, (minute, 0))
             count = count + n if seen_minute == minute else n
             self.minutes[author] = (minute, count)
-            rates[author] = AuthorRate(count=count, blocked=author in self.blocked)
+            rates[author] = AuthorRate(count=count)
         return rates
-
-    def block(self, author_key: str, blocked: bool, by: str, now: float) -> None:
-        if blocked:
-            self.blocked[author_key] = ShieldBlock(author_key, by, now)
-        else:
-            self.blocked.pop(author_key, None)
-
-    def blocklist(self) -> list[ShieldBlock]:
-        return list(self.blocked.values())
 
 
 class InMemoryChannelRegistry:

@@ -2,10 +2,10 @@
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from ackline.http import blocklist_routes, crisis_routes, queue_page, staff_routes
+from ackline.http import crisis_routes, queue_page, staff_routes
 from ackline.lambda_entry import http_app, http_handler
 
-app = http_app(staff_routes.router, queue_page.router, crisis_routes.router, blocklist_routes.router, validation=True)
+app = http_app(staff_routes.router, queue_page.router, crisis_routes.router, validation=True)
 
 
 @app.get("/api/openapi.json", include_in_schema=False)

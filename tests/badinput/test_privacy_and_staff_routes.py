@@ -117,6 +117,8 @@ STAFF_QUERIES = [
     ("POST", "/api/cases/" + "x" * 3000 + "/claim", ""),
     ("GET", "/api/demand", "limit=1e300"),
     ("GET", "/api/demand", "limit=" + "9" * 5000),
+    ("GET", "/api/authors/blocked", "limit=1e300"),
+    ("GET", "/api/authors/blocked", "limit=0"),
 ]
 
 

@@ -259,12 +259,6 @@ def _drive_every_flow(stack: RunningStack) -> None:
     assert stack.run_schedule("BackfillFunction", accounts=f"facebook#{page}")["stored"] == 1
     # missed-webhook detection (scheduled): the channels heard from, subscribed_apps, getWebhookInfo
     assert stack.run_schedule("ChannelWatchFunction")["channels"] >= 1
-    # the abuse shield's blocklist
-    blocked = {"author": f"facebook#104455667788990#{_digits(12)}", "blocked": True}
-    assert requests.post(gateway + "/api/blocklist", json=blocked, headers=headers, timeout=10).status_code == 200
-    assert stack.staff_get("/api/blocklist").status_code == 200
-    unblocked = {**blocked, "blocked": False}
-    assert requests.post(gateway + "/api/blocklist", json=unblocked, headers=headers, timeout=10).status_code == 200
 
     # Meta's data-deletion callback for the praise comment's author, and its status page (when the template has them)
     _erase_person(stack, str(praise["entry"][0]["changes"][0]["value"]["from"]["id"]))
@@ -308,6 +302,7 @@ def _staff_work(stack: RunningStack, case: dict[str, Any]) -> None:
     )
     author = f"/api/authors/facebook/{case['author_id']}"
     assert stack.staff_post(author + "/block").status_code == 200
+    assert stack.staff_get("/api/authors/blocked").status_code == 200
     assert requests.delete(stack.gateway + author + "/block", headers=auth, timeout=10).status_code == 200
     assert stack.staff_post(author + "/forget").status_code == 200
 

@@ -34,6 +34,7 @@ def test_the_document_lists_every_staff_route(stack: RunningStack) -> None:
         "/api/cases/{case_id}/reply",
         "/api/authors/{platform}/{author_id}/block",
         "/api/authors/{platform}/{author_id}/forget",
+        "/api/authors/blocked",
         "/api/metrics/sla",
         "/api/me",
         "/api/demand",

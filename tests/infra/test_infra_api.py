@@ -34,15 +34,13 @@ STAFF_ROUTES = {
     ("GET", "/api/me"): "StaffApiFunction",
     ("POST", "/api/authors/{platform}/{author_id}/block"): "StaffApiFunction",
     ("DELETE", "/api/authors/{platform}/{author_id}/block"): "StaffApiFunction",
+    ("GET", "/api/authors/blocked"): "StaffApiFunction",
     ("POST", "/api/authors/{platform}/{author_id}/forget"): "StaffApiFunction",
     ("GET", "/api/demand"): "StaffApiFunction",
     ("GET", "/api/suppressed"): "StaffApiFunction",
     # the panic button
     ("GET", "/api/crisis"): "StaffApiFunction",
     ("POST", "/api/crisis"): "StaffApiFunction",
-    # the abuse shield's blocklist
-    ("GET", "/api/blocklist"): "StaffApiFunction",
-    ("POST", "/api/blocklist"): "StaffApiFunction",
 }
 _INTEGRATION_TARGET = re.compile(r"/functions/\$\{(\w+)\.Arn\}/invocations$")
 

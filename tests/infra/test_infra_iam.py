@@ -53,9 +53,10 @@ DYNAMODB_ACTIONS = {
 # person on request, may also delete interactions and per-author records. Cases are never deleted.
 DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONV#*"]}}
 ERASURE_DELETE_CONDITION = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INT#*", "CONV#*", "AUTHOR#*"]}}
-# Staff also erase a person on request ("forget") and unblock authors (BLOCK#...); never a case.
+# Staff also erase a person on request ("forget") and unblock authors (BLOCK#... and its listing under BLOCKLIST);
+# never a case.
 STAFF_DELETE_CONDITION = {
-    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INT#*", "CONV#*", "AUTHOR#*", "BLOCK#*"]}
+    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INT#*", "CONV#*", "AUTHOR#*", "BLOCK#*", "BLOCKLIST"]}
 }
 SECRET_FOLDERS = {
     # brand: the optional brand policy parameter (BrandPolicyParameterName)

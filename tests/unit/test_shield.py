@@ -1,12 +1,20 @@
-"""The abuse shield in Ingest: over the per-author limit or blocked, a message is stored and counted, never
-answered or queued; other customers are untouched; a flood reaches a person once."""
+"""The abuse shield in Ingest: over the per-author limit, a message is stored and counted, never answered or
+queued; other customers are untouched; a flood reaches a person once. Blocking is the staff's blocklist's (one
+list for both): a blocked author under the shield and crisis mode stays silent and is not counted as a wave."""
 
-from ackline.domain.model import Action, ReplyStatus
+from ackline.domain.blocks import BLOCKED_REASON
+from ackline.domain.model import Action, Platform, ReplyStatus
 from ackline.domain.policy import default_policy
-from ackline.domain.shield import BLOCKED_REASON, RATE_LIMITED_REASON
+from ackline.domain.shield import RATE_LIMITED_REASON
+from ackline.usecases.authors import block_author, unblock_author
 from ackline.usecases.ingest import ingest
-from ackline.usecases.shield import blocked_authors
-from tests.fakes import InMemoryAuthorShield, InMemoryCrisisStore, InMemoryInteractionStore, RecordingDispatcher
+from tests.fakes import (
+    InMemoryAuthorShield,
+    InMemoryBlocklist,
+    InMemoryCrisisStore,
+    InMemoryInteractionStore,
+    RecordingDispatcher,
+)
 from tests.unit.builders import comment
 
 T0 = 1_767_000_000.0
@@ -55,16 +63,30 @@ def test_a_redelivery_of_a_silenced_message_stays_silent():
     assert [f.interaction_key for f in again.follow_ups] == [f"facebook#flooder-{LIMIT}"]
 
 
-def test_a_blocked_author_is_stored_and_never_answered_or_queued():
-    store, dispatcher, shield = InMemoryInteractionStore(), RecordingDispatcher(), InMemoryAuthorShield()
-    author_key = _msg(0, author="troll").conversation_key
-    shield.block(author_key, True, "ana@example.com", T0)
-    assert [b.author_key for b in blocked_authors(shield)] == [author_key]
-    result = ingest([_msg(1, author="troll", text="you are all idiots")], store, dispatcher, shield=shield)
+def test_a_blocked_author_is_stored_and_never_answered_queued_or_counted_even_in_crisis_mode():
+    store, dispatcher, shield, crisis = (
+        InMemoryInteractionStore(),
+        RecordingDispatcher(),
+        InMemoryAuthorShield(),
+        InMemoryCrisisStore(),
+    )
+    blocklist = InMemoryBlocklist()
+    crisis.switch_on("facebook#page-1", T0, manual=True, by="ana", reason="by ana")
+    block_author(Platform.FACEBOOK, "troll", "ana@example.com", blocklist, T0)
+    angry = _msg(1, author="troll", text="My order arrived broken and you are all idiots")
+    result = ingest([angry], store, dispatcher, shield=shield, crisis=crisis, blocklist=blocklist)
+    # crisis mode would make a complaint a P1 case; a blocked author's stays silent
     assert result.stored == 1 and dispatcher.acks == [] and dispatcher.follow_ups == []
     assert BLOCKED_REASON in store.get("facebook#troll-1").decision.reasons
-    shield.block(author_key, False, "ana@example.com", T0 + 5)
-    ingest([_msg(2, author="troll", text="Thanks for sorting it out")], store, dispatcher, shield=shield)
+    assert crisis.window_count("facebook#page-1", T0, 10) == 0
+    unblock_author(Platform.FACEBOOK, "troll", blocklist)
+    ingest(
+        [_msg(2, author="troll", text="Thanks for sorting it out")],
+        store,
+        dispatcher,
+        shield=shield,
+        blocklist=blocklist,
+    )
     assert [a.interaction_key for a in dispatcher.acks] == ["facebook#troll-2"]
 
 

@@ -25,7 +25,7 @@ from ackline.domain.model import (
     StoredInteraction,
     Visibility,
 )
-from ackline.domain.shield import AuthorRate, ShieldBlock
+from ackline.domain.shield import AuthorRate
 
 # One entry's outcome in `InteractionStore.add_many`: stored, already stored (None), or why it was not.
 AddResult = StoredInteraction | None | StoreRejected | StoreUnavailable
@@ -253,6 +253,9 @@ class Blocklist(Protocol):
     def blocked(self, authors: Iterable[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
         """Which of these authors are blocked (one round trip for a whole delivery)."""
 
+    def blocked_authors(self, limit: int) -> list[BlockedAuthor]:
+        """The `limit` most recently blocked authors, newest first (one Query, never a Scan)."""
+
 
 class ResponseQueue(Protocol):
     def request_human_responses(self, requests: Sequence[HumanResponseSeen]) -> None:
@@ -315,14 +318,12 @@ class CrisisStore(Protocol):
 
 
 class AuthorShield(Protocol):
-    """Per-author message counters (a fixed one-minute window) and the blocklist, for the abuse shield."""
+    """Per-author message counters (a fixed one-minute window), for the abuse shield's rate limit.
+
+    Blocking an author is the Blocklist's job (per platform author, as staff decide it), not the shield's."""
 
     def hit(self, messages: Mapping[str, int], now: float) -> dict[str, AuthorRate]:
-        """Count each author's new messages in the current minute; their count now and whether blocked."""
-
-    def block(self, author_key: str, blocked: bool, by: str, now: float) -> None: ...
-
-    def blocklist(self) -> list[ShieldBlock]: ...
+        """Count each author's new messages in the current minute; their count now."""
 
 
 class ActivitySource(Protocol):

@@ -1,12 +1,18 @@
-"""Blocklist on the single DynamoDB table: item pk `BLOCK#<platform>#<author id>`, sk `BLOCK`.
+"""Blocklist on the single DynamoDB table: item pk `BLOCK#<platform>#<author id>`, sk `BLOCK`, and a listing item
+pk `BLOCKLIST`, sk `AT#<blocked at, zero-padded>#<platform>#<author id>`, written and deleted together in one
+transaction.
 
 Ingest asks about every author of a delivery in one BatchGetItem (at most 100 keys a call), so a delivery
-costs one read more, not one per message."""
+costs one read more, not one per message. Staff list blocked authors with one Query on the listing partition,
+newest first, reading only the page they ask for (the time-ordered sort key makes `Limit` mean "the newest n");
+never a Scan. One partition is enough: blocking is a rare human action, far below a partition's write limit."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
 
 from ackline.adapters.dynamodb_codec import decode, encode
 from ackline.domain.blocks import BlockedAuthor
@@ -16,10 +22,18 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 BATCH_GET_LIMIT = 100
+LISTING_PK = "BLOCKLIST"
+# the prefix keeps the listing apart from anything else ever written under pk BLOCKLIST
+LISTING_PREFIX = "AT#"
 
 
 def _key(platform: Platform, author_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"BLOCK#{platform.value}#{author_id}"}, "sk": {"S": "BLOCK"}}
+
+
+def listing_sort_key(blocked: BlockedAuthor) -> str:
+    # fixed width (17 characters until the year 2286), so text order is time order
+    return f"{LISTING_PREFIX}{blocked.at:017.6f}#{blocked.platform.value}#{blocked.author_id}"
 
 
 class DynamoBlocklist:
@@ -28,11 +42,38 @@ class DynamoBlocklist:
         self._table = table_name
 
     def block(self, blocked: BlockedAuthor) -> None:
-        item = blocked.model_dump(mode="json") | {"pk": f"BLOCK#{blocked.platform.value}#{blocked.author_id}"}
-        self._client.put_item(TableName=self._table, Item=encode(item | {"sk": "BLOCK"}))
+        fields = blocked.model_dump(mode="json")
+        listed = listing_sort_key(blocked)
+        entry = fields | {"pk": f"BLOCK#{blocked.platform.value}#{blocked.author_id}", "sk": "BLOCK", "listed": listed}
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    # only the first block counts: a second listing item would list the author twice
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": encode(entry),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {"Put": {"TableName": self._table, "Item": encode(fields | {"pk": LISTING_PK, "sk": listed})}},
+                ]
+            )
+        except ClientError as exc:
+            if not _lost_to_an_earlier_block(exc):
+                raise
 
     def unblock(self, platform: Platform, author_id: str) -> None:
-        self._client.delete_item(TableName=self._table, Key=_key(platform, author_id))
+        found = self._client.get_item(TableName=self._table, Key=_key(platform, author_id), ConsistentRead=True)
+        if "Item" not in found:
+            return
+        deletes: list[Any] = [{"Delete": {"TableName": self._table, "Key": _key(platform, author_id)}}]
+        listed = found["Item"].get("listed", {}).get("S")
+        if listed:
+            deletes.append(
+                {"Delete": {"TableName": self._table, "Key": {"pk": {"S": LISTING_PK}, "sk": {"S": listed}}}}
+            )
+        self._client.transact_write_items(TransactItems=deletes)
 
     def get(self, platform: Platform, author_id: str) -> BlockedAuthor | None:
         found = self._client.get_item(TableName=self._table, Key=_key(platform, author_id), ConsistentRead=True)
@@ -55,6 +96,23 @@ class DynamoBlocklist:
                     found.add((Platform(item["platform"]), item["author_id"]))
                 request = result.get("UnprocessedKeys") or {}
         return found
+
+    def blocked_authors(self, limit: int) -> list[BlockedAuthor]:
+        page = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :at)",
+            ExpressionAttributeValues={":pk": {"S": LISTING_PK}, ":at": {"S": LISTING_PREFIX}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [_blocked_from(raw) for raw in page.get("Items", [])]
+
+
+def _lost_to_an_earlier_block(exc: ClientError) -> bool:
+    if exc.response["Error"]["Code"] != "TransactionCanceledException":
+        return False
+    reasons = exc.response.get("CancellationReasons", [])
+    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
 
 
 def _blocked_from(raw: dict[str, Any]) -> BlockedAuthor:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from ackline.domain.blocks import BLOCKED_REASON
 from ackline.domain.model import Decision, Intent, Interaction, Kind, Platform, Priority, Visibility
 from ackline.domain.policy import BrandPolicy, CrisisMode
 from ackline.domain.shield import is_shielded
@@ -46,8 +47,12 @@ def account_of(interaction: Interaction) -> str:
 def is_negative(interaction: Interaction, decision: Decision, policy: BrandPolicy) -> bool:
     """What the window counts and what crisis mode answers with the holding statement: customers' complaints,
     crisis words, abuse, or anything clearly unhappy — never the brand's own posts or non-messages."""
-    if interaction.is_own or interaction.kind not in (Kind.COMMENT, Kind.MESSAGE) or is_shielded(decision):
-        return False  # a flood from one author (or a blocked one) is not a wave of customers
+    if interaction.is_own or interaction.kind not in (Kind.COMMENT, Kind.MESSAGE):
+        return False
+    if is_shielded(decision) or BLOCKED_REASON in decision.reasons:
+        # a flood from one author, or an author staff blocked, is not a wave of customers; and a blocked author's
+        # message must stay silenced, not become a P1 case under crisis mode
+        return False
     return decision.intent in _RELATED_INTENTS or decision.sentiment <= policy.thresholds.negative_sentiment
 
 

@@ -1,10 +1,10 @@
-"""The abuse shield at the edge: a per-author rate limit and the blocklist, applied before any acknowledgement.
+"""The abuse shield at the edge: a per-author rate limit, applied before any acknowledgement.
 
 Beyond the policy's `author_messages_per_minute` from one author, further messages are stored (nothing is ever
 lost) and counted, but neither answered nor queued, so a flood from one author costs no replies, no platform
 rate limit and no queue time that other customers' replies need. The first message over the limit reaches a
-person once (a case: "this author is flooding"); the rest are silent. An author a person put on the blocklist is
-stored and never answered or queued at all. Blocking stays a human decision (docs/DESIGN.md rule 6).
+person once (a case: "this author is flooding"); the rest are silent. Blocking an author outright is a human
+decision (docs/DESIGN.md rule 6) kept in one place, the staff's blocklist (`domain.blocks`), not here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from ackline.domain.model import Action, Decision, Interaction, Kind, Priority
 
 RATE_LIMITED_REASON = "abuse shield: over the per-author rate limit, stored but not answered"
-BLOCKED_REASON = "abuse shield: author on the blocklist, stored but not answered"
 
 
 @dataclass(frozen=True)
@@ -22,14 +21,6 @@ class AuthorRate:
     """What one author's counter said after counting this delivery's messages."""
 
     count: int  # messages from the author this minute, this delivery's included
-    blocked: bool = False
-
-
-@dataclass(frozen=True)
-class ShieldBlock:
-    author_key: str  # the conversation key: "<platform>#<brand account>#<author id>", as cases show it
-    blocked_by: str
-    blocked_at: float
 
 
 def shielded(interaction: Interaction) -> bool:
@@ -37,10 +28,8 @@ def shielded(interaction: Interaction) -> bool:
     return not interaction.is_own and interaction.kind in (Kind.COMMENT, Kind.MESSAGE)
 
 
-def apply_shield(decision: Decision, position: int, limit: int, blocked: bool) -> Decision:
+def apply_shield(decision: Decision, position: int, limit: int) -> Decision:
     """`position`: this message's place among the author's messages this minute (1 = the first)."""
-    if blocked:
-        return _silenced(decision, BLOCKED_REASON, escalate=False)
     if position <= limit:
         return decision
     # the first one over the limit tells a person once; the rest stay silent
@@ -60,4 +49,4 @@ def _silenced(decision: Decision, reason: str, *, escalate: bool) -> Decision:
 
 
 def is_shielded(decision: Decision) -> bool:
-    return RATE_LIMITED_REASON in decision.reasons or BLOCKED_REASON in decision.reasons
+    return RATE_LIMITED_REASON in decision.reasons

@@ -16,6 +16,7 @@ from ackline.domain.sla import SlaReport
 from ackline.http.staff_views import (
     AssignRequest,
     AuthorStatus,
+    BlockedAuthors,
     CaseDetailView,
     CaseList,
     DemandList,
@@ -181,6 +182,21 @@ def add_note(case_id: CaseId, body: NoteRequest) -> CaseEvent:
     note = staff_queue.add_note(case_id, body.text, staff, bootstrap.case_store(), bootstrap.clock(), new_event_id())
     logger.info("note added", case_id=case_id, staff=staff, note_chars=len(body.text))
     return note
+
+
+@router.get("/api/authors/blocked", summary="Authors staff blocked (stored, never answered), newest first")
+def list_blocked_authors(limit: Annotated[int, Query(ge=1, le=200)] = 100) -> BlockedAuthors:
+    _staff()
+    found = authors.blocked_authors(bootstrap.blocklist(), limit)
+    return BlockedAuthors(
+        authors=[
+            AuthorStatus(
+                platform=b.platform.value, author_id=b.author_id, blocked=True, blocked_by=b.by, blocked_at=b.at
+            )
+            for b in found
+        ],
+        count=len(found),
+    )
 
 
 @router.post("/api/authors/<platform>/<author_id>/block", summary="Block an author: stored, never answered")

@@ -53,6 +53,13 @@ class AuthorStatus(BaseModel):
     blocked_at: float | None = None
 
 
+class BlockedAuthors(BaseModel):
+    """Authors staff blocked (stored, never answered, never queued), most recently blocked first."""
+
+    authors: list[AuthorStatus]
+    count: int
+
+
 class ForgetResult(BaseModel):
     """What the erasure did (the person's id is not kept, only the code and the counts)."""
 

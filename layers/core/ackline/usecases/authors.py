@@ -21,6 +21,10 @@ def block_author(platform: Platform, author_id: str, staff: str, blocklist: Bloc
     return blocked
 
 
+def blocked_authors(blocklist: Blocklist, limit: int) -> list[BlockedAuthor]:
+    return blocklist.blocked_authors(limit)
+
+
 def unblock_author(platform: Platform, author_id: str, blocklist: Blocklist) -> None:
     blocklist.unblock(platform, author_id)
 

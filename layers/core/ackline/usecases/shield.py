@@ -1,4 +1,4 @@
-"""The abuse shield in Ingest (the rules: `domain.shield`), and the blocklist staff keep."""
+"""The abuse shield in Ingest (the rules: `domain.shield`): a per-author rate limit."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ackline.domain.model import Decision, Interaction
 from ackline.domain.policy import BrandPolicy
-from ackline.domain.shield import ShieldBlock, apply_shield, shielded
+from ackline.domain.shield import apply_shield, shielded
 from ackline.ports import AuthorShield
 
 
@@ -28,13 +28,5 @@ def shield_decisions(
         rate = rates[author]
         first = rate.count - len(indexes) + 1  # this delivery's first message's place in the author's minute
         for offset, index in enumerate(indexes):
-            adjusted[index] = apply_shield(adjusted[index], first + offset, limit, rate.blocked)
+            adjusted[index] = apply_shield(adjusted[index], first + offset, limit)
     return adjusted
-
-
-def block_author(shield: AuthorShield, author_key: str, blocked: bool, by: str, now: float) -> None:
-    shield.block(author_key, blocked, by, now)
-
-
-def blocked_authors(shield: AuthorShield) -> list[ShieldBlock]:
-    return sorted(shield.blocklist(), key=lambda b: b.blocked_at, reverse=True)
