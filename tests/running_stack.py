@@ -181,8 +181,6 @@ def shared_stack_policy(folder: Path) -> Path:
     policy = json.loads(resources.files("ackline").joinpath("policy/default_policy.json").read_text(encoding="utf-8"))
     policy["crisis_mode"] = {**policy.get("crisis_mode", {}), "min_negative": 100_000}
     policy["thresholds"] = {**policy.get("thresholds", {}), "author_messages_per_minute": 1000}
-    # room for the two within SSM's 8 KB: the shipped templates use none of the banned phrases anyway
-    policy.pop("banned_phrases", None)
     path = folder / "shared-stack-policy.json"
     path.write_text(json.dumps(policy), encoding="utf-8")
     return path

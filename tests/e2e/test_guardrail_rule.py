@@ -38,7 +38,7 @@ FIRST_REPLY = 10  # this stack's functions start cold (the session stack's first
 
 
 def _policy(**edits: Any) -> dict[str, Any]:
-    raw = default_policy().model_dump(mode="json")
+    raw = default_policy().model_dump(mode="json", exclude_defaults=True)
     raw["brand"]["sign_off"] = SIGN_OFF
     track = next(e for e in raw["faq"] if e["id"] == "track_order")
     track["answer"] = f"You can follow any parcel at {CARRIER_SITE} with the number in your confirmation email."
@@ -49,7 +49,7 @@ def _policy(**edits: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def custom_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     path = tmp_path_factory.mktemp("policy") / "policy.json"
-    path.write_text(parse_policy(_policy()).model_dump_json(indent=2), encoding="utf-8")  # valid at load
+    path.write_text(parse_policy(_policy()).model_dump_json(indent=2, exclude_defaults=True), encoding="utf-8")  # valid at load
     with launch_stack(brand_policy=path) as running:
         yield running
 

@@ -54,7 +54,7 @@ def _template_naming_the_policy(tmp: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def private_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    policy = default_policy().model_dump(mode="json")
+    policy = default_policy().model_dump(mode="json", exclude_defaults=True)
     policy["reply_visibility"] |= {"facebook": "private", "instagram": "private", "x": "private"}
     template = _template_naming_the_policy(tmp_path_factory.mktemp("private-replies"))
     with launch_stack(extra_args=["--template", str(template)]) as stack:

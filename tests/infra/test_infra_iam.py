@@ -36,8 +36,9 @@ DYNAMODB_ACTIONS = {
     # Query + BatchGetItem: the conversation's recent replies (ConversationIndex holds keys only), so consecutive
     # replies differ; GetItem/UpdateItem also read and write the variants used under a post, so replies under it differ
     "ResponderFunction": {"GetItem", "UpdateItem", "Query", "BatchGetItem"},
-    # Query: a case's history and the conversation's replies (echoes of our own replies are not a person)
-    "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "Query"},
+    # Query + BatchGetItem: a case's history and the conversation's replies (ConversationIndex holds keys only;
+    # echoes of our own replies are not a person)
+    "FollowUpFunction": {"GetItem", "PutItem", "UpdateItem", "Query", "BatchGetItem"},
     # Query also reads demand per topic (pk DEMAND) for GET /api/demand
     # PutItem: case history and the conversation's pointers only (checked below)
     # BatchGetItem: "forget this person" reads their interactions, as PrivacyFunction does; and a case's conversation

@@ -21,7 +21,7 @@ def _write(path: Path, raw: dict) -> Path:
 
 
 def _custom(tmp_path: Path) -> Path:
-    raw = default_policy().model_dump(mode="json")
+    raw = default_policy().model_dump(mode="json", exclude_defaults=True)
     raw["brand"]["sign_off"] = "Kind regards, Ada at Northwind Care"
     return _write(tmp_path / "policy.json", raw)
 
@@ -55,7 +55,7 @@ def test_without_a_policy_the_functions_use_the_shipped_one(real_template, name_
 
 
 def test_an_invalid_policy_is_refused_before_anything_starts_with_every_problem_by_path(tmp_path):
-    raw = default_policy().model_dump(mode="json")
+    raw = default_policy().model_dump(mode="json", exclude_defaults=True)
     raw["faq"][0]["answer"] = "Our stores are open every day. " * 64 + "Welcome."
     raw["templates"]["praise"]["default"][0] = "Thanks lol{name}"
     path = _write(tmp_path / "bad.json", raw)
@@ -79,7 +79,7 @@ def test_a_file_that_is_not_a_policy_is_refused(tmp_path, content, message):
 
 
 def test_a_policy_larger_than_an_ssm_parameter_can_hold_is_refused(tmp_path):
-    raw = default_policy().model_dump(mode="json")
+    raw = default_policy().model_dump(mode="json", exclude_defaults=True)
     raw["banned_phrases"] = [f"banned phrase number {i}" for i in range(400)]  # valid, but 8 KB+ as JSON
     with pytest.raises(BrandPolicyFileError, match="an SSM parameter holds at most 8192"):
         read_brand_policy(_write(tmp_path / "big.json", raw))
