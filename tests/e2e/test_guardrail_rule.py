@@ -49,7 +49,9 @@ def _policy(**edits: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def custom_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     path = tmp_path_factory.mktemp("policy") / "policy.json"
-    path.write_text(parse_policy(_policy()).model_dump_json(indent=2, exclude_defaults=True), encoding="utf-8")  # valid at load
+    path.write_text(
+        parse_policy(_policy()).model_dump_json(indent=2, exclude_defaults=True), encoding="utf-8"
+    )  # valid at load
     with launch_stack(brand_policy=path) as running:
         yield running
 
