@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
+from ackline_local.moto_server import LocalMotoServer
 from ackline_local.resources import LocalResources, create_resources
 from ackline_local.sandbox import PlatformSandbox
 from ackline_local.template import load_template
@@ -24,7 +24,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
     port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    # the local stack's moto: DynamoDB requests serialised, so conditional writes and transactions are atomic and
+    # isolated as in DynamoDB (plain moto lets two concurrent claims both win)
+    server = LocalMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     yield f"http://127.0.0.1:{port}"
     server.stop()

@@ -30,7 +30,9 @@ logger = logging.getLogger(__name__)
 RECEIVE_WAIT_SECONDS = 1  # short long-poll so stop() returns within about a second
 # Lambda's SQS event source mapping starts five concurrent pollers, each invoking the function with its own batch,
 # and scales up from there; one local consumer would make throughput a property of the emulator, not the design.
-CONSUMERS_PER_QUEUE = 5
+# Locally two: moto serves one DynamoDB request at a time, so more consumers only queue behind that lock and starve
+# the webhooks (under a loaded CI machine Ingest's calls then outlast their 5 s read timeout and it answers 503).
+CONSUMERS_PER_QUEUE = 2
 _MAX_RECEIVE = 10  # SQS ReceiveMessage limit
 
 
