@@ -157,7 +157,7 @@ def everyday_traffic(now: float) -> list[Message]:
         comment("One of my favourite products, love it.", now, post=busy, author=f"{run}02"),
         comment("My order arrived broken and nobody answers my emails", now, post=busy, author=f"{run}03"),
         comment("Still no refund after two weeks!!", now, post=quiet, author=f"{run}03"),  # joins that case
-        comment("Do you ship to Canada?", now, post=quiet, author=f"{run}04"),
+        comment("When will my order 4471 ship?", now, post=quiet, author=f"{run}04"),  # own-case: a person answers
         comment("Please add a dark mode to the app", now, post=quiet, author=f"{run}05"),
         comment("The charger caught fire and burned my hand", now, post=quiet, author=f"{run}06"),
         comment("You are useless idiots", now, post=quiet, author=f"{run}07"),
