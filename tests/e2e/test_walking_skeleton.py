@@ -24,8 +24,14 @@ def test_signed_comment_gets_exactly_one_reply(stack):
     # Given a correctly signed Facebook Page comment
     payload = facebook_feed_comment("I love this! Can't wait to get it!", author_name="Dana Rivers")
     request = signed_meta_request(payload, stack.meta_app_secret)
-    # When it is delivered
-    status, _ = request.send(stack.gateway)
+    # When it is delivered (and delivered again while answered 5xx, as Meta does: on a loaded machine the local
+    # stack sometimes answers 503 — everything stored is kept, the redelivery completes it)
+    status = 0
+    for attempt in range(3):
+        status, _ = request.send(stack.gateway)
+        if status < 500:
+            break
+        time.sleep(1 + attempt)
     assert status == 200
     replies = wait_for(lambda: _replies_to(stack, _comment_id(payload)), timeout=15.0, interval=0.02)
     # Then exactly one reply reached the platform, addressed to the customer by name
