@@ -22,7 +22,7 @@ help:
 	@echo "make bench  - print speed and cost figures, write bench/results.json"
 	@echo "make soak   - 30 min at 20 webhooks/s against a fresh local stack, printing its memory"
 	@echo "make eval   - score triage on the labelled corpus, per split (train/dev/test) and source"
-	@echo "make train  - refit the triage model on the corpus' train split (writes the layer's model file)"
+	@echo "make train  - refit the triage model on the corpus' train+dev splits (writes the layer's model file)"
 
 # The app's virtualenv: exactly requirements.lock (every runtime and dev dependency, pinned), then the project
 # itself without dependencies; re-installed whenever the lock or pyproject.toml changes.
@@ -125,7 +125,7 @@ soak: install
 eval: install
 	$(PY) -m ackline_local.evaluate
 
-# Fits on train, picks thresholds on dev, writes layers/core/ackline/domain/triage_model.json.gz (commit it).
+# Fits on train+dev with thresholds picked out-of-fold (5 folds), writes layers/core/ackline/domain/triage_model.json.gz (commit it).
 train: install
 	$(PY) -m ackline_local.train_triage
 

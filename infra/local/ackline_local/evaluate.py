@@ -22,9 +22,10 @@ that answers in all of them: the shipped example answers only English, so with i
 gets the fallback acknowledgement and a case whatever it says). That judges triage's reading of the
 message; one line per split repeats the figures with the shipped policy unchanged.
 
-The test split is the honest figure: the model is fitted on train and its thresholds picked on dev.
+The test split is the honest figure: the model is fitted on train and dev, its thresholds picked on out-of-fold
+predictions over them; test is never read while training. (Train and dev figures are therefore in-sample.)
 Figures on `legacy_333` (written by the lexicon's author) and on anything we wrote ourselves are a
-development aid, not evidence; the independent corpus is `en_social` + `multilingual`.
+development aid, not evidence; the independent corpus is `ackline_local.corpus.INDEPENDENT`.
 """
 
 from __future__ import annotations
