@@ -146,3 +146,26 @@ def test_platform_without_a_reply_client_escalates_instead_of_replying():
 @pytest.mark.parametrize("text", ["", " ", "🙂", "?" * 5000, "broken " * 20_000, "a" * 100_000])
 def test_very_short_and_very_long_messages(text):
     triage(comment(text or "x"))
+
+
+def test_a_problem_reported_absent_is_not_a_complaint_but_a_problem_beside_it_still_is():
+    # "no delay", "not one dropout": the problem word under "no" reports its absence, so no rule reads a
+    # complaint (the model may still weigh in: that is its call, with the unsure path behind it)
+    for text in ("no delay at all, parcel turned up a day early. well done", "null Probleme, alles super"):
+        found = classify(text)
+        assert not any(r.startswith(("complaint:", "unhappy:")) for r in found.reasons), found.reasons
+    assert classify("no delay, but it arrived broken").intent is Intent.COMPLAINT
+    assert classify("still no refund after 3 weeks").intent is Intent.COMPLAINT  # a bare "no refund" is the problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lovely staff, sadly the room was freezing all night",
+        "Das Personal war super, aber das Zimmer war eiskalt",
+        "Le personnel était top, mais la chambre était sale",
+    ],
+)
+def test_a_turn_in_any_covered_language_stops_a_thank_you(text):
+    decision = triage(comment(text))
+    assert decision.reply_template != "praise", decision.reasons

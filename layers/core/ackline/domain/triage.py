@@ -65,6 +65,7 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "abuse_idiom": lx.ABUSE_IDIOMS,
     "praise_idiom": lx.PRAISE_IDIOMS,
     "harmless_idiom": lx.HARMLESS_IDIOMS,
+    "no_problem_idiom": lx.NO_PROBLEM_IDIOMS,
     "abuse": lx.ABUSE,
     "complaint": lx.COMPLAINT_STRONG,
     "unhappy": lx.COMPLAINT_WEAK,
@@ -77,9 +78,18 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "spam_strong": lx.SPAM_STRONG,
     "spam": lx.SPAM_WEAK,
 }
-_IDIOMS = frozenset({"abuse_idiom", "praise_idiom", "harmless_idiom"})
+_IDIOMS = frozenset({"abuse_idiom", "praise_idiom", "harmless_idiom", "no_problem_idiom"})
 # "love the menu but the wait was 45 minutes": praise before a turn is not confidently praise
-_CONTRAST = frozenset({"but", "although", "though", "except", "however", "shame", "pity", "wish"})
+_CONTRAST = frozenset(
+    {
+        *("but", "although", "though", "except", "however", "shame", "pity", "wish"),
+        *("sadly", "unfortunately", "until", "apart", "otherwise", "whereas"),
+        # the same turn in the policy's other languages ("Personal super, aber das Zimmer ...")
+        *("aber", "leider", "allerdings", "mais", "malheureusement", "pero", "lamentablemente"),
+        *("ma", "però", "purtroppo", "infelizmente", "porém", "maar", "helaas", "ale", "niestety"),
+        *("ama", "fakat", "maalesef", "tyvärr", "desværre", "tapi", "sayangnya", "لكن", "للأسف"),
+    }
+)
 # sarcasm that stands on its own; the other markers ("thanks a lot") need an unhappy cue beside them
 _SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
 _SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
@@ -196,7 +206,7 @@ def _signals(text: str) -> _Signals:
         c
         for c in cues
         if not (
-            c.category in {"safety", "crisis", "complaint"}
+            c.category in {"safety", "crisis", "complaint", "unhappy"}
             and any(i.start <= c.start and c.end <= i.end for i in idioms)
         )
         and not (
@@ -443,7 +453,9 @@ def _general_question(text: str, signals: _Signals, seen: Prediction, general_ma
     own = bool(lx.OWN_CASE_WORDS.intersection(signals.words)) or bool(_REFERENCE.search(text))
     # a bare "and?" or "so??" is a thread follow-up, not a question about the brand
     follow_up = len(signals.words) < 3 or text.count("?") >= 2
-    return seen.question_escalate < general_max and not problem and not own and not follow_up
+    # the model reading a complaint or an emergency under the question mark ("how do you lose a fridge?") vetoes
+    troubled = seen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE}
+    return seen.question_escalate < general_max and not problem and not own and not follow_up and not troubled
 
 
 def _adopt(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: float) -> _Verdict:
