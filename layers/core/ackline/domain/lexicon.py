@@ -409,8 +409,10 @@ ABUSE = (
     "basura",
     "connard",
     "arschloch",
+    *("beceriksiz", "adam olmaz", "goblok", "sampah", "värdelöst företag", "värdelös", "bande de clowns"),
+    *("idioten", "incompetenti", "incompetentes", "nieudacznicy", "oszuści"),
 )
-ABUSE_EMOJI = frozenset({"🖕", "🤮"})
+ABUSE_EMOJI = frozenset({"🖕", "🤮", "💩"})
 
 # A concrete problem: something broke, is missing, late, wrong, charged, unanswered. Beats every softer signal.
 COMPLAINT_STRONG = (
@@ -706,6 +708,13 @@ COMPLAINT_WEAK = (
     "not okay",
     "sort this",
     "not again",
+    # one-word outrage in the policy's other languages ("Qué vergüenza.", "Rezalet!"): short enough that the
+    # model has little to read, and a public "disgrace" must not get "we're here if you need anything"
+    *("schandalig", "belachelijk", "schande", "frechheit", "lächerlich", "unverschämt", "honte", "scandaleux"),
+    *("plus jamais", "inadmissible", "qué vergüenza", "vergüenza", "vergonzoso", "nunca más", "vergogna"),
+    *("vergognoso", "mai più", "vergonha", "nunca mais", "ridículo", "ridicolo", "wstyd", "skandal"),
+    *("skandaliczne", "żenada", "yazıklar olsun", "rezalet", "skandale", "bedrövligt", "uselt"),
+    *("elendigt", "kecewa", "مخزي", "فضيحة"),
 )
 
 # Sarcasm markers: praise words next to these do not count as praise.
@@ -844,6 +853,12 @@ FEATURE = (
     "wäre schön",
     "seria ótimo",
     "sarebbe bello",
+    # "would be handy" and the other languages' "it would be nice if / add": verbs of adding, never "can we get"
+    # or "könntet ihr" alone (those open a request about an order as often as a suggestion)
+    *("would be handy", "would be really handy", "would be useful", "would be really useful", "would be so useful"),
+    *("wäre cool wenn", "wäre toll wenn", "wäre praktisch wenn", "vous pourriez ajouter", "pourriez-vous ajouter"),
+    *("podríais añadir", "podrían añadir", "potreste aggiungere", "sarebbe utile", "poderiam adicionar"),
+    *("zou handig zijn", "zou fijn zijn als", "dodajcie", "eklerseniz", "tambahin fitur", "vore smidigt om"),
 )
 
 PRAISE = (

@@ -56,7 +56,9 @@ _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question m
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
 _REFERENCE = re.compile(r"\d{4,}|#\s?[A-Za-z]{0,4}-?\d{3,}")  # an order, booking or account number
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
-_AMOUNT = re.compile(r"[£$€]\s?\d|\d\s?(?:€|eur|usd|gbp)\b")
+_AMOUNT = re.compile(
+    r"(?:[£$€₺]|\br\$|\brp\.?)\s?\d|\d\s?(?:€|₺|eur|usd|gbp|zł|zl|pln|kr|sek|dkk|nok|tl|lira|chf|reais|rupiah)(?!\w)"
+)
 
 _CATEGORIES: dict[str, Iterable[str]] = {
     "safety": lx.SAFETY,
