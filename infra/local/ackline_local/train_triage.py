@@ -36,7 +36,7 @@ from ackline_local.corpus import Example, load, of_split
 from ackline_local.evaluate import Report, corpus_policy, run, score
 
 MIN_DF = 2  # a bucket seen in one training message only is noise, and weight that ships for nothing
-C_GRID = (10.0, 30.0, 100.0)
+C_GRID = (10.0, 30.0)  # 100 lost on held-out cost at 1,700 and at 2,600 messages
 QUESTION_C = 30.0  # the question head: its dev ROC AUC was 0.92-0.94 for C in 3..30 (the all-messages head: 0.80)
 MISS_BUDGET = 0.015  # held-out misses allowed before any needless case is traded away (the test target: recall 0.98)
 MISS_COST = 5  # within that budget, a person needed and not given one weighs as much as this many needless cases
@@ -46,7 +46,11 @@ GRID = {
     "intent_min": (0.4, 0.5, 0.6, 0.7, 0.8),
     "general_max": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5),
 }
-START = {"praise_min": 0.6, "escalate_min": 0.6, "intent_min": 0.6, "general_max": 0.1}
+# coordinate descent stops at the first point no single move improves: start it from a strict and a loose corner
+STARTS = (
+    {"praise_min": 0.6, "escalate_min": 0.6, "intent_min": 0.6, "general_max": 0.1},
+    {"praise_min": 0.8, "escalate_min": 0.4, "intent_min": 0.6, "general_max": 0.2},
+)
 PASSES = 3
 FOLDS = 5
 
@@ -146,8 +150,16 @@ def score_folds(folds: Sequence[tuple[TriageModel, Sequence[Example]]], threshol
 def pick_thresholds(
     folds: Sequence[tuple[TriageModel, Sequence[Example]]], log: Any = sys.stderr
 ) -> tuple[dict[str, float], Report]:
-    """Coordinate descent over GRID (one threshold at a time, a few passes): the full product is too slow to run."""
-    best = dict(START)
+    """Coordinate descent over GRID (one threshold at a time, a few passes) from each of STARTS; the cheapest end
+    wins. The full product is too slow to run."""
+    ends = [_descend(folds, start, log) for start in STARTS]
+    return min(ends, key=lambda end: _rank(end[1]))
+
+
+def _descend(
+    folds: Sequence[tuple[TriageModel, Sequence[Example]]], start: dict[str, float], log: Any
+) -> tuple[dict[str, float], Report]:
+    best = dict(start)
     report = score_folds(folds, best)
     best_rank = _rank(report)
     for _ in range(PASSES):
