@@ -393,6 +393,17 @@ class RecordingDispatcher:
         self.responses.extend(requests)
 
 
+class RecordingRetryScheduler:
+    """RetryScheduler: the waits asked for, per receipt handle (SQS would hide the message that long)."""
+
+    def __init__(self) -> None:
+        self.delays: list[tuple[str, float]] = []
+
+    def delay(self, receipt_handle: str, seconds: float) -> bool:
+        self.delays.append((receipt_handle, seconds))
+        return True
+
+
 class ScriptedReplier:
     """Answers each reply with the next scripted outcome: an id to return or an error to raise."""
 
@@ -723,6 +734,7 @@ if TYPE_CHECKING:
     _dispatcher: ports.Dispatcher = RecordingDispatcher()
     _responses: ports.ResponseQueue = RecordingDispatcher()
     _replier: ports.PlatformReplier = ScriptedReplier()
+    _retries: ports.RetryScheduler = RecordingRetryScheduler()
     _sent: ports.SentReplies = InMemorySentReplies()
     _ledger: ports.AuthorLedger = InMemoryAuthorLedger()
     _demand: ports.DemandCounter = InMemoryDemandCounter()

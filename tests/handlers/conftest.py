@@ -28,6 +28,7 @@ from ackline.http.webhook_routes import IngestPorts, ingest_ports
 from ackline_local.http_payload import HttpRequest, build_event, build_response
 from ackline_local.lambda_runtime import LocalLambdaContext
 from tests.fakes import (
+    InMemoryAlertGate,
     InMemoryAuthorLedger,
     InMemoryAuthorShield,
     InMemoryBlocklist,
@@ -37,10 +38,14 @@ from tests.fakes import (
     InMemoryDemandCounter,
     InMemoryErasureStore,
     InMemoryInteractionStore,
+    InMemoryReplyMemory,
     InMemorySentReplies,
+    InMemoryUnsettled,
     RecordingAlerter,
     RecordingDispatcher,
     RecordingHumanReplyQueue,
+    RecordingRetryScheduler,
+    ScriptedReplier,
 )
 
 SECRETS = {
@@ -216,3 +221,59 @@ def staff_rig() -> Iterator[StaffRig]:
     )
     yield rig
     app.dependency_overrides.clear()
+
+
+def sqs_event(*bodies: str) -> dict[str, Any]:
+    """An SQS batch as Lambda delivers it: record i has messageId `m<i>` and receiptHandle `h<i>`."""
+    return {
+        "Records": [
+            {
+                "messageId": f"m{i}",
+                "receiptHandle": f"h{i}",
+                "body": body,
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:queue",
+                "awsRegion": "us-east-1",
+            }
+            for i, body in enumerate(bodies)
+        ]
+    }
+
+
+def context(function_name: str) -> LocalLambdaContext:
+    return LocalLambdaContext(function_name, 256, 20)
+
+
+@dataclass
+class World:
+    """One set of fakes the consumers and scheduled functions share, as their AWS resources are shared: what the
+    webhook stored is what the responder answers and the reconciler finds."""
+
+    interactions: InMemoryInteractionStore = field(default_factory=InMemoryInteractionStore)
+    cases: InMemoryCaseStore = field(default_factory=InMemoryCaseStore)
+    dispatcher: RecordingDispatcher = field(default_factory=RecordingDispatcher)
+    replier: ScriptedReplier = field(default_factory=ScriptedReplier)
+    retries: RecordingRetryScheduler = field(default_factory=RecordingRetryScheduler)
+    memory: InMemoryReplyMemory = field(default_factory=InMemoryReplyMemory)
+    sent_replies: InMemorySentReplies = field(default_factory=InMemorySentReplies)
+    crisis: InMemoryCrisisStore = field(default_factory=InMemoryCrisisStore)
+    alerter: RecordingAlerter = field(default_factory=RecordingAlerter)
+    alert_gate: InMemoryAlertGate = field(default_factory=InMemoryAlertGate)
+    ledger: InMemoryAuthorLedger = field(default_factory=InMemoryAuthorLedger)
+    demand: InMemoryDemandCounter = field(default_factory=InMemoryDemandCounter)
+    shield: InMemoryAuthorShield = field(default_factory=InMemoryAuthorShield)
+    channels: InMemoryChannelRegistry = field(default_factory=InMemoryChannelRegistry)
+    clock: FixedClock = field(default_factory=lambda: FixedClock(1_100.0))
+    policy: BrandPolicy = field(default_factory=default_policy)
+    unsettled: InMemoryUnsettled = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.unsettled = InMemoryUnsettled(self.interactions)
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
