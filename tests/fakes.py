@@ -703,6 +703,20 @@ class InMemoryAuthorShield:
         return rates
 
 
+class ScriptedActivity:
+    """ActivitySource: a platform's recent activity, the items given (per account), or a failed read."""
+
+    def __init__(self, *items: Interaction, fail: bool = False) -> None:
+        self.items, self.fail = list(items), fail
+        self.asked: list[tuple[str, float]] = []
+
+    def recent(self, account_id: str, since: float, now: float) -> list[Interaction]:
+        self.asked.append((account_id, since))
+        if self.fail:
+            raise RuntimeError("Graph API 500")
+        return [i for i in self.items if i.account_id == account_id and since <= i.created_at <= now]
+
+
 class InMemoryChannelRegistry:
     """ChannelRegistry: when each channel was first and last heard from, and in how many minutes."""
 
@@ -747,3 +761,4 @@ if TYPE_CHECKING:
     _crisis: ports.CrisisStore = InMemoryCrisisStore()
     _shield: ports.AuthorShield = InMemoryAuthorShield()
     _channels: ports.ChannelRegistry = InMemoryChannelRegistry()
+    _activity: ports.ActivitySource = ScriptedActivity()
