@@ -14,7 +14,7 @@ import json
 import socket
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -27,6 +27,10 @@ from ackline.http.privacy_routes import PrivacyPorts, privacy_ports
 from ackline.http.webhook_routes import IngestPorts, ingest_ports
 from ackline_local.http_payload import HttpRequest, build_event, build_response
 from ackline_local.lambda_runtime import LocalLambdaContext
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from tests.fakes import (
     InMemoryAlertGate,
     InMemoryAuthorLedger,
@@ -243,8 +247,9 @@ def sqs_event(*bodies: str) -> dict[str, Any]:
     }
 
 
-def context(function_name: str) -> LocalLambdaContext:
-    return LocalLambdaContext(function_name, 256, 20)
+def context(function_name: str) -> LambdaContext:
+    # the local stack's context carries what Lambda's does (name, memory, deadline, request id)
+    return cast("LambdaContext", LocalLambdaContext(function_name, 256, 20))
 
 
 @dataclass
