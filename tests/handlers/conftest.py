@@ -27,10 +27,6 @@ from ackline.http.privacy_routes import PrivacyPorts, privacy_ports
 from ackline.http.webhook_routes import IngestPorts, ingest_ports
 from ackline_local.http_payload import HttpRequest, build_event, build_response
 from ackline_local.lambda_runtime import LocalLambdaContext
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from tests.fakes import (
     InMemoryAlertGate,
     InMemoryAuthorLedger,
@@ -51,6 +47,10 @@ from tests.fakes import (
     RecordingRetryScheduler,
     ScriptedReplier,
 )
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
 
 SECRETS = {
     "/ackline/meta/app-secret": "handler-meta-secret",
