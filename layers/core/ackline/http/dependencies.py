@@ -2,8 +2,12 @@
 from the composition root (`bootstrap`), one provider per thing, so a route builds only what it declares.
 
 A test gives the function's app other providers through `app.dependency_overrides`, keyed by these same bootstrap
-functions (tests/handlers/conftest.py runs every staff route in-process over the fakes). Providers run before the
-route's body: a route still checks who is calling first thing, and none of these providers writes anything.
+functions (tests/handlers/conftest.py runs every staff route in-process over the fakes).
+
+Providers run before the route's body. Building an adapter makes no call; the brand policy is the one read (SSM,
+through Powertools' cache), so a route that declares it reads it even for a caller it then refuses, and an invalid
+policy in SSM makes such a route 5xx before it can answer 401/404. API Gateway's JWT authorizer refuses unsigned
+callers before the function runs; the routes' own identity check stays the last line.
 """
 
 from __future__ import annotations
