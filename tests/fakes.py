@@ -393,6 +393,17 @@ class RecordingDispatcher:
         self.responses.extend(requests)
 
 
+class RecordingRetryScheduler:
+    """RetryScheduler: the waits asked for, per receipt handle (SQS would hide the message that long)."""
+
+    def __init__(self) -> None:
+        self.delays: list[tuple[str, float]] = []
+
+    def delay(self, receipt_handle: str, seconds: float) -> bool:
+        self.delays.append((receipt_handle, seconds))
+        return True
+
+
 class ScriptedReplier:
     """Answers each reply with the next scripted outcome: an id to return or an error to raise."""
 
@@ -692,6 +703,20 @@ class InMemoryAuthorShield:
         return rates
 
 
+class ScriptedActivity:
+    """ActivitySource: a platform's recent activity, the items given (per account), or a failed read."""
+
+    def __init__(self, *items: Interaction, fail: bool = False) -> None:
+        self.items, self.fail = list(items), fail
+        self.asked: list[tuple[str, float]] = []
+
+    def recent(self, account_id: str, since: float, now: float) -> list[Interaction]:
+        self.asked.append((account_id, since))
+        if self.fail:
+            raise RuntimeError("Graph API 500")
+        return [i for i in self.items if i.account_id == account_id and since <= i.created_at <= now]
+
+
 class InMemoryChannelRegistry:
     """ChannelRegistry: when each channel was first and last heard from, and in how many minutes."""
 
@@ -723,6 +748,7 @@ if TYPE_CHECKING:
     _dispatcher: ports.Dispatcher = RecordingDispatcher()
     _responses: ports.ResponseQueue = RecordingDispatcher()
     _replier: ports.PlatformReplier = ScriptedReplier()
+    _retries: ports.RetryScheduler = RecordingRetryScheduler()
     _sent: ports.SentReplies = InMemorySentReplies()
     _ledger: ports.AuthorLedger = InMemoryAuthorLedger()
     _demand: ports.DemandCounter = InMemoryDemandCounter()
@@ -735,3 +761,4 @@ if TYPE_CHECKING:
     _crisis: ports.CrisisStore = InMemoryCrisisStore()
     _shield: ports.AuthorShield = InMemoryAuthorShield()
     _channels: ports.ChannelRegistry = InMemoryChannelRegistry()
+    _activity: ports.ActivitySource = ScriptedActivity()

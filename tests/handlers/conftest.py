@@ -1,17 +1,20 @@
-"""Each webhook and privacy `lambda_handler` called in-process with API Gateway payload-2.0 events, over the fakes.
+"""Each HTTP function's `lambda_handler` (webhooks, privacy, staff API) called in-process with API Gateway payload-2.0
+events, over the fakes.
 
 The routes receive their dependencies through Powertools' `Depends`; these tests give the function's app other
 providers through `app.dependency_overrides` (the fakes of tests/fakes.py, and the real SsmSecrets reading from an
-in-memory parameter store). Nothing here may touch the network: a guard refuses every socket connection, so a
+in-memory parameter store). The queue consumers and scheduled functions are built by their handler factories
+(`build_handler`) over the same fakes. Nothing here may touch the network: a guard refuses every socket connection, so a
 route that still reached for a real adapter fails loudly instead of waiting on a timeout.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -19,12 +22,13 @@ from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterEr
 
 from ackline import bootstrap
 from ackline.adapters.secrets import SsmSecrets
-from ackline.domain.policy import default_policy
+from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.http.privacy_routes import PrivacyPorts, privacy_ports
 from ackline.http.webhook_routes import IngestPorts, ingest_ports
 from ackline_local.http_payload import HttpRequest, build_event, build_response
 from ackline_local.lambda_runtime import LocalLambdaContext
 from tests.fakes import (
+    InMemoryAlertGate,
     InMemoryAuthorLedger,
     InMemoryAuthorShield,
     InMemoryBlocklist,
@@ -34,10 +38,19 @@ from tests.fakes import (
     InMemoryDemandCounter,
     InMemoryErasureStore,
     InMemoryInteractionStore,
+    InMemoryReplyMemory,
     InMemorySentReplies,
+    InMemoryUnsettled,
     RecordingAlerter,
     RecordingDispatcher,
+    RecordingHumanReplyQueue,
+    RecordingRetryScheduler,
+    ScriptedReplier,
 )
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
 
 SECRETS = {
     "/ackline/meta/app-secret": "handler-meta-secret",
@@ -97,6 +110,7 @@ class Rig:
         headers: Mapping[str, str] | None = None,
         query: str = "",
         route_key: str | None = None,
+        jwt_claims: Mapping[str, Any] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         request = HttpRequest(
             method=method,
@@ -106,7 +120,7 @@ class Rig:
             body=body,
             source_ip="203.0.113.9",
         )
-        event = build_event(request, route_key or f"{method} {path}")
+        event = build_event(request, route_key or f"{method} {path}", jwt_claims=jwt_claims)
         response = build_response(self.handler(event, LocalLambdaContext(self.function_name, 256, 10)))
         return response.status, dict(response.headers), response.body
 
@@ -153,3 +167,118 @@ def privacy_rig() -> Iterator[Rig]:
     app.dependency_overrides[bootstrap.secrets] = lambda: _secrets(rig)
     yield rig
     app.dependency_overrides.clear()
+
+
+class FixedClock:
+    """The time the routes read: set by the test, never the wall clock."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class StaffRig(Rig):
+    """The staff API's fakes; `call` signs the caller in as API Gateway's JWT authorizer would (`staff=None`: no
+    verified identity, as if the authorizer had been bypassed)."""
+
+    blocklist: InMemoryBlocklist = field(default_factory=InMemoryBlocklist)
+    demand: InMemoryDemandCounter = field(default_factory=InMemoryDemandCounter)
+    human_replies: RecordingHumanReplyQueue = field(default_factory=RecordingHumanReplyQueue)
+    crisis: InMemoryCrisisStore = field(default_factory=InMemoryCrisisStore)
+    alerter: RecordingAlerter = field(default_factory=RecordingAlerter)
+    clock: FixedClock = field(default_factory=lambda: FixedClock(1_100.0))
+    policy: BrandPolicy = field(default_factory=default_policy)
+
+    def staff_call(
+        self, method: str, path: str, *, staff: str | None = "ana@brand", json_body: object = None, **kwargs: Any
+    ) -> tuple[int, dict[str, str], bytes]:
+        if json_body is not None:
+            kwargs["body"] = json.dumps(json_body).encode()
+            kwargs["headers"] = {"content-type": "application/json", **kwargs.get("headers", {})}
+        claims = {"email": staff} if staff else {}
+        return self.call(method, path, jwt_claims=claims, **kwargs)
+
+
+@pytest.fixture
+def staff_rig() -> Iterator[StaffRig]:
+    from functions.staff_api.app import app, lambda_handler
+
+    rig = StaffRig(app, lambda_handler, "ackline-StaffApiFunction")
+    erasure = InMemoryErasureStore(rig.interactions, rig.cases)
+    # keyed by the composition root's providers, as ackline/http/dependencies.py declares them
+    app.dependency_overrides.update(
+        {
+            bootstrap.case_store: lambda: rig.cases,
+            bootstrap.interaction_store: lambda: rig.interactions,
+            bootstrap.blocklist: lambda: rig.blocklist,
+            bootstrap.demand_counter: lambda: rig.demand,
+            bootstrap.erasure_store: lambda: erasure,
+            bootstrap.human_reply_queue: lambda: rig.human_replies,
+            bootstrap.crisis_store: lambda: rig.crisis,
+            bootstrap.alerter: lambda: rig.alerter,
+            bootstrap.brand_policy: lambda: rig.policy,
+            bootstrap.wall_clock: lambda: rig.clock,
+        }
+    )
+    yield rig
+    app.dependency_overrides.clear()
+
+
+def sqs_event(*bodies: str) -> dict[str, Any]:
+    """An SQS batch as Lambda delivers it: record i has messageId `m<i>` and receiptHandle `h<i>`."""
+    return {
+        "Records": [
+            {
+                "messageId": f"m{i}",
+                "receiptHandle": f"h{i}",
+                "body": body,
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:queue",
+                "awsRegion": "us-east-1",
+            }
+            for i, body in enumerate(bodies)
+        ]
+    }
+
+
+def context(function_name: str) -> LambdaContext:
+    # the local stack's context carries what Lambda's does (name, memory, deadline, request id)
+    return cast("LambdaContext", LocalLambdaContext(function_name, 256, 20))
+
+
+@dataclass
+class World:
+    """One set of fakes the consumers and scheduled functions share, as their AWS resources are shared: what the
+    webhook stored is what the responder answers and the reconciler finds."""
+
+    interactions: InMemoryInteractionStore = field(default_factory=InMemoryInteractionStore)
+    cases: InMemoryCaseStore = field(default_factory=InMemoryCaseStore)
+    dispatcher: RecordingDispatcher = field(default_factory=RecordingDispatcher)
+    replier: ScriptedReplier = field(default_factory=ScriptedReplier)
+    retries: RecordingRetryScheduler = field(default_factory=RecordingRetryScheduler)
+    memory: InMemoryReplyMemory = field(default_factory=InMemoryReplyMemory)
+    sent_replies: InMemorySentReplies = field(default_factory=InMemorySentReplies)
+    crisis: InMemoryCrisisStore = field(default_factory=InMemoryCrisisStore)
+    alerter: RecordingAlerter = field(default_factory=RecordingAlerter)
+    alert_gate: InMemoryAlertGate = field(default_factory=InMemoryAlertGate)
+    ledger: InMemoryAuthorLedger = field(default_factory=InMemoryAuthorLedger)
+    demand: InMemoryDemandCounter = field(default_factory=InMemoryDemandCounter)
+    shield: InMemoryAuthorShield = field(default_factory=InMemoryAuthorShield)
+    channels: InMemoryChannelRegistry = field(default_factory=InMemoryChannelRegistry)
+    clock: FixedClock = field(default_factory=lambda: FixedClock(1_100.0))
+    policy: BrandPolicy = field(default_factory=default_policy)
+    unsettled: InMemoryUnsettled = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.unsettled = InMemoryUnsettled(self.interactions)
+
+
+@pytest.fixture
+def world() -> World:
+    return World()

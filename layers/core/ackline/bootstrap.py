@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,12 @@ _AWS_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts":
 
 def clock() -> float:
     return time.time()
+
+
+def wall_clock() -> Callable[[], float]:
+    """The clock itself, for what reads the time at its own moments (a use case stamping several steps); tests
+    give a fixed one in its place."""
+    return clock
 
 
 @lru_cache(maxsize=1)

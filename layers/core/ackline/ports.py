@@ -326,6 +326,14 @@ class AuthorShield(Protocol):
         """Count each author's new messages in the current minute; their count now."""
 
 
+class RetryScheduler(Protocol):
+    """When a queue message that failed for now comes back (SQS visibility), so a retry waits as long as the
+    platform asked."""
+
+    def delay(self, receipt_handle: str, seconds: float) -> bool:
+        """True when the queue took the new wait; False leaves the queue's own timeout in charge."""
+
+
 class ActivitySource(Protocol):
     """A platform's recent activity for one brand account, read back for the backfill of missed webhooks."""
 

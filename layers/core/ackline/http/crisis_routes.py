@@ -8,10 +8,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, Field
 
-from ackline import bootstrap
 from ackline.domain.crisis import EVERY_ACCOUNT, CrisisState
 from ackline.domain.errors import StaffUnauthenticated
+from ackline.domain.policy import BrandPolicy
+from ackline.http.dependencies import Alerts, Clock, Crisis, Policy
 from ackline.observability import logger, metrics
+from ackline.ports import CrisisStore
 from ackline.usecases.crisis import set_crisis
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
@@ -43,9 +45,9 @@ def _staff() -> str:
     return str(who)
 
 
-def _view() -> CrisisView:
-    mode = bootstrap.brand_policy().crisis_mode
-    states = sorted(bootstrap.crisis_store().all_states(), key=lambda s: (not s.on, s.account))
+def _view(store: CrisisStore, policy: BrandPolicy) -> CrisisView:
+    mode = policy.crisis_mode
+    states = sorted(store.all_states(), key=lambda s: (not s.on, s.account))
     return CrisisView(
         on=any(s.on for s in states),
         accounts=states,
@@ -56,25 +58,27 @@ def _view() -> CrisisView:
 
 
 @router.get("/api/crisis", summary="Crisis mode: which accounts are in it, and why")
-def get_crisis() -> CrisisView:
+def get_crisis(store: Crisis, policy: Policy) -> CrisisView:
     _staff()
-    return _view()
+    return _view(store, policy)
 
 
 @router.post("/api/crisis", summary="The panic button: switch crisis mode on or off")
-def post_crisis(switch: Annotated[CrisisSwitch, Body()]) -> CrisisView:
+def post_crisis(
+    switch: Annotated[CrisisSwitch, Body()], store: Crisis, policy: Policy, clock: Clock, alerter: Alerts
+) -> CrisisView:
     staff = _staff()
     account = switch.account or EVERY_ACCOUNT
     state = set_crisis(
-        bootstrap.crisis_store(),
-        bootstrap.brand_policy(),
-        bootstrap.clock(),
+        store,
+        policy,
+        clock(),
         on=switch.on,
         by=staff,
         account=account,
         statement=switch.statement or "",
-        alerter=bootstrap.alerter(),
+        alerter=alerter,
     )
     logger.warning("crisis mode switched", account=account, on=state.on, staff=staff, statement=bool(switch.statement))
     metrics.add_metric(name="CrisisModeOn" if switch.on else "CrisisModeOff", unit="Count", value=1)
-    return _view()
+    return _view(store, policy)

@@ -8,11 +8,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from ackline import bootstrap
 from ackline.domain.cases import QUEUE_PAGE_MAX, CaseEvent, CaseQuery, QueueView, new_event_id, searchable
 from ackline.domain.errors import StaffUnauthenticated
 from ackline.domain.model import Case, Platform, Priority
 from ackline.domain.sla import SlaReport
+from ackline.http.dependencies import Blocks, Cases, Clock, Demand, Erasure, HumanReplies, Interactions, Policy
 from ackline.http.staff_views import (
     AssignRequest,
     AuthorStatus,
@@ -65,6 +65,8 @@ def list_cases(
     q: Annotated[str | None, Query(max_length=200, description="words in the customer's name or messages")] = None,
     limit: Annotated[int, Query(ge=1, le=QUEUE_PAGE_MAX)] = 50,
     cursor: Annotated[str | None, Query(max_length=4096, description="next_cursor of the previous page")] = None,
+    *,
+    cases: Cases,
 ) -> CaseList:
     staff = _staff()
     query = CaseQuery(
@@ -76,22 +78,24 @@ def list_cases(
         limit=limit,
         cursor=cursor or "",
     )
-    page = staff_queue.queue_page(bootstrap.case_store(), query)
+    page = staff_queue.queue_page(cases, query)
     return CaseList(cases=page.cases, count=len(page.cases), next_cursor=page.next_cursor)
 
 
 @router.get("/api/cases/<case_id>", summary="One case with its whole conversation and its history")
-def get_case(case_id: CaseId) -> CaseDetailView:
+def get_case(
+    case_id: CaseId, cases: Cases, interactions: Interactions, blocklist: Blocks, policy: Policy
+) -> CaseDetailView:
     _staff()
-    detail = staff_queue.open_case(case_id, bootstrap.case_store(), bootstrap.interaction_store())
-    saved = human_reply.saved_replies_for(detail.case, bootstrap.brand_policy())
+    detail = staff_queue.open_case(case_id, cases, interactions)
+    saved = human_reply.saved_replies_for(detail.case, policy)
     author = detail.case.author_id
     return CaseDetailView(
         case=detail.case,
         conversation=[conversation_entry(s) for s in detail.conversation],
         events=detail.events,
         saved_replies=[SavedReplyView(name=r.name, text=r.text) for r in saved],
-        author_blocked=bool(author) and bootstrap.blocklist().get(detail.case.platform, author) is not None,
+        author_blocked=bool(author) and blocklist.get(detail.case.platform, author) is not None,
     )
 
 
@@ -103,6 +107,12 @@ def reply_to_customer(
         str | None,
         Header(alias="Idempotency-Key", max_length=200, description="repeat it on a retry: the reply is sent once"),
     ] = None,
+    *,
+    cases: Cases,
+    interactions: Interactions,
+    queue: HumanReplies,
+    policy: Policy,
+    clock: Clock,
 ) -> HumanReplyView:
     staff = _staff()
     accepted = human_reply.request_human_reply(
@@ -110,11 +120,11 @@ def reply_to_customer(
         body.text,
         staff,
         idempotency_key or new_event_id(),  # without a key every request is a new reply
-        bootstrap.case_store(),
-        bootstrap.interaction_store(),
-        bootstrap.human_reply_queue(),
-        bootstrap.brand_policy(),
-        bootstrap.clock(),
+        cases,
+        interactions,
+        queue,
+        policy,
+        clock(),
     )
     logger.info(
         "human reply accepted",
@@ -128,9 +138,9 @@ def reply_to_customer(
 
 
 @router.post("/api/cases/<case_id>/claim", summary="Take a case (409 when someone else holds it)")
-def claim_case(case_id: CaseId) -> Case:
+def claim_case(case_id: CaseId, cases: Cases, clock: Clock) -> Case:
     staff = _staff()
-    case = staff_queue.claim_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
+    case = staff_queue.claim_case(case_id, staff, cases, clock())
     logger.info("case claimed", case_id=case_id, staff=staff)
     # time to first human response: from the case opening to a person taking it (the second clock, after the ack)
     metrics.add_metric(name="TimeToFirstHuman", unit="Seconds", value=max(0.0, case.updated_at - case.opened_at))
@@ -138,56 +148,56 @@ def claim_case(case_id: CaseId) -> Case:
 
 
 @router.post("/api/cases/<case_id>/release", summary="Hand a case you hold back to the queue")
-def release_case(case_id: CaseId) -> Case:
+def release_case(case_id: CaseId, cases: Cases, clock: Clock) -> Case:
     staff = _staff()
-    case = staff_queue.release_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
+    case = staff_queue.release_case(case_id, staff, cases, clock())
     logger.info("case released", case_id=case_id, staff=staff)
     return case
 
 
 @router.post("/api/cases/<case_id>/assign", summary="Give a case to someone")
-def assign_case(case_id: CaseId, body: AssignRequest) -> Case:
+def assign_case(case_id: CaseId, body: AssignRequest, cases: Cases, clock: Clock) -> Case:
     staff = _staff()
-    case = staff_queue.assign_case(case_id, body.to, staff, bootstrap.case_store(), bootstrap.clock())
+    case = staff_queue.assign_case(case_id, body.to, staff, cases, clock())
     logger.info("case assigned", case_id=case_id, staff=staff, assignee=body.to)
     return case
 
 
 @router.post("/api/cases/<case_id>/resolve", summary="Mark a case resolved")
-def resolve_case(case_id: CaseId) -> Case:
+def resolve_case(case_id: CaseId, cases: Cases, clock: Clock) -> Case:
     staff = _staff()
-    case = staff_queue.resolve_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
+    case = staff_queue.resolve_case(case_id, staff, cases, clock())
     logger.info("case resolved", case_id=case_id, staff=staff)
     return case
 
 
 @router.get("/api/suppressed", summary="Messages not answered on purpose (spam, not addressed to us), newest first")
-def list_suppressed(limit: Annotated[int, Query(ge=1, le=200)] = 50) -> SuppressedList:
+def list_suppressed(interactions: Interactions, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> SuppressedList:
     _staff()
-    found = staff_queue.suppressed_messages(bootstrap.interaction_store(), limit)
+    found = staff_queue.suppressed_messages(interactions, limit)
     return SuppressedList(messages=[conversation_entry(s) for s in found], count=len(found))
 
 
 @router.post("/api/cases/<case_id>/reopen", summary="Bring a resolved case back to the queue")
-def reopen_case(case_id: CaseId) -> Case:
+def reopen_case(case_id: CaseId, cases: Cases, clock: Clock) -> Case:
     staff = _staff()
-    case = staff_queue.reopen_case(case_id, staff, bootstrap.case_store(), bootstrap.clock())
+    case = staff_queue.reopen_case(case_id, staff, cases, clock())
     logger.info("case reopened", case_id=case_id, staff=staff)
     return case
 
 
 @router.post("/api/cases/<case_id>/notes", summary="Add an internal note (never sent to the customer)")
-def add_note(case_id: CaseId, body: NoteRequest) -> CaseEvent:
+def add_note(case_id: CaseId, body: NoteRequest, cases: Cases, clock: Clock) -> CaseEvent:
     staff = _staff()
-    note = staff_queue.add_note(case_id, body.text, staff, bootstrap.case_store(), bootstrap.clock(), new_event_id())
+    note = staff_queue.add_note(case_id, body.text, staff, cases, clock(), new_event_id())
     logger.info("note added", case_id=case_id, staff=staff, note_chars=len(body.text))
     return note
 
 
 @router.get("/api/authors/blocked", summary="Authors staff blocked (stored, never answered), newest first")
-def list_blocked_authors(limit: Annotated[int, Query(ge=1, le=200)] = 100) -> BlockedAuthors:
+def list_blocked_authors(blocklist: Blocks, limit: Annotated[int, Query(ge=1, le=200)] = 100) -> BlockedAuthors:
     _staff()
-    found = authors.blocked_authors(bootstrap.blocklist(), limit)
+    found = authors.blocked_authors(blocklist, limit)
     return BlockedAuthors(
         authors=[
             AuthorStatus(
@@ -200,9 +210,11 @@ def list_blocked_authors(limit: Annotated[int, Query(ge=1, le=200)] = 100) -> Bl
 
 
 @router.post("/api/authors/<platform>/<author_id>/block", summary="Block an author: stored, never answered")
-def block_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> AuthorStatus:
+def block_author(
+    platform: Annotated[Platform, Path()], author_id: AuthorId, blocklist: Blocks, clock: Clock
+) -> AuthorStatus:
     staff = _staff()
-    blocked = authors.block_author(platform, author_id, staff, bootstrap.blocklist(), bootstrap.clock())
+    blocked = authors.block_author(platform, author_id, staff, blocklist, clock())
     logger.info("author blocked", platform=platform.value, staff=staff)
     return AuthorStatus(
         platform=platform.value, author_id=author_id, blocked=True, blocked_by=blocked.by, blocked_at=blocked.at
@@ -210,19 +222,23 @@ def block_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> 
 
 
 @router.delete("/api/authors/<platform>/<author_id>/block", summary="Unblock an author")
-def unblock_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> AuthorStatus:
+def unblock_author(platform: Annotated[Platform, Path()], author_id: AuthorId, blocklist: Blocks) -> AuthorStatus:
     staff = _staff()
-    authors.unblock_author(platform, author_id, bootstrap.blocklist())
+    authors.unblock_author(platform, author_id, blocklist)
     logger.info("author unblocked", platform=platform.value, staff=staff)
     return AuthorStatus(platform=platform.value, author_id=author_id, blocked=False)
 
 
 @router.post("/api/authors/<platform>/<author_id>/forget", summary="Erase everything held about this person")
-def forget_author(platform: Annotated[Platform, Path()], author_id: AuthorId) -> ForgetResult:
+def forget_author(
+    platform: Annotated[Platform, Path()],
+    author_id: AuthorId,
+    interactions: Interactions,
+    erasure: Erasure,
+    clock: Clock,
+) -> ForgetResult:
     staff = _staff()
-    done = authors.forget_author(
-        platform, author_id, bootstrap.interaction_store(), bootstrap.erasure_store(), bootstrap.clock
-    )
+    done = authors.forget_author(platform, author_id, interactions, erasure, clock)
     # the person's id is not logged: the confirmation code and counts say what happened
     logger.info(
         "person erased by staff",
@@ -243,15 +259,19 @@ def sla_metrics(
     since: Annotated[
         int | None, Query(ge=0, le=10**11, description="epoch seconds; cases opened since then (default: 7 days)")
     ] = None,
+    *,
+    cases: Cases,
+    interactions: Interactions,
+    clock: Clock,
 ) -> SlaReport:
     _staff()
-    now = bootstrap.clock()
+    now = clock()
     start = float(since) if since is not None else now - 7 * 24 * 3600
-    return staff_queue.sla_figures(start, bootstrap.case_store(), bootstrap.interaction_store(), now)
+    return staff_queue.sla_figures(start, cases, interactions, now)
 
 
 @router.get("/api/demand", summary="Feature requests per topic, most requested first")
-def list_demand(limit: Annotated[int, Query(ge=1, le=200)] = 50) -> DemandList:
+def list_demand(demand: Demand, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> DemandList:
     _staff()
-    topics = staff_queue.demand_by_topic(bootstrap.demand_counter(), limit)
+    topics = staff_queue.demand_by_topic(demand, limit)
     return DemandList(topics=topics, total=sum(t.requests for t in topics))
