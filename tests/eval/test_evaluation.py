@@ -1,7 +1,8 @@
 """Quality targets on the labelled corpus (`make eval` prints the full figures). Thresholds, never timings.
 
 The targets that protect customers are asserted on the test split, which the model and its thresholds never
-saw (fitted on train, picked on dev); dev gets looser floors so a regression shows there first.
+saw (fitted on train and dev, thresholds picked out-of-fold on them); dev, in-sample now, gets floors so a
+regression of the rules shows there too.
 """
 
 from collections import Counter
@@ -13,11 +14,11 @@ from ackline_local.corpus import INDEPENDENT, load, split_of
 from ackline_local.evaluate import evaluate
 
 ESCALATION_RECALL = 0.98
-# Issue 7's targets that the engine does NOT meet yet (make eval prints them against these): on the test split,
-# needless cases 48.4% measured (target 15%) and one tone-deaf reply (target none). Until they are met the suite
-# guards today's level so nothing regresses, and says so here rather than pretending the targets hold.
-NEEDLESS_TARGET, NEEDLESS_TODAY = 0.15, 0.50
-TONE_DEAF_TARGET, TONE_DEAF_TODAY = 0, 1
+# Issue 7's target the engine does NOT meet yet (make eval prints it): on the test split, needless cases 37.8%
+# measured (target 15%). Until it is met the suite guards today's level so nothing regresses, and says so here
+# rather than pretending the target holds. Tone-deaf replies: none on test (the target), guarded at none.
+NEEDLESS_TARGET, NEEDLESS_TODAY = 0.15, 0.40
+TONE_DEAF_TARGET = 0
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +54,13 @@ def test_on_the_test_split_needless_cases_do_not_grow(test_report):
     assert test_report.needless_rate <= NEEDLESS_TODAY
 
 
-def test_on_the_test_split_praise_replies_that_do_not_fit_do_not_grow(test_report):
-    # target TONE_DEAF_TARGET, not met: see the module's note
-    assert test_report.tone_deaf <= TONE_DEAF_TODAY, [o.example.text for o in test_report.worst if o.tone_deaf]
+def test_on_the_test_split_no_praise_reply_goes_to_a_message_it_does_not_fit(test_report):
+    assert test_report.tone_deaf <= TONE_DEAF_TARGET, [o.example.text for o in test_report.worst if o.tone_deaf]
 
 
 def test_dev_floors(dev_report):
     assert dev_report.escalation_recall >= 0.95
-    assert dev_report.needless_rate <= 0.5  # a regression guard at today's level; the target is the test split's
+    # in-sample now (the model is fitted on dev): a guard against a rule regression
+    assert dev_report.needless_rate <= 0.3
     assert dev_report.tone_deaf == 0
     assert dev_report.macro_f1 >= 0.6

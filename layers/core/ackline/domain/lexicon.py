@@ -713,7 +713,7 @@ COMPLAINT_WEAK = (
     *("schandalig", "belachelijk", "schande", "frechheit", "lächerlich", "unverschämt", "honte", "scandaleux"),
     *("plus jamais", "inadmissible", "qué vergüenza", "vergüenza", "vergonzoso", "nunca más", "vergogna"),
     *("vergognoso", "mai più", "vergonha", "nunca mais", "ridículo", "ridicolo", "wstyd", "skandal"),
-    *("skandaliczne", "żenada", "yazıklar olsun", "rezalet", "skandale", "bedrövligt", "uselt"),
+    *("skandaliczne", "żenada", "yazıklar olsun", "rezalet", "skandale", "bedrövligt", "uselt"),  # noqa: RUF001 - Turkish dotless i
     *("elendigt", "kecewa", "مخزي", "فضيحة"),
 )
 
