@@ -17,6 +17,7 @@ from typing import Any
 from ackline_local.aws_call_log import InvokedFunction, invoking
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION
 from ackline_local.logs import CURRENT_INVOCATION
+from ackline_local.powertools_isolation import isolate_requests_per_thread
 
 Handler = Callable[[Any, Any], Any]
 
@@ -93,7 +94,11 @@ class LambdaTarget:
 
 
 def import_handler(reference: str) -> Handler:
-    """Import `package.module:attribute` and return the attribute (a handler callable)."""
+    """Import `package.module:attribute` and return the attribute (a handler callable).
+
+    Handlers run side by side on threads of this process, where Lambda gives each its own environment: Powertools'
+    per-request state is made per thread first (see `powertools_isolation`)."""
+    isolate_requests_per_thread()
     module_name, _, attribute = reference.partition(":")
     handler = getattr(importlib.import_module(module_name), attribute)
     if not callable(handler):
