@@ -206,8 +206,12 @@ class LocalStack:
         """Stop everything that started (pollers first, so no handler runs against a stopped moto)."""
         from ackline_local import moto_server
 
+        # every consumer stops receiving at once, then all finish the batches in hand side by side
         for poller in self.pollers:
-            poller.stop()
+            poller.request_stop()
+        deadline = max((poller.finish_deadline() for poller in self.pollers), default=0.0)
+        for poller in self.pollers:
+            poller.join(deadline)
         if self._ops_control is not None:  # before the recorder: each restores the botocore method it wrapped
             self._ops_control.stop()
             self._ops_control = None
