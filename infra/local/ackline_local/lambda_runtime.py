@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ackline_local import invocation_stats
 from ackline_local.aws_call_log import InvokedFunction, invoking
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION
+from ackline_local.invocation_stats import CURRENT_STATS, InvocationStats
 from ackline_local.logs import CURRENT_INVOCATION
 from ackline_local.powertools_isolation import isolate_requests_per_thread
 
@@ -73,15 +75,20 @@ class LambdaTarget:
     def new_context(self) -> LocalLambdaContext:
         return LocalLambdaContext(self.function_name, self.memory_mb, self.timeout_seconds)
 
-    def invoke(self, event: Any) -> Any:
+    def invoke(self, event: Any, stats: InvocationStats | None = None) -> Any:
+        """Run the handler; `stats` (if given) collects what its AWS calls cost (see `invocation_stats`)."""
         handler = self.resolve()
         context = self.new_context()
         # names the invocation for the AWS call recorder and for log lines (`logs.tag_invocation_records`)
         token = CURRENT_INVOCATION.set(context)
+        stats_token = CURRENT_STATS.set(stats if stats is not None else InvocationStats())
+        invocation_stats.entered()
         try:
             with invoking(InvokedFunction(self.function_name, self.logical_id)):
                 return handler(event, context)
         finally:
+            invocation_stats.left()
+            CURRENT_STATS.reset(stats_token)
             CURRENT_INVOCATION.reset(token)
 
     def resolve(self) -> Handler:

@@ -36,6 +36,7 @@ import copy
 import io
 import logging
 import threading
+import time
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +45,7 @@ from typing import Any
 from moto.server import ThreadedMotoServer
 
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION
+from ackline_local.invocation_stats import LOCK_WAIT_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +79,8 @@ class SerialisedDynamoDB:
     message queued after it. ReceiveMessage does not: it long-polls, and would hold every DynamoDB request up.
     The response is produced inside the lock (moto builds it eagerly, but a lazy iterable would otherwise escape
     it). `on_write` is called, inside the lock, after every request that can change state, whatever its outcome
-    (a state saver only needs "maybe changed").
+    (a state saver only needs "maybe changed"). Each serialised response carries how long its request queued for
+    the lock (`X-Ackline-Lock-Wait-Ms`), and `lock_state()` says who holds it now: see `invocation_stats`.
     """
 
     _READ_ONLY = ("Get", "BatchGet", "Query", "Scan", "Describe", "List", "TransactGet")
@@ -86,6 +89,9 @@ class SerialisedDynamoDB:
     def __init__(self, app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = None) -> None:
         self.app = app
         self.lock = lock or threading.RLock()
+        self.waiting = 0  # requests queued for the lock (see `lock_state`)
+        self.holder: tuple[str, float] | None = None  # (X-Amz-Target, monotonic time it took the lock)
+        self._waiters_lock = threading.Lock()
         self.on_write: Callable[[], None] | None = None
         # called inside the lock with (X-Amz-Target, headers, body) of every DynamoDB write moto answered 200
         self.journal: Callable[[str, dict[str, str], bytes], None] | None = None
@@ -99,15 +105,39 @@ class SerialisedDynamoDB:
             writes = True
         else:
             return self.app(environ, start_response)
+        queued = time.monotonic()
+        with self._waiters_lock:
+            self.waiting += 1
         with self.lock:
-            journal = self.journal if dynamodb and writes else None
-            if journal is None:
-                body = list(self.app(environ, start_response))
-            else:
-                body = self._journalled(environ, start_response, target, journal)
-            if writes and self.on_write is not None:
-                self.on_write()
-            return body
+            held_since = time.monotonic()
+            with self._waiters_lock:
+                self.waiting -= 1
+            self.holder = (target, held_since)
+            # how long this request queued for the lock, for the caller's account of where its time went
+            waited = f"{(held_since - queued) * 1000:.1f}"
+
+            def answer(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                headers = [*headers, (LOCK_WAIT_HEADER, waited)]
+                return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+            try:
+                journal = self.journal if dynamodb and writes else None
+                if journal is None:
+                    body = list(self.app(environ, answer))
+                else:
+                    body = self._journalled(environ, answer, target, journal)
+                if writes and self.on_write is not None:
+                    self.on_write()
+                return body
+            finally:
+                self.holder = None
+
+    def lock_state(self) -> tuple[int, str, float]:
+        """(requests waiting for the lock, the target holding it or "", for how many ms) now."""
+        holder = self.holder
+        if holder is None:
+            return self.waiting, "", 0.0
+        return self.waiting, holder[0], (time.monotonic() - holder[1]) * 1000
 
     def _journalled(
         self,
@@ -136,6 +166,16 @@ class SerialisedDynamoDB:
         return body
 
 
+_serving: weakref.WeakSet[SerialisedDynamoDB] = weakref.WeakSet()
+
+
+def lock_state() -> tuple[int, str, float]:
+    """`SerialisedDynamoDB.lock_state()` of the moto server this process runs (zeros if none)."""
+    for middleware in list(_serving):
+        return middleware.lock_state()
+    return 0, "", 0.0
+
+
 class LocalMotoServer(ThreadedMotoServer):
     """`ThreadedMotoServer` with moto patched (`apply_moto_patches`) and its app wrapped in `SerialisedDynamoDB`.
 
@@ -159,6 +199,7 @@ class LocalMotoServer(ThreadedMotoServer):
         from werkzeug.serving import make_server
 
         self.middleware = SerialisedDynamoDB(DomainDispatcherApplication(create_backend_app), self.dynamodb_lock)
+        _serving.add(self.middleware)
         self._server = make_server(
             self._ip_address, self._port, self.middleware, True, request_handler=MotoRequestHandler
         )
