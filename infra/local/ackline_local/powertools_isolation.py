@@ -104,7 +104,8 @@ def isolate_requests_per_thread() -> None:
             setattr(BaseRouter, name, descriptor)  # instance reads and writes (`self.current_event`)
         # class-level reads and writes (`BaseRouter.current_event = ...`) look in the metaclass first
         metaclass = type(BaseRouter)
-        BaseRouter.__class__ = type(f"PerThread{metaclass.__name__}", (metaclass,), dict(descriptors))
+        per_thread_metaclass = type(f"PerThread{metaclass.__name__}", (metaclass,), dict(descriptors))
+        BaseRouter.__class__ = per_thread_metaclass  # type: ignore[method-assign]
         # the resolver sets `self.context = {}` in __init__: a data descriptor on the class takes that over
         ApiGatewayResolver.context = PerThreadDict()  # type: ignore[assignment]
         _patched = True
