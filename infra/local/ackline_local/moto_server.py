@@ -25,6 +25,11 @@ moto is a test double, not a database, and two of its habits break the guarantee
    keeps them so a repeated DeleteMessage succeeds), and an SNS topic its last `SENT_NOTIFICATIONS_KEPT` messages.
    SNS publishes are also offered to `publish_listeners`, which is how the stack prints P1 alerts.
 
+4. `UpdateItem` with `ReturnValues=UPDATED_NEW` returns every top-level attribute its SET, ADD or DELETE actions
+   name, as DynamoDB does, not only those whose value changed: moto left out `SET rate_n = :n` when `rate_n` held
+   that value already, and the author shield's read of it failed with a KeyError, so Ingest answered 503 to a
+   webhook from an author seen in an earlier minute (issue 8: every 503 of a 2-minute soak was this one).
+
 These are monkeypatches of moto internals, checked against the versions `pyproject.toml` allows
 (`SUPPORTED_MOTO`); `apply_moto_patches()` refuses to run on a moto whose internals are not the expected ones
 rather than silently doing nothing.
@@ -35,6 +40,7 @@ from __future__ import annotations
 import copy
 import io
 import logging
+import re
 import threading
 import time
 import weakref
@@ -247,6 +253,7 @@ def apply_moto_patches() -> None:
         _bound_sqs_deleted_handles()
         _announce_sqs_changes()
         _bound_and_announce_sns_publishes()
+        _return_every_updated_attribute()
         _patched = True
 
 
@@ -507,3 +514,65 @@ def _bound_and_announce_sns_publishes() -> None:
 
     setattr(Topic, "__init__", __init__)  # noqa: B010
     setattr(Topic, "publish", publish)  # noqa: B010
+
+
+_UPDATE_CLAUSE = re.compile(r"\b(SET|REMOVE|ADD|DELETE)\b", re.IGNORECASE)
+_TOP_LEVEL_NAME = re.compile(r"#?[A-Za-z0-9_]+")
+
+
+def update_targets(expression: str, names: dict[str, str] | None) -> list[str]:
+    """The top-level attributes an UpdateExpression's SET, ADD and DELETE actions write (REMOVE writes nothing;
+    `SET a.b = :v` updates a fragment of `a`, which DynamoDB answers as a fragment, so it is not listed)."""
+    names = names or {}
+    parts = _UPDATE_CLAUSE.split(expression)
+    targets: list[str] = []
+    for keyword, body in zip(parts[1::2], parts[2::2], strict=True):
+        if keyword.upper() == "REMOVE":
+            continue
+        for action in _split_outside_parentheses(body):
+            path = action.split("=", 1)[0] if keyword.upper() == "SET" else (action.split() or [""])[0]
+            path = path.strip()
+            if _TOP_LEVEL_NAME.fullmatch(path):
+                targets.append(names.get(path, path) if path.startswith("#") else path)
+    return targets
+
+
+def _split_outside_parentheses(text: str) -> list[str]:
+    actions, depth, current = [], 0, ""
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            actions.append(current)
+            current = ""
+        else:
+            current += char
+    return [a for a in [*actions, current] if a.strip()]
+
+
+def _return_every_updated_attribute() -> None:
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = getattr(DynamoHandler, "_build_updated_new_attributes", None)
+    if not callable(original):
+        raise RuntimeError(
+            "moto's DynamoHandler has no _build_updated_new_attributes: review _return_every_updated_attribute"
+        )
+    depth = threading.local()
+
+    def _build_updated_new_attributes(self: Any, previous: Any, changed: Any) -> Any:
+        # moto calls this for the whole item, then for each nested value: only the outermost call is the item
+        outermost = not getattr(depth, "inside", False)
+        depth.inside = True
+        try:
+            result = original(self, previous, changed)
+        finally:
+            if outermost:
+                depth.inside = False
+        if outermost and isinstance(result, dict) and isinstance(changed, dict):
+            body = self.body if isinstance(getattr(self, "body", None), dict) else {}
+            for name in update_targets(str(body.get("UpdateExpression") or ""), body.get("ExpressionAttributeNames")):
+                if name in changed and name not in result:
+                    result[name] = changed[name]  # written with the value it already held: still "updated"
+        return result
+
+    setattr(DynamoHandler, "_build_updated_new_attributes", _build_updated_new_attributes)  # noqa: B010
