@@ -28,7 +28,7 @@ from ackline_local.http_payload import (
     build_response,
     json_response,
 )
-from ackline_local.invocation_stats import InvocationStats, invocations_in_flight
+from ackline_local.invocation_stats import CURRENT_STATS, InvocationStats, invocations_in_flight
 from ackline_local.lambda_runtime import LambdaTarget
 from ackline_local.loopback_server import LoopbackServer
 from ackline_local.template import Template
@@ -155,11 +155,14 @@ class ApiGateway(LoopbackServer):
         event = build_event(request, route.route_key, path_parameters, claims)
         stats = InvocationStats()
         started = time.monotonic()
+        token = CURRENT_STATS.set(stats)  # the invocation adds its AWS calls' costs to it (see `invocation_stats`)
         try:
-            response = build_response(route.target.invoke(event, stats))
+            response = build_response(route.target.invoke(event))
         except Exception:
             logger.exception("handler failed", extra={"route": route.route_key, "function": route.target.function_name})
             return json_response(500, INTERNAL_ERROR)
+        finally:
+            CURRENT_STATS.reset(token)
         if response.status >= 500:
             # the function answered 5xx itself (e.g. 503 when it could not store or queue): its own log holds the
             # exception; this line makes sure no 5xx leaves the gateway without an ERROR, and says where the time

@@ -75,13 +75,13 @@ class LambdaTarget:
     def new_context(self) -> LocalLambdaContext:
         return LocalLambdaContext(self.function_name, self.memory_mb, self.timeout_seconds)
 
-    def invoke(self, event: Any, stats: InvocationStats | None = None) -> Any:
-        """Run the handler; `stats` (if given) collects what its AWS calls cost (see `invocation_stats`)."""
+    def invoke(self, event: Any) -> Any:
         handler = self.resolve()
         context = self.new_context()
         # names the invocation for the AWS call recorder and for log lines (`logs.tag_invocation_records`)
         token = CURRENT_INVOCATION.set(context)
-        stats_token = CURRENT_STATS.set(stats if stats is not None else InvocationStats())
+        # what its AWS calls cost: into the caller's `InvocationStats` if it set one (the gateway does), else a new one
+        stats_token = CURRENT_STATS.set(CURRENT_STATS.get() or InvocationStats())
         invocation_stats.entered()
         try:
             with invoking(InvokedFunction(self.function_name, self.logical_id)):
