@@ -99,3 +99,13 @@ def test_every_5xx_leaves_an_error_line_with_the_exception(stack):
         return bool(gateway_error and exception)
 
     assert wait_for(explained, timeout=15), stack.output()[-3000:]
+    # And the gateway's line says why, as one JSON object: the AWS call that failed under the function, how long
+    # its calls waited (for moto's lock or an answer) and how many requests were in flight
+    [why] = [
+        json.loads(line.split(": ", 2)[2])
+        for line in stack.output().splitlines()
+        if re.search(r"ERROR ackline_local\.gateway: \S+IngestFunction answered 5\d\d: \{", line)
+    ][-1:]
+    assert why["status"] == status and why["route"] == "POST /webhooks/meta"
+    assert "dynamodb." in why["reason"] and "ResourceNotFoundException" in why["reason"]
+    assert why["waited_ms"] >= 0 and why["aws_calls"] >= 1 and why["in_flight"] >= 1

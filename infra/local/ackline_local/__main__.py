@@ -7,6 +7,7 @@ start the stack as a subprocess and wait for it.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
 import os
 import signal
@@ -78,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    # `kill -USR1 <pid>` prints every thread's stack: what a stack that stopped answering is waiting for
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         stack = LocalStack(
             template_path=args.template,

@@ -9,6 +9,7 @@ and handler crashes 500, with API Gateway's own bodies. Routes behind the JWT au
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import re
 import threading
@@ -27,6 +28,7 @@ from ackline_local.http_payload import (
     build_response,
     json_response,
 )
+from ackline_local.invocation_stats import CURRENT_STATS, InvocationStats, invocations_in_flight
 from ackline_local.lambda_runtime import LambdaTarget
 from ackline_local.loopback_server import LoopbackServer
 from ackline_local.template import Template
@@ -151,21 +153,43 @@ class ApiGateway(LoopbackServer):
             if claims is None:
                 return json_response(401, UNAUTHORIZED)
         event = build_event(request, route.route_key, path_parameters, claims)
+        stats = InvocationStats()
+        started = time.monotonic()
+        token = CURRENT_STATS.set(stats)  # the invocation adds its AWS calls' costs to it (see `invocation_stats`)
         try:
             response = build_response(route.target.invoke(event))
         except Exception:
             logger.exception("handler failed", extra={"route": route.route_key, "function": route.target.function_name})
             return json_response(500, INTERNAL_ERROR)
+        finally:
+            CURRENT_STATS.reset(token)
         if response.status >= 500:
             # the function answered 5xx itself (e.g. 503 when it could not store or queue): its own log holds the
-            # exception; this line makes sure no 5xx leaves the gateway without an ERROR
-            logger.error(
-                "%s answered %d",
-                route.target.function_name,
-                response.status,
-                extra={"route": route.route_key, "function": route.target.function_name, "status": response.status},
-            )
+            # exception; this line makes sure no 5xx leaves the gateway without an ERROR, and says where the time
+            # went, so a 503 of the local stack's own making (moto's one-at-a-time lock) shows as such
+            why = self._why(route, response.status, stats, (time.monotonic() - started) * 1000)
+            logger.error("%s answered %d: %s", route.target.function_name, response.status, json.dumps(why), extra=why)
         return response
+
+    def _why(self, route: GatewayRoute, status: int, stats: InvocationStats, elapsed_ms: float) -> dict[str, Any]:
+        from ackline_local.moto_server import lock_state  # moto's server is the stack's, not the gateway's
+
+        waiting, holder, held_ms = lock_state()
+        return {
+            "route": route.route_key,
+            "status": status,
+            # the AWS calls that failed under the function, in order (it answers 503 when it cannot store or queue)
+            "reason": "; ".join(stats.failures) or "no AWS call failed: the function's own log says why",
+            "elapsed_ms": round(elapsed_ms),
+            "waited_ms": round(stats.waited_ms),  # for moto's lock (answered calls) or an answer (unanswered ones)
+            "aws_ms": round(stats.aws_ms),
+            "aws_calls": stats.calls,
+            "in_flight": self._in_flight,  # gateway requests in their handlers now, this one included
+            "invocations_in_flight": invocations_in_flight(),  # the gateway's and the queue consumers'
+            "lock_waiting": waiting,  # moto requests queued for its lock now
+            "lock_holder": holder,
+            "lock_held_ms": round(held_ms),
+        }
 
     def _staff_claims(self, request: HttpRequest) -> Mapping[str, Any] | None:
         """The claims for a valid bearer token, else None. `<token>#<name>` signs in as another person (locally

@@ -14,9 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ackline_local import invocation_stats
 from ackline_local.aws_call_log import InvokedFunction, invoking
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION
+from ackline_local.invocation_stats import CURRENT_STATS, InvocationStats
 from ackline_local.logs import CURRENT_INVOCATION
+from ackline_local.powertools_isolation import isolate_requests_per_thread
 
 Handler = Callable[[Any, Any], Any]
 
@@ -77,10 +80,15 @@ class LambdaTarget:
         context = self.new_context()
         # names the invocation for the AWS call recorder and for log lines (`logs.tag_invocation_records`)
         token = CURRENT_INVOCATION.set(context)
+        # what its AWS calls cost: into the caller's `InvocationStats` if it set one (the gateway does), else a new one
+        stats_token = CURRENT_STATS.set(CURRENT_STATS.get() or InvocationStats())
+        invocation_stats.entered()
         try:
             with invoking(InvokedFunction(self.function_name, self.logical_id)):
                 return handler(event, context)
         finally:
+            invocation_stats.left()
+            CURRENT_STATS.reset(stats_token)
             CURRENT_INVOCATION.reset(token)
 
     def resolve(self) -> Handler:
@@ -93,7 +101,11 @@ class LambdaTarget:
 
 
 def import_handler(reference: str) -> Handler:
-    """Import `package.module:attribute` and return the attribute (a handler callable)."""
+    """Import `package.module:attribute` and return the attribute (a handler callable).
+
+    Handlers run side by side on threads of this process, where Lambda gives each its own environment: Powertools'
+    per-request state is made per thread first (see `powertools_isolation`)."""
+    isolate_requests_per_thread()
     module_name, _, attribute = reference.partition(":")
     handler = getattr(importlib.import_module(module_name), attribute)
     if not callable(handler):

@@ -25,6 +25,11 @@ moto is a test double, not a database, and two of its habits break the guarantee
    keeps them so a repeated DeleteMessage succeeds), and an SNS topic its last `SENT_NOTIFICATIONS_KEPT` messages.
    SNS publishes are also offered to `publish_listeners`, which is how the stack prints P1 alerts.
 
+4. `UpdateItem` with `ReturnValues=UPDATED_NEW` returns every top-level attribute its SET, ADD or DELETE actions
+   name, as DynamoDB does, not only those whose value changed: moto left out `SET rate_n = :n` when `rate_n` held
+   that value already, and the author shield's read of it failed with a KeyError, so Ingest answered 503 to a
+   webhook from an author seen in an earlier minute (issue 8: every 503 of a 2-minute soak was this one).
+
 These are monkeypatches of moto internals, checked against the versions `pyproject.toml` allows
 (`SUPPORTED_MOTO`); `apply_moto_patches()` refuses to run on a moto whose internals are not the expected ones
 rather than silently doing nothing.
@@ -35,7 +40,9 @@ from __future__ import annotations
 import copy
 import io
 import logging
+import re
 import threading
+import time
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +51,7 @@ from typing import Any
 from moto.server import ThreadedMotoServer
 
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION
+from ackline_local.invocation_stats import LOCK_WAIT_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +85,8 @@ class SerialisedDynamoDB:
     message queued after it. ReceiveMessage does not: it long-polls, and would hold every DynamoDB request up.
     The response is produced inside the lock (moto builds it eagerly, but a lazy iterable would otherwise escape
     it). `on_write` is called, inside the lock, after every request that can change state, whatever its outcome
-    (a state saver only needs "maybe changed").
+    (a state saver only needs "maybe changed"). Each serialised response carries how long its request queued for
+    the lock (`X-Ackline-Lock-Wait-Ms`), and `lock_state()` says who holds it now: see `invocation_stats`.
     """
 
     _READ_ONLY = ("Get", "BatchGet", "Query", "Scan", "Describe", "List", "TransactGet")
@@ -86,6 +95,9 @@ class SerialisedDynamoDB:
     def __init__(self, app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = None) -> None:
         self.app = app
         self.lock = lock or threading.RLock()
+        self.waiting = 0  # requests queued for the lock (see `lock_state`)
+        self.holder: tuple[str, float] | None = None  # (X-Amz-Target, monotonic time it took the lock)
+        self._waiters_lock = threading.Lock()
         self.on_write: Callable[[], None] | None = None
         # called inside the lock with (X-Amz-Target, headers, body) of every DynamoDB write moto answered 200
         self.journal: Callable[[str, dict[str, str], bytes], None] | None = None
@@ -99,15 +111,39 @@ class SerialisedDynamoDB:
             writes = True
         else:
             return self.app(environ, start_response)
+        queued = time.monotonic()
+        with self._waiters_lock:
+            self.waiting += 1
         with self.lock:
-            journal = self.journal if dynamodb and writes else None
-            if journal is None:
-                body = list(self.app(environ, start_response))
-            else:
-                body = self._journalled(environ, start_response, target, journal)
-            if writes and self.on_write is not None:
-                self.on_write()
-            return body
+            held_since = time.monotonic()
+            with self._waiters_lock:
+                self.waiting -= 1
+            self.holder = (target, held_since)
+            # how long this request queued for the lock, for the caller's account of where its time went
+            waited = f"{(held_since - queued) * 1000:.1f}"
+
+            def answer(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                headers = [*headers, (LOCK_WAIT_HEADER, waited)]
+                return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+            try:
+                journal = self.journal if dynamodb and writes else None
+                if journal is None:
+                    body = list(self.app(environ, answer))
+                else:
+                    body = self._journalled(environ, answer, target, journal)
+                if writes and self.on_write is not None:
+                    self.on_write()
+                return body
+            finally:
+                self.holder = None
+
+    def lock_state(self) -> tuple[int, str, float]:
+        """(requests waiting for the lock, the target holding it or "", for how many ms) now."""
+        holder = self.holder
+        if holder is None:
+            return self.waiting, "", 0.0
+        return self.waiting, holder[0], (time.monotonic() - holder[1]) * 1000
 
     def _journalled(
         self,
@@ -136,6 +172,16 @@ class SerialisedDynamoDB:
         return body
 
 
+_serving: weakref.WeakSet[SerialisedDynamoDB] = weakref.WeakSet()
+
+
+def lock_state() -> tuple[int, str, float]:
+    """`SerialisedDynamoDB.lock_state()` of the moto server this process runs (zeros if none)."""
+    for middleware in list(_serving):
+        return middleware.lock_state()
+    return 0, "", 0.0
+
+
 class LocalMotoServer(ThreadedMotoServer):
     """`ThreadedMotoServer` with moto patched (`apply_moto_patches`) and its app wrapped in `SerialisedDynamoDB`.
 
@@ -159,6 +205,7 @@ class LocalMotoServer(ThreadedMotoServer):
         from werkzeug.serving import make_server
 
         self.middleware = SerialisedDynamoDB(DomainDispatcherApplication(create_backend_app), self.dynamodb_lock)
+        _serving.add(self.middleware)
         self._server = make_server(
             self._ip_address, self._port, self.middleware, True, request_handler=MotoRequestHandler
         )
@@ -206,6 +253,7 @@ def apply_moto_patches() -> None:
         _bound_sqs_deleted_handles()
         _announce_sqs_changes()
         _bound_and_announce_sns_publishes()
+        _return_every_updated_attribute()
         _patched = True
 
 
@@ -466,3 +514,65 @@ def _bound_and_announce_sns_publishes() -> None:
 
     setattr(Topic, "__init__", __init__)  # noqa: B010
     setattr(Topic, "publish", publish)  # noqa: B010
+
+
+_UPDATE_CLAUSE = re.compile(r"\b(SET|REMOVE|ADD|DELETE)\b", re.IGNORECASE)
+_TOP_LEVEL_NAME = re.compile(r"#?[A-Za-z0-9_]+")
+
+
+def update_targets(expression: str, names: dict[str, str] | None) -> list[str]:
+    """The top-level attributes an UpdateExpression's SET, ADD and DELETE actions write (REMOVE writes nothing;
+    `SET a.b = :v` updates a fragment of `a`, which DynamoDB answers as a fragment, so it is not listed)."""
+    names = names or {}
+    parts = _UPDATE_CLAUSE.split(expression)
+    targets: list[str] = []
+    for keyword, body in zip(parts[1::2], parts[2::2], strict=True):
+        if keyword.upper() == "REMOVE":
+            continue
+        for action in _split_outside_parentheses(body):
+            path = action.split("=", 1)[0] if keyword.upper() == "SET" else (action.split() or [""])[0]
+            path = path.strip()
+            if _TOP_LEVEL_NAME.fullmatch(path):
+                targets.append(names.get(path, path) if path.startswith("#") else path)
+    return targets
+
+
+def _split_outside_parentheses(text: str) -> list[str]:
+    actions, depth, current = [], 0, ""
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            actions.append(current)
+            current = ""
+        else:
+            current += char
+    return [a for a in [*actions, current] if a.strip()]
+
+
+def _return_every_updated_attribute() -> None:
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = getattr(DynamoHandler, "_build_updated_new_attributes", None)
+    if not callable(original):
+        raise RuntimeError(
+            "moto's DynamoHandler has no _build_updated_new_attributes: review _return_every_updated_attribute"
+        )
+    depth = threading.local()
+
+    def _build_updated_new_attributes(self: Any, previous: Any, changed: Any) -> Any:
+        # moto calls this for the whole item, then for each nested value: only the outermost call is the item
+        outermost = not getattr(depth, "inside", False)
+        depth.inside = True
+        try:
+            result = original(self, previous, changed)
+        finally:
+            if outermost:
+                depth.inside = False
+        if outermost and isinstance(result, dict) and isinstance(changed, dict):
+            body = self.body if isinstance(getattr(self, "body", None), dict) else {}
+            for name in update_targets(str(body.get("UpdateExpression") or ""), body.get("ExpressionAttributeNames")):
+                if name in changed and name not in result:
+                    result[name] = changed[name]  # written with the value it already held: still "updated"
+        return result
+
+    setattr(DynamoHandler, "_build_updated_new_attributes", _build_updated_new_attributes)  # noqa: B010

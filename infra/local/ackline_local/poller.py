@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -112,10 +113,27 @@ class QueuePoller:
         return self
 
     def stop(self) -> None:
+        self.request_stop()
+        self.join(self.finish_deadline())
+
+    def request_stop(self) -> None:
+        """No new batch is received from here on; the batches in hand are finished (see `join`)."""
         self._stop.set()
+
+    def finish_deadline(self) -> float:
+        """How long (monotonic) a batch in hand may still take: its function's timeout, as Lambda would let an
+        invocation run, after the last long poll returns."""
+        return time.monotonic() + RECEIVE_WAIT_SECONDS + self.source.target.timeout_seconds + 5
+
+    def join(self, deadline: float) -> None:
+        """Wait until `deadline` for the consumers to finish the batch in hand. Stopping sooner would leave a handler
+        writing after the stack's last snapshot (its writes, its delete, its reply's record unsaved) while the
+        snapshot keeps the message and its lease."""
         for thread in self._threads:
             if thread.ident is not None:  # never started (e.g. LocalStack(start_pollers=False))
-                thread.join(timeout=RECEIVE_WAIT_SECONDS + 5)
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
+                if thread.is_alive():
+                    logger.warning("a consumer is still in its handler after the function's timeout: %s", thread.name)
 
     def poll_once(self, wait_seconds: int = RECEIVE_WAIT_SECONDS) -> int:
         """Receive one batch, invoke, delete successes; returns the number of records delivered."""

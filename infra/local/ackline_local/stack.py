@@ -23,6 +23,7 @@ from ackline_local.config import LocalConfig, load_config
 from ackline_local.fake_cognito import LOCAL_STAFF_CLIENT_ID
 from ackline_local.gateway import ApiGateway, routes_from_template
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_STACK_NAME
+from ackline_local.invocation_stats import watch_aws_calls
 from ackline_local.logs import tag_invocation_records
 from ackline_local.ops_control import DEFAULT_LOCAL_PERIOD_SECONDS, OpsControl, scheduled_functions
 from ackline_local.poller import QueuePoller, event_sources_from_resources
@@ -148,6 +149,8 @@ class LocalStack:
 
         try:
             self._undo_log_tagging = tag_invocation_records()
+            # before the AWS call recorder and the fault injection wrap botocore (each restores what it found)
+            watch_aws_calls()
             # moto patched and its DynamoDB requests serialised, so it keeps DynamoDB's guarantees (see moto_server)
             self._moto = moto_server.LocalMotoServer(ip_address="127.0.0.1", port=self._moto_port, verbose=False)
             self._moto.start()
@@ -206,8 +209,12 @@ class LocalStack:
         """Stop everything that started (pollers first, so no handler runs against a stopped moto)."""
         from ackline_local import moto_server
 
+        # every consumer stops receiving at once, then all finish the batches in hand side by side
         for poller in self.pollers:
-            poller.stop()
+            poller.request_stop()
+        deadline = max((poller.finish_deadline() for poller in self.pollers), default=0.0)
+        for poller in self.pollers:
+            poller.join(deadline)
         if self._ops_control is not None:  # before the recorder: each restores the botocore method it wrapped
             self._ops_control.stop()
             self._ops_control = None

@@ -298,7 +298,7 @@ class StateStore:
                     logger.warning("the saved table %s is not in the template any more: skipped", logical_id)
                     continue
                 for attributes in saved_items:
-                    backend.put_item(tables[logical_id].name, attributes)
+                    backend.put_item(tables[logical_id].name, _item_as_moto_holds_it(attributes))
                 items += len(saved_items)
             for logical_id, saved_messages in document.get("queues", {}).items():
                 if logical_id not in queues:
@@ -364,6 +364,24 @@ class StateStore:
 
 def _table_items(table: Any) -> list[dict[str, Any]]:
     return [item.to_json()["Attributes"] for item in table.all_items()]
+
+
+def _item_as_moto_holds_it(saved: dict[str, Any]) -> dict[str, Any]:
+    """A saved item as moto holds one that a PutItem request stored, ready for `put_item` in-process.
+
+    moto's request parser decodes an item's top-level binary values (B, BS) from base64 into bytes and keeps nested
+    ones (inside M or L) as the base64 text they came as. The snapshot writes both as base64 text, so the top-level
+    ones are decoded here. Without it they stayed text: GetItem still answered the right bytes, but UpdateItem's
+    ReturnValues=ALL_NEW answered the base64 text itself, so after a restart the responder's claim read a
+    compressed payload that would not decompress, failed on every delivery, and the message ended on the DLQ.
+    """
+    item = dict(saved)
+    for name, value in saved.items():
+        if "B" in value and isinstance(value["B"], str):
+            item[name] = {"B": base64.b64decode(value["B"])}
+        elif "BS" in value:
+            item[name] = {"BS": [base64.b64decode(v) if isinstance(v, str) else v for v in value["BS"]]}
+    return item
 
 
 _MESSAGE_FIELDS = (
