@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ackline import bootstrap
-from ackline.observability import logger, metrics, traced_handler
+from ackline.lambda_entry import scheduled_handler
+from ackline.observability import logger, metrics
 from ackline.settings import get_settings
 from ackline.usecases.backfill import backfill, parse_accounts
 
@@ -68,9 +69,7 @@ def backfill_ports() -> BackfillPorts:
 def build_handler(
     ports: Callable[[], BackfillPorts] = backfill_ports,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    @logger.inject_lambda_context
-    @traced_handler
-    @metrics.log_metrics
+    @scheduled_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         run = ports()
         # the accounts to read: the BackfillAccounts parameter, or an operator's on-demand run's own list

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ackline import bootstrap
-from ackline.observability import logger, metrics, traced_handler
+from ackline.lambda_entry import scheduled_handler
+from ackline.observability import logger, metrics
 from ackline.usecases.channel_watch import watch_channels
 
 if TYPE_CHECKING:
@@ -40,9 +41,7 @@ def channel_watch_ports() -> ChannelWatchPorts:
 def build_handler(
     ports: Callable[[], ChannelWatchPorts] = channel_watch_ports,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    @logger.inject_lambda_context
-    @traced_handler
-    @metrics.log_metrics
+    @scheduled_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         run = ports()
         report = watch_channels(

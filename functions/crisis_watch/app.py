@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ackline import bootstrap
-from ackline.observability import logger, metrics, traced_handler
+from ackline.lambda_entry import scheduled_handler
+from ackline.observability import logger, metrics
 from ackline.usecases.crisis import watch
 
 if TYPE_CHECKING:
@@ -42,9 +43,7 @@ def crisis_watch_ports() -> CrisisWatchPorts:
 def build_handler(
     ports: Callable[[], CrisisWatchPorts] = crisis_watch_ports,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, int]]:
-    @logger.inject_lambda_context
-    @traced_handler
-    @metrics.log_metrics
+    @scheduled_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
         run = ports()
         report = watch(run.crisis, run.policy, run.clock(), run.alerter)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ackline import bootstrap
-from ackline.observability import logger, metrics, traced_handler
+from ackline.lambda_entry import scheduled_handler
+from ackline.observability import logger, metrics
 from ackline.usecases.reconcile import ReconcileLimits, reconcile
 
 if TYPE_CHECKING:
@@ -35,9 +36,7 @@ def reconciler_ports() -> ReconcilerPorts:
 def build_handler(
     ports: Callable[[], ReconcilerPorts] = reconciler_ports,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, int]]:
-    @logger.inject_lambda_context
-    @traced_handler
-    @metrics.log_metrics
+    @scheduled_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
         limits = ReconcileLimits()
         if isinstance(event.get("older_than_seconds"), int) and event["older_than_seconds"] >= 0:

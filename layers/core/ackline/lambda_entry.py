@@ -1,5 +1,6 @@
 """How every function is put together around its use case: HTTP functions get their routers and the one error
-mapping, queue consumers get Powertools' partial batch processing; all get the logger, tracer and metrics.
+mapping, queue consumers get Powertools' partial batch processing, scheduled functions (and an operator's
+on-demand run of one) the event as it comes; all get the logger, tracer and metrics.
 
 Each kind imports only its own Powertools utilities when it is built (the event handler for HTTP functions, the
 batch utilities for queue consumers): a function's cold start pays for what that function uses.
@@ -118,3 +119,9 @@ def sqs_handler(
         return response
 
     return lambda_handler
+
+
+def scheduled_handler(handler: F) -> F:
+    """A function EventBridge Scheduler (or an operator's `aws lambda invoke`) runs: the logger with the lean keys,
+    the tracer and the metrics around it, like the HTTP functions and the queue consumers."""
+    return logger.inject_lambda_context(_lean_log_keys(traced_handler(metrics.log_metrics(handler))))  # type: ignore[return-value]
