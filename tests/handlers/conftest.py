@@ -227,26 +227,6 @@ def staff_rig() -> Iterator[StaffRig]:
     app.dependency_overrides.clear()
 
 
-def sqs_event(*bodies: str) -> dict[str, Any]:
-    """An SQS batch as Lambda delivers it: record i has messageId `m<i>` and receiptHandle `h<i>`."""
-    return {
-        "Records": [
-            {
-                "messageId": f"m{i}",
-                "receiptHandle": f"h{i}",
-                "body": body,
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:queue",
-                "awsRegion": "us-east-1",
-            }
-            for i, body in enumerate(bodies)
-        ]
-    }
-
-
 def context(function_name: str) -> LambdaContext:
     # the local stack's context carries what Lambda's does (name, memory, deadline, request id)
     return cast("LambdaContext", LocalLambdaContext(function_name, 256, 20))

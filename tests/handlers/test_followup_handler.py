@@ -9,7 +9,8 @@ from ackline.domain.cases import CaseEventKind
 from ackline.domain.model import CaseStatus, Interaction, Kind, Platform, Priority
 from ackline.usecases.ingest import ingest
 from functions.followup.app import FollowUpPorts, build_handler
-from tests.handlers.conftest import World, context, sqs_event
+from tests.handlers.conftest import World, context
+from tests.lambda_events import sqs_event
 from tests.unit.builders import comment
 
 CONTEXT = context("ackline-FollowUpFunction")

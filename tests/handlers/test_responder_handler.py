@@ -13,7 +13,8 @@ from ackline.usecases.human_reply import request_human_reply
 from ackline.usecases.ingest import ingest
 from functions.responder.app import ResponderPorts, build_handler
 from tests.fakes import RecordingHumanReplyQueue, ScriptedReplier
-from tests.handlers.conftest import World, context, sqs_event
+from tests.handlers.conftest import World, context
+from tests.lambda_events import sqs_event
 from tests.unit.builders import comment
 
 CONTEXT = context("ackline-ResponderFunction")

@@ -10,25 +10,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from ackline.lambda_entry import sqs_handler
 from ackline.usecases.respond import RetryLater
 from ackline_local.lambda_runtime import LocalLambdaContext
-
-
-def _event(*bodies: str) -> dict:
-    return {
-        "Records": [
-            {
-                "messageId": f"m{i}",
-                "receiptHandle": f"h{i}",
-                "body": body,
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:ack",
-                "awsRegion": "us-east-1",
-            }
-            for i, body in enumerate(bodies)
-        ]
-    }
+from tests.lambda_events import sqs_event
 
 
 def _handler(record) -> None:
@@ -47,28 +29,28 @@ def _context() -> LocalLambdaContext:
 
 def test_a_batch_of_one_rate_limited_record_is_a_retry_not_a_lambda_error(caplog):
     # BatchSize 1 and a rate-limited platform: Powertools alone would raise BatchProcessingError here
-    response = HANDLER(_event("later"), _context())
+    response = HANDLER(sqs_event("later"), _context())
     assert response == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
     # and no ERROR line from any logger (Powertools' Tracer logs an exception leaving a traced method at ERROR)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_retries_and_successes_in_one_batch_report_only_the_retries():
-    response = HANDLER(_event("ok", "later", "ok"), _context())
+    response = HANDLER(sqs_event("ok", "later", "ok"), _context())
     assert response == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
 
 
 def test_a_batch_that_failed_for_real_still_fails_the_invocation():
     with pytest.raises(BatchProcessingError):
-        HANDLER(_event("broken"), _context())
+        HANDLER(sqs_event("broken"), _context())
     with pytest.raises(BatchProcessingError):
-        HANDLER(_event("later", "broken"), _context())  # every record failed and one of them is an error
+        HANDLER(sqs_event("later", "broken"), _context())  # every record failed and one of them is an error
 
 
 def test_a_partial_real_failure_is_reported_per_item():
-    assert HANDLER(_event("broken", "ok"), _context()) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert HANDLER(sqs_event("broken", "ok"), _context()) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
 
 
 def test_without_retry_types_every_failed_batch_raises():
     with pytest.raises(BatchProcessingError):
-        sqs_handler(_handler)(_event("later"), _context())
+        sqs_handler(_handler)(sqs_event("later"), _context())
