@@ -169,3 +169,25 @@ def test_a_problem_reported_absent_is_not_a_complaint_but_a_problem_beside_it_st
 def test_a_turn_in_any_covered_language_stops_a_thank_you(text):
     decision = triage(comment(text))
     assert decision.reply_template != "praise", decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Problems again with the app today.",  # "problems" is an idiom word now: still a cue, not left uncorrected
+        "I want to complain.",
+        "Where do I send complaints?",
+        "No delay compensation yet?",  # "no delay" followed by a noun is not the absence of a delay
+        "Is there no complaint form on your website?",
+        "Fed up with this. A working app would be useful.",  # a complaint dressed as a suggestion
+        "Poor service. A callback would be useful.",
+    ],
+)
+def test_problem_words_near_the_new_idioms_and_suggestions_still_open_a_case(text):
+    decision = triage(comment(text))
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+def test_an_abuse_emoji_beside_kind_words_is_not_abuse():
+    assert classify("The kids love the 💩 plushie, thanks!").intent is not Intent.ABUSE
+    assert classify("@acme 💩💩💩💩").intent is Intent.ABUSE

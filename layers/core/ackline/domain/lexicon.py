@@ -297,7 +297,6 @@ HARMLESS_IDIOMS = (
 # arrived broken" keeps "broken"). A bare "no refund" is deliberately not here: that is the complaint.
 NO_PROBLEM_IDIOMS = (
     "no complaints",
-    "no complaint",
     "nothing to complain about",
     "can't complain",
     "cant complain",
@@ -314,9 +313,8 @@ NO_PROBLEM_IDIOMS = (
     "zero issues",
     "not one issue",
     "not a single issue",
-    "no delay",
-    "no delays",
     "no delay at all",
+    "no delays at all",
     "zero delays",
     "no hassle",
     "zero hassle",
@@ -409,8 +407,8 @@ ABUSE = (
     "basura",
     "connard",
     "arschloch",
-    *("beceriksiz", "adam olmaz", "goblok", "sampah", "värdelöst företag", "värdelös", "bande de clowns"),
-    *("idioten", "incompetenti", "incompetentes", "nieudacznicy", "oszuści"),
+    *("beceriksiz", "adam olmaz", "goblok", "värdelöst företag", "värdelös", "bande de clowns"),
+    *("idioten", "nieudacznicy"),
 )
 ABUSE_EMOJI = frozenset({"🖕", "🤮", "💩"})
 
@@ -502,6 +500,10 @@ COMPLAINT_STRONG = (
     "beyond a joke",
     "thanks for nothing",
     "complaint",
+    # "complain", "complaints": the no-problem idioms put these words in the lexicon, so typo correction no longer
+    # turns them into "complaint" (a word in the lexicon is never corrected): they are cues in their own right
+    "complain",
+    "complaints",
     "disgusting",
     "unacceptable",
     "worst",
@@ -689,6 +691,10 @@ COMPLAINT_WEAK = (
     "meh",
     "ridiculous",
     "problem",
+    "problems",  # as "complaints" above: "no problems" put it in the lexicon
+    "problema",
+    "problemi",
+    "probleme",
     "issue",
     "not what i expect",
     "shame",
@@ -714,7 +720,7 @@ COMPLAINT_WEAK = (
     *("plus jamais", "inadmissible", "qué vergüenza", "vergüenza", "vergonzoso", "nunca más", "vergogna"),
     *("vergognoso", "mai più", "vergonha", "nunca mais", "ridículo", "ridicolo", "wstyd", "skandal"),
     *("skandaliczne", "żenada", "yazıklar olsun", "rezalet", "skandale", "bedrövligt", "uselt"),  # noqa: RUF001 - Turkish dotless i
-    *("elendigt", "kecewa", "مخزي", "فضيحة"),
+    *("kecewa", "مخزي", "فضيحة"),
 )
 
 # Sarcasm markers: praise words next to these do not count as praise.
@@ -853,12 +859,12 @@ FEATURE = (
     "wäre schön",
     "seria ótimo",
     "sarebbe bello",
-    # "would be handy" and the other languages' "it would be nice if / add": verbs of adding, never "can we get"
-    # or "könntet ihr" alone (those open a request about an order as often as a suggestion)
+    # "would be handy" and its equivalents: never "can we get", "könntet ihr" or a bare "add" ("dodajcie": add the
+    # missing item to my order), nor "wäre toll wenn" / "zou fijn zijn als" (as often a sarcastic complaint); and
+    # only where no unhappy cue or negative tone is beside them (see triage._everyday)
     *("would be handy", "would be really handy", "would be useful", "would be really useful", "would be so useful"),
-    *("wäre cool wenn", "wäre toll wenn", "wäre praktisch wenn", "vous pourriez ajouter", "pourriez-vous ajouter"),
-    *("podríais añadir", "podrían añadir", "potreste aggiungere", "sarebbe utile", "poderiam adicionar"),
-    *("zou handig zijn", "zou fijn zijn als", "dodajcie", "eklerseniz", "tambahin fitur", "vore smidigt om"),
+    *("wäre praktisch wenn", "vous pourriez ajouter", "pourriez-vous ajouter", "podríais añadir", "podrían añadir"),
+    *("sarebbe utile", "poderiam adicionar", "zou handig zijn", "tambahin fitur"),
 )
 
 PRAISE = (

@@ -317,7 +317,9 @@ def _urgent(text: str, signals: _Signals, sentiment: float) -> _Verdict | None:
         severity = Severity.HIGH if kind == "legal" else Severity.CRITICAL
         return _Verdict(Intent.CRISIS, severity, crisis_reasons, crisis_kind=kind)
     concrete = signals.phrases("complaint")
-    abuse = signals.phrases("abuse") + sorted(signals.emoji & lx.ABUSE_EMOJI)
+    # an emoji alone is abuse only where nothing kind is said ("the kids love the 💩 plushie" is not)
+    kind_words = signals.phrases("praise") + signals.phrases("praise_idiom")
+    abuse = signals.phrases("abuse") + ([] if kind_words else sorted(signals.emoji & lx.ABUSE_EMOJI))
     if abuse and not concrete:
         return _Verdict(Intent.ABUSE, Severity.MEDIUM, [f"abusive language: {p}" for p in abuse])
     if concrete:
@@ -332,7 +334,8 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     negative = sentiment <= policy.thresholds.negative_sentiment
     if price := _price(text, words, signals, bool(unhappy) or negative):
         return _Verdict(Intent.PRICE_OBJECTION, Severity.LOW, [f"price objection: {p}" for p in price])
-    if feature := signals.phrases("feature"):
+    # "Fed up. A working app would be useful." is a complaint dressed as a suggestion, not a request to count
+    if (feature := signals.phrases("feature")) and not unhappy and not negative:
         topic = _feature_topic(words)
         reasons = [f"feature request: {p}" for p in feature] + [f"feature topic: {topic}"]
         return _Verdict(Intent.FEATURE_REQUEST, Severity.LOW, reasons, topic=topic)
