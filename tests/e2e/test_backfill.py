@@ -1,5 +1,5 @@
-"""Backfill end to end: the sandbox holds comments and mentions whose webhooks never arrived; one backfill run
-stores and answers each exactly once, and a second run changes nothing."""
+"""Backfill end to end: the sandbox holds Facebook and Instagram comments and X mentions whose webhooks never
+arrived; one backfill run stores and answers each exactly once, and a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -17,7 +17,14 @@ def _digits(n: int) -> str:
 
 def _replies(stack: RunningStack, comment_ids: list[str], tweet_id: str) -> dict[str, int]:
     calls = [c for c in stack.sandbox_calls() if not c["fault"] and c["method"] == "POST"]
-    found = {cid: sum(c["path"].endswith(f"/{cid}/comments") for c in calls) for cid in comment_ids}
+
+    def to_comment(call: dict, cid: str) -> bool:
+        # Facebook: /{comment}/comments; Instagram: /{comment}/replies, or a private reply naming the comment
+        recipient = call["body"].get("recipient") if isinstance(call["body"], dict) else None
+        private = isinstance(recipient, dict) and recipient.get("comment_id") == cid
+        return call["path"].endswith((f"/{cid}/comments", f"/{cid}/replies")) or private
+
+    found = {cid: sum(to_comment(c, cid) for c in calls) for cid in comment_ids}
     found[tweet_id] = sum(
         c["path"] == "/x/2/tweets" and c["body"].get("reply") == {"in_reply_to_tweet_id": tweet_id} for c in calls
     )
@@ -25,9 +32,10 @@ def _replies(stack: RunningStack, comment_ids: list[str], tweet_id: str) -> dict
 
 
 def test_activity_whose_webhooks_never_arrived_is_answered_once(stack):
-    page, x_user = "1077" + _digits(11), "1500" + _digits(14)
+    page, x_user, ig_user = "1077" + _digits(11), "1500" + _digits(14), "178414" + _digits(11)
     post = f"{page}_{_digits(15)}"
     comments = [f"{post.split('_')[1]}_{_digits(15)}" for _ in range(2)]
+    ig_comment = "179" + _digits(14)
     tweet = "18" + _digits(17)
     held = [
         {
@@ -47,6 +55,14 @@ def test_activity_whose_webhooks_never_arrived_is_answered_once(stack):
             "from": {"id": "72" + _digits(14), "name": "Sam Lee"},
         },
         {
+            "platform": "instagram",
+            "account": ig_user,
+            "media_id": "180" + _digits(14),
+            "id": ig_comment,
+            "text": "the strap snapped after two days",
+            "from": {"id": "1789" + _digits(12), "username": "kai.moves"},
+        },
+        {
             "platform": "x",
             "account": x_user,
             "id": tweet,
@@ -55,18 +71,20 @@ def test_activity_whose_webhooks_never_arrived_is_answered_once(stack):
         },
     ]
     requests.post(stack.sandbox + "/_sandbox/undelivered", json=held, timeout=5).raise_for_status()
-    accounts = f"facebook#{page},x#{x_user}"
+    accounts = f"facebook#{page},instagram#{ig_user},x#{x_user}"
+    commented = [*comments, ig_comment]
     # When the backfill runs
     report = stack.run_schedule("BackfillFunction", accounts=accounts)
-    assert report["read"] == 3 and report["stored"] == 3 and report["failed"] == []
+    assert report["read"] == 4 and report["stored"] == 4 and report["failed"] == []
     # Then each is answered exactly once
-    answered = wait_for(lambda: (r := _replies(stack, comments, tweet)) and all(r.values()) and r, timeout=15)
-    assert answered == {comments[0]: 1, comments[1]: 1, tweet: 1}
-    # and the complaint reached a person
+    answered = wait_for(lambda: (r := _replies(stack, commented, tweet)) and all(r.values()) and r, timeout=15)
+    assert answered == {comments[0]: 1, comments[1]: 1, ig_comment: 1, tweet: 1}
+    # and the complaints reached a person
     cases = stack.staff_get("/api/cases?status=open&limit=200").json()["cases"]
-    assert any(any(k.endswith(comments[1]) for k in c["interaction_keys"]) for c in cases)
+    for complaint in (comments[1], ig_comment):
+        assert any(any(k.endswith(complaint) for k in c["interaction_keys"]) for c in cases), complaint
     # And a second run changes nothing
     again = stack.run_schedule("BackfillFunction", accounts=accounts)
-    assert again["read"] == 3 and again["stored"] == 0
+    assert again["read"] == 4 and again["stored"] == 0
     time.sleep(1.5)
-    assert _replies(stack, comments, tweet) == {comments[0]: 1, comments[1]: 1, tweet: 1}
+    assert _replies(stack, commented, tweet) == {comments[0]: 1, comments[1]: 1, ig_comment: 1, tweet: 1}

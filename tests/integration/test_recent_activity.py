@@ -1,15 +1,15 @@
-"""The backfill's readers against the sandbox: held Facebook comments and X mentions come back normalised with the
-same ids (and threads) the webhook readers give them."""
+"""The backfill's readers against the sandbox: held Facebook and Instagram comments and X mentions come back
+normalised with the same ids (and threads) the webhook readers give them."""
 
 import time
 
 from ackline.adapters.channel_probes import MetaSubscriptionProbe, TelegramWebhookProbe
 from ackline.adapters.oauth1 import OAuth1Credentials
-from ackline.adapters.recent_activity import GraphPageActivity, XMentionActivity
+from ackline.adapters.recent_activity import GraphPageActivity, InstagramCommentActivity, XMentionActivity
 from ackline.contracts.meta import parse_meta_delivery
 from ackline.domain.model import Kind, Platform
 from ackline_local.sandbox import Fault
-from ackline_local.webhooks import facebook_feed_comment
+from ackline_local.webhooks import facebook_feed_comment, instagram_comment
 from tests.conftest import meta_wire_bytes
 
 NOW = time.time()
@@ -51,6 +51,36 @@ def test_facebook_comments_read_back_as_the_webhook_would_have_delivered_them(sa
     [call] = sandbox.calls()
     assert call.method == "GET" and call.headers.get("Authorization") == "Bearer page-token"
     assert "page-token" not in call.path and "since" in call.query
+
+
+def test_instagram_comments_and_their_replies_read_back_as_the_webhook_would_have_delivered_them(sandbox):
+    payload = instagram_comment("my order still hasn't arrived", ig_account_id="17841400000000009")
+    value = payload["entry"][0]["changes"][0]["value"]
+    media, top = value["media"]["id"], value["id"]
+    sandbox.held.hold(
+        {"platform": "instagram", "account": "17841400000000009", "media_id": media}
+        | {k: value[k] for k in ("id", "text", "from")}
+        | {"timestamp": payload["entry"][0]["time"]}
+    )
+    reply = {"id": "17990000000000002", "text": "same here", "from": {"id": "1789000099990000", "username": "jo"}}
+    sandbox.held.hold(
+        {"platform": "instagram", "account": "17841400000000009", "media_id": media, "parent_id": top} | reply
+    )
+    old = {"id": "17990000000000003", "text": "old", "timestamp": NOW - 7200}  # before the lookback: not read back
+    sandbox.held.hold({"platform": "instagram", "account": "17841400000000009", "media_id": media} | old)
+    source = InstagramCommentActivity(sandbox.base_urls["INSTAGRAM_GRAPH_URL"], lambda: "ig-token")
+    read = {i.external_id: i for i in source.recent("17841400000000009", NOW - 3600, NOW)}
+    assert set(read) == {top, reply["id"]}
+    [webhook] = parse_meta_delivery(meta_wire_bytes(payload), NOW)
+    for field in ("platform", "kind", "external_id", "account_id", "author_id", "author_name", "thread_id", "post_id"):
+        assert getattr(read[top], field) == getattr(webhook, field), field
+    assert read[top].text == webhook.text and abs(read[top].created_at - webhook.created_at) < 1
+    # a reply to a comment joins that comment's thread, as its webhook (with parent_id) would
+    answer = read[reply["id"]]
+    assert (answer.thread_id, answer.post_id, answer.author_name) == (top, media, "jo")
+    [call] = sandbox.calls()
+    assert call.method == "GET" and call.headers.get("Authorization") == "Bearer ig-token"
+    assert "ig-token" not in call.path and "replies" in call.query["fields"][0]
 
 
 def test_x_mentions_read_back_signed_and_normalised(sandbox):

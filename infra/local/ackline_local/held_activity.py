@@ -4,6 +4,9 @@ read APIs serve it, so the backfill can be tested end to end (`POST <sandbox>/_s
 - Facebook: `{"platform": "facebook", "account": <page id>, "post_id", "id", "message", "from": {"id", "name"},
   "created_time"?, "parent"?}` -> `GET /meta/{page id}/feed` answers `{"data": [{"id": post, "comments":
   {"data": [...]}}]}`.
+- Instagram: `{"platform": "instagram", "account": <ig user id>, "media_id", "id", "text", "from": {"id",
+  "username"}, "timestamp"?, "parent_id"?}` -> `GET /instagram/{ig user id}/media` answers `{"data": [{"id": media,
+  "comments": {"data": [top-level comments, each with "replies": {"data": [...]}]}}]}` (as Graph nests replies).
 - X: `{"platform": "x", "account": <user id>, "id", "text", "author_id", "author_name"?, "created_at"?}` ->
   `GET /x/2/users/{user id}/mentions` answers `{"data": [...], "includes": {"users": [...]}}`.
 
@@ -21,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 _FEED = re.compile(r"/meta(?:/v\d+\.\d+)?/([^/]+)/feed")
+_MEDIA = re.compile(r"/instagram(?:/v\d+\.\d+)?/([^/]+)/media")
 _MENTIONS = re.compile(r"/x/2/users/([^/]+)/mentions")
 _SUBSCRIBED_APPS = re.compile(r"/meta(?:/v\d+\.\d+)?/([^/]+)/subscribed_apps")
 _WEBHOOK_INFO = re.compile(r"/telegram/bot[^/]+/getWebhookInfo")
@@ -41,10 +45,12 @@ class HeldActivity:
             with self._lock:
                 self._unsubscribed.add(str(item["unsubscribed"]))
             return
-        if item.get("platform") not in ("facebook", "x") or not item.get("account") or not item.get("id"):
-            raise ValueError("held activity needs platform (facebook or x), account and id")
+        if item.get("platform") not in ("facebook", "instagram", "x") or not item.get("account") or not item.get("id"):
+            raise ValueError("held activity needs platform (facebook, instagram or x), account and id")
         if item["platform"] == "facebook" and not item.get("post_id"):
             raise ValueError("a held Facebook comment needs its post_id")
+        if item["platform"] == "instagram" and not item.get("media_id"):
+            raise ValueError("a held Instagram comment needs its media_id")
         with self._lock:
             self._items.append(dict(item))
 
@@ -63,6 +69,8 @@ class HeldActivity:
             return None
         if match := _FEED.fullmatch(path):
             return self._feed(match.group(1))
+        if match := _MEDIA.fullmatch(path):
+            return self._media(match.group(1))
         if match := _MENTIONS.fullmatch(path):
             return self._mentions(match.group(1))
         if match := _SUBSCRIBED_APPS.fullmatch(path):
@@ -91,6 +99,28 @@ class HeldActivity:
                     comment["parent"] = {"id": item["parent"]}
                 posts.setdefault(str(item["post_id"]), []).append(comment)
         return {"data": [{"id": post, "comments": {"data": comments}} for post, comments in posts.items()]}
+
+    def _media(self, ig_user_id: str) -> dict[str, Any]:
+        held = [i for i in self.items() if i["platform"] == "instagram" and i["account"] == ig_user_id]
+        media: dict[str, list[dict[str, Any]]] = {}
+        replies: dict[str, list[dict[str, Any]]] = {}
+        for item in held:
+            comment = {
+                "id": item["id"],
+                "text": item.get("text", ""),
+                "from": item.get("from", {}),
+                "timestamp": _iso(float(item.get("timestamp") or time.time()), graph=True),
+            }
+            if item.get("parent_id"):
+                replies.setdefault(str(item["parent_id"]), []).append(comment | {"parent_id": item["parent_id"]})
+            else:
+                media.setdefault(str(item["media_id"]), []).append(comment)
+        return {
+            "data": [
+                {"id": m, "comments": {"data": [c | {"replies": {"data": replies.get(c["id"], [])}} for c in comments]}}
+                for m, comments in media.items()
+            ]
+        }
 
     def _mentions(self, user_id: str) -> dict[str, Any]:
         tweets = [i for i in self.items() if i["platform"] == "x" and i["account"] == user_id]

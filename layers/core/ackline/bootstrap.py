@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ackline.adapters.demand_table import DynamoDemandCounter
     from ackline.adapters.erasure_table import DynamoErasureStore
     from ackline.adapters.interaction_table import DynamoInteractionStore
-    from ackline.adapters.recent_activity import GraphPageActivity, XMentionActivity
+    from ackline.adapters.recent_activity import GraphPageActivity, InstagramCommentActivity, XMentionActivity
     from ackline.adapters.repliers import PlatformRouter
     from ackline.adapters.reply_memory import DynamoReplyMemory
     from ackline.adapters.secrets import SsmSecrets
@@ -255,13 +255,14 @@ def telegram_webhook() -> TelegramWebhookProbe:
 
 
 @lru_cache(maxsize=1)
-def activity_sources() -> dict[Platform, GraphPageActivity | XMentionActivity]:
-    from ackline.adapters.recent_activity import GraphPageActivity, XMentionActivity
+def activity_sources() -> dict[Platform, GraphPageActivity | InstagramCommentActivity | XMentionActivity]:
+    from ackline.adapters.recent_activity import GraphPageActivity, InstagramCommentActivity, XMentionActivity
     from ackline.domain.model import Platform
 
     settings, store = get_settings(), secrets()
     return {
         Platform.FACEBOOK: GraphPageActivity(settings.meta_graph_url, store.meta_page_token),
+        Platform.INSTAGRAM: InstagramCommentActivity(settings.instagram_graph_url, store.instagram_token),
         Platform.X: XMentionActivity(settings.x_api_url, store.x_oauth1_credentials),
     }
 

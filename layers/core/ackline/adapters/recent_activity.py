@@ -6,6 +6,9 @@ webhook is a duplicate that stores and queues nothing, and one that did not is s
 
 - Facebook: `GET /{page-id}/feed?fields=id,comments{id,message,from,created_time,parent}&since=<epoch>` with the
   Page token (Authorization header, never the URL).
+- Instagram: `GET /{ig-user-id}/media?fields=id,comments{id,text,timestamp,from,parent_id,replies{...}}` for the
+  account's latest media with the Instagram token (header), each comment normalised by the webhook reader itself
+  (`contracts.instagram.comment_interaction`). No `since` on the media: an old post's new comment counts.
 - X: `GET /2/users/{id}/mentions?start_time=<ISO>&tweet.fields=created_at,author_id&expansions=author_id`,
   OAuth 1.0a user context (the query is part of the signature).
 """
@@ -23,10 +26,14 @@ import requests
 from ackline.adapters.graph_api import raise_for_graph_error
 from ackline.adapters.oauth1 import OAuth1Credentials, authorization_header
 from ackline.adapters.platform_http import TIMEOUTS, credential, json_object, server_error
+from ackline.contracts.instagram import comment_interaction
 from ackline.domain.errors import PermanentPlatformError, RateLimited, TransientPlatformError
 from ackline.domain.model import Interaction, Kind, Platform
 
 GRAPH_COMMENT_FIELDS = "id,comments.limit(100){id,message,from,created_time,parent}"
+_IG_COMMENT = "id,text,timestamp,from,parent_id"
+INSTAGRAM_MEDIA_FIELDS = f"id,comments.limit(50){{{_IG_COMMENT},replies.limit(50){{{_IG_COMMENT}}}}}"
+INSTAGRAM_MEDIA_COUNT = 25  # the latest media whose comments are read back
 
 
 def _epoch(value: Any, default: float) -> float:
@@ -95,6 +102,46 @@ class GraphPageActivity:
             is_own=bool(author.get("id")) and str(author.get("id")) == page_id,
             raw=json.dumps({"backfill": "facebook feed", "post_id": post_id, "comment": comment}, ensure_ascii=False),
         )
+
+
+class InstagramCommentActivity:
+    """Recent comments (and replies to comments) under an Instagram professional account's latest media."""
+
+    def __init__(self, base_url: str, token: Callable[[], str], session: requests.Session | None = None) -> None:
+        self._base = base_url.rstrip("/")
+        self._token = token
+        self._session = session or requests.Session()
+
+    def recent(self, account_id: str, since: float, now: float) -> list[Interaction]:
+        query = urlencode({"fields": INSTAGRAM_MEDIA_FIELDS, "limit": INSTAGRAM_MEDIA_COUNT})
+        headers = {"Authorization": f"Bearer {credential(self._token, 'Instagram token')}"}
+        response = _get(self._session, f"{self._base}/{account_id}/media?{query}", headers, "Instagram")
+        raise_for_graph_error(response)
+        found: list[Interaction] = []
+        for media in json_object(response, "Instagram").get("data") or []:
+            if not isinstance(media, dict) or not media.get("id"):
+                continue
+            for comment in _listed(media.get("comments")):
+                found.append(self._comment(account_id, str(media["id"]), comment, "", now))
+                for reply in _listed(comment.get("replies")):
+                    found.append(self._comment(account_id, str(media["id"]), reply, str(comment["id"]), now))
+        return [i for i in found if i.created_at >= since]
+
+    @staticmethod
+    def _comment(account_id: str, media_id: str, comment: dict[str, Any], parent: str, now: float) -> Interaction:
+        # the webhook's value shape, so the one reader decides ids, thread and author exactly as for a webhook
+        value: dict[str, Any] = {key: comment[key] for key in ("id", "text", "from", "parent_id") if key in comment}
+        value["media"] = {"id": media_id}
+        if parent and not value.get("parent_id"):
+            value["parent_id"] = parent
+        raw = json.dumps({"backfill": "instagram media", "media_id": media_id, "comment": comment}, ensure_ascii=False)
+        return comment_interaction(account_id, _epoch(comment.get("timestamp"), now), value, raw, now)
+
+
+def _listed(edge: Any) -> list[dict[str, Any]]:
+    """A Graph edge's `data` items that carry an id."""
+    items = edge.get("data") if isinstance(edge, dict) else None
+    return [item for item in items or [] if isinstance(item, dict) and item.get("id")]
 
 
 class XMentionActivity:
