@@ -1108,6 +1108,15 @@ OWN_CASE_WORDS = frozenset(
         "mio",
         "mia",
         "mijn",
+        # the nouns and possessives of "my order / my account" in the corpus' other languages: a question about
+        # this customer's own order is a case, however generic its wording ("¿se puede cambiar la fecha?")
+        *("bestellung", "konto", "buchung", "rechnung", "sendung", "commande", "compte", "colis", "facture"),
+        *("pedido", "cuenta", "factura", "reserva", "reembolso", "localizador", "ordine", "fattura"),
+        *("prenotazione", "rimborso", "miei", "mie", "encomenda", "fatura", "meus", "minhas", "bestelling"),
+        *("pakket", "boeking", "zamówienie", "zamówienia", "faktura", "paczka", "rezerwacja", "moje", "mój"),
+        *("moja", "mojego", "mojej", "siparişim", "hesabım", "faturam", "kargom", "rezervasyonum", "mitt", "mina"),  # noqa: RUF001 - Turkish dotless i
+        *("beställning", "bokning", "bestilling", "pakke", "pesanan", "pesananku", "akunku", "tagihan"),
+        *("طلبي", "حسابي", "فاتورتي", "حجزي"),
     }
 )
 

@@ -54,7 +54,8 @@ _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io
 _PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
 _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question mark
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
-_REFERENCE = re.compile(r"\d{4,}|#\s?[A-Za-z]{0,4}-?\d{3,}")  # an order, booking or account number
+# an order, booking or account number, or a booking code of capitals and digits ("Localizador 8HJK2L")
+_REFERENCE = re.compile(r"\d{4,}|#\s?[A-Za-z]{0,4}-?\d{3,}|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6,10}\b")
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
 _AMOUNT = re.compile(
     r"(?:[£$€₺]|\br\$|\brp\.?)\s?\d|\d\s?(?:€|₺|eur|usd|gbp|zł|zl|pln|kr|sek|dkk|nok|tl|lira|chf|reais|rupiah)(?!\w)"
