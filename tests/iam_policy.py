@@ -1,9 +1,10 @@
 """A small IAM policy evaluator for the roles SAM generates, used to check recorded AWS calls against template.yaml.
 
 moto does not enforce IAM; this does, for what the functions actually call. It takes the template translated to
-CloudFormation by aws-sam-translator (inline `Policies` statements and SAM policy templates as SAM expands them),
-substitutes the local stack's physical names and ARNs and the pseudo parameters (the same values the stack itself
-resolved, from the call log's `stack` line), and decides each request the way IAM does for identity policies:
+CloudFormation by aws-sam-translator (`ackline_local.sam_transform.translate`, the same translation the local stack
+is built from: inline `Policies` statements and SAM policy templates as SAM expands them), substitutes the local
+stack's physical names and ARNs and the pseudo parameters (the same values the stack itself resolved, from the call
+log's `stack` line), and decides each request the way IAM does for identity policies:
 an explicit Deny wins, otherwise an Allow whose Action and Resource match (`*` and `?` wildcards; actions compare
 case-insensitively) is needed.
 
@@ -28,12 +29,6 @@ from ackline_local.intrinsics import Resolver
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
-
-# sam build/deploy would upload local folders to S3; the offline transform only needs *some* S3 location.
-_PLACEHOLDER_URIS = {
-    "AWS::Serverless::Function": ("CodeUri", "s3://ackline-placeholder/function.zip"),
-    "AWS::Serverless::LayerVersion": ("ContentUri", "s3://ackline-placeholder/layer.zip"),
-}
 
 # The AWS managed policies SAM attaches, as far as a function could use them. Any other managed policy is unknown
 # and grants nothing here (fail closed).
@@ -79,46 +74,6 @@ _UNDERSTOOD_CONDITION_KEYS = {"dynamodb:leadingkeys"}
 
 
 # --- the template ----------------------------------------------------------------------------------------------
-
-
-class _NoManagedPolicies:
-    """The translator asks IAM for managed-policy names only when Policies names one; ours never does."""
-
-    def load(self) -> dict[str, str]:
-        return {}
-
-
-def load_sam_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
-    """template.yaml with short-form tags turned into plain long-form dicts (`!Ref X` -> `{"Ref": "X"}`)."""
-    from cfnlint.decode.cfn_yaml import load as load_cfn_yaml
-
-    # cfn-lint's nodes subclass dict/str and carry line marks; a JSON round trip leaves plain Python values.
-    document: dict[str, Any] = json.loads(json.dumps(load_cfn_yaml(str(path))))
-    return document
-
-
-def translate(sam_template: Mapping[str, Any]) -> dict[str, Any]:
-    """The template after the AWS::Serverless-2016-10-31 transform, computed offline (no AWS call)."""
-    import os
-
-    from samtranslator.translator.transform import transform
-
-    document = copy.deepcopy(dict(sam_template))
-    for resource in document["Resources"].values():
-        if resource["Type"] in _PLACEHOLDER_URIS:
-            key, uri = _PLACEHOLDER_URIS[resource["Type"]]
-            resource["Properties"][key] = uri
-    # The translator resolves AWS::Region/AWS::Partition pseudo parameters through boto3's default region.
-    saved = os.environ.get("AWS_DEFAULT_REGION")
-    os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
-    try:
-        transformed: dict[str, Any] = transform(document, {}, _NoManagedPolicies())
-    finally:
-        if saved is None:
-            os.environ.pop("AWS_DEFAULT_REGION", None)
-        else:
-            os.environ["AWS_DEFAULT_REGION"] = saved
-    return transformed
 
 
 def as_list(value: Any) -> list[Any]:

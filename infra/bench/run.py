@@ -233,11 +233,15 @@ class Bench:
 def trace_sampling_rate(stack: LocalStack) -> float:
     """Traces per invocation: Lambda's own sampling (its rate cannot be configured) under `Tracing: Active`; none
     under PassThrough, since an HTTP API sends no trace header. Read from the template, parameter defaults
-    resolved."""
-    mode = stack.template.document.get("Globals", {}).get("Function", {}).get("Tracing", "PassThrough")
-    if isinstance(mode, dict) and "Ref" in mode:
-        mode = stack.template.parameter_defaults().get(mode["Ref"], "PassThrough")
-    return LAMBDA_TRACE_SAMPLING if mode == "Active" else 0.0
+    resolved (every function's TracingConfig, as SAM merged Globals into it)."""
+    defaults = stack.template.parameter_defaults()
+    modes = set()
+    for function in stack.template.functions:
+        mode = (function.properties.get("TracingConfig") or {}).get("Mode", "PassThrough")
+        if isinstance(mode, dict) and "Ref" in mode:
+            mode = defaults.get(mode["Ref"], "PassThrough")
+        modes.add(mode)
+    return LAMBDA_TRACE_SAMPLING if "Active" in modes else 0.0
 
 
 def per_interaction(tally: Tally, samples: int, log_bytes: int, sampling: float) -> dict[str, Any]:

@@ -27,6 +27,7 @@ import requests
 
 from ackline_local.aws_call_log import ENV_VAR
 from ackline_local.config import load_config
+from ackline_local.sam_transform import load_sam_template, translate
 from ackline_local.webhooks import (
     DEMO_PAGE_ID,
     facebook_feed_comment,
@@ -47,9 +48,7 @@ from tests.iam_policy import (
     denied_calls,
     denied_table,
     function_ids,
-    load_sam_template,
     read_call_log,
-    translate,
 )
 from tests.running_stack import RunningStack, launch_stack, wait_for
 

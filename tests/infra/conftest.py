@@ -2,7 +2,8 @@
 
 Both are loaded once per session. The SAM form answers "what did we write" (Globals, Metadata, literal properties);
 the transformed form answers "what will AWS actually get" (generated IAM roles, routes, event source mappings).
-The loading and the offline transform live in tests/iam_policy.py, which the IAM call-coverage e2e test shares.
+The loading and the offline transform live in ackline_local.sam_transform, which the local stack (its view of
+functions, routes and event sources) and the IAM call-coverage e2e test share.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.iam_policy import REPO_ROOT, TEMPLATE_PATH, load_sam_template, translate
+from ackline_local.sam_transform import load_sam_template, translate
+from tests.iam_policy import REPO_ROOT, TEMPLATE_PATH
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,14 @@ def test_template_parses_as_sam_with_contract_resources(sam_template: dict[str, 
 def test_cfn_lint_reports_nothing(template_path: Path) -> None:
     matches = lint_file(template_path)
     assert not matches, "\n".join(str(match) for match in matches)
+
+
+def test_our_yaml_loader_reads_the_template_as_cfn_lint_does(template_path: Path, sam_template: dict[str, Any]) -> None:
+    # The stack keeps its own small loader (cfn-lint's costs ~0.5 s of imports, sympy and networkx, at every start);
+    # both must read the same document, so cfn-lint checks exactly what the stack and the translator get.
+    from cfnlint.decode.cfn_yaml import load
+
+    assert json.loads(json.dumps(load(str(template_path)))) == sam_template
 
 
 def test_outputs_are_the_contract_outputs(sam_template: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from ackline_local.cfn_yaml import loads_cfn_yaml
-from ackline_local.template import handler_ref
+from ackline_local.sam_transform import translate
+from ackline_local.template import handler_ref, parse_template
 
 
 def test_short_tags_become_long_form_intrinsics():
@@ -80,9 +81,35 @@ def test_real_template_matches_the_contract(real_template):
     for name, queue in (("ResponderFunction", "AckQueue"), ("FollowUpFunction", "FollowUpQueue")):
         (source,) = functions[name].sqs_sources
         assert source.queue_logical_id == queue and source.reports_batch_item_failures
+    assert [s.expression for s in functions["ReconcilerFunction"].schedules] == ["rate(5 minutes)"]
     assert {q.logical_id for q in real_template.queues} == {
         "AckQueue",
         "AckDeadLetterQueue",
         "FollowUpQueue",
         "FollowUpDeadLetterQueue",
     }
+
+
+def test_sam_decides_implicit_apis_disabled_schedules_and_globals():
+    # Given a SAM template with an implicit HTTP API (no ApiId), one enabled and one disabled schedule, and a
+    # Globals timeout
+    sam = loads_cfn_yaml("""
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function: { Timeout: 7, Runtime: python3.13, Handler: app.lambda_handler }
+Resources:
+  JobFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/job/
+      Events:
+        Hook: { Type: HttpApi, Properties: { Method: ANY, Path: "/hook/{rest+}" } }
+        Often: { Type: ScheduleV2, Properties: { ScheduleExpression: rate(2 minutes) } }
+        Never: { Type: Schedule, Properties: { Schedule: rate(1 day), Enabled: false } }
+""")
+    # When the local stack reads what SAM translates it into
+    (job,) = parse_template(translate(sam)).functions
+    # Then the implicit API's route, only the enabled schedule, and the merged Globals are what it runs
+    assert [(r.method, r.path, r.authorized) for r in job.http_routes] == [("ANY", "/hook/{rest+}", False)]
+    assert [(s.name, s.expression) for s in job.schedules] == [("JobFunctionOften", "rate(2 minutes)")]
+    assert (job.timeout_seconds, job.handler_ref) == (7, "functions.job.app:lambda_handler")

@@ -36,7 +36,6 @@ from ackline_local.resources import LocalResources
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_TYPES = {"Schedule", "ScheduleV2"}
 DEFAULT_LOCAL_PERIOD_SECONDS = 60.0
 _RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
@@ -53,7 +52,7 @@ def rate_seconds(expression: str) -> float | None:
 @dataclass(frozen=True)
 class ScheduledFunction:
     logical_id: str
-    event_name: str
+    schedule_name: str  # the schedule's Name (SAM names it <Function><Event>)
     expression: str
     target: LambdaTarget
 
@@ -67,20 +66,16 @@ class ScheduledFunction:
             "account": LOCAL_ACCOUNT_ID,
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "region": LOCAL_REGION,
-            "resources": [f"arn:aws:scheduler:{LOCAL_REGION}:{LOCAL_ACCOUNT_ID}:schedule/default/{self.event_name}"],
+            "resources": [f"arn:aws:scheduler:{LOCAL_REGION}:{LOCAL_ACCOUNT_ID}:schedule/default/{self.schedule_name}"],
             "detail": {},
         }
 
 
 def scheduled_functions(resources: LocalResources) -> list[ScheduledFunction]:
+    """Every enabled schedule of the template's functions (as SAM translated their Schedule/ScheduleV2 events)."""
     found: list[ScheduledFunction] = []
     for function in resources.template.functions:
-        for event_name, event in (function.properties.get("Events") or {}).items():
-            if event.get("Type") not in SCHEDULE_TYPES:
-                continue
-            props: Mapping[str, Any] = event.get("Properties") or {}
-            if props.get("Enabled") is False or props.get("State") == "DISABLED":
-                continue
+        for schedule in function.schedules:
             target = LambdaTarget(
                 function_name=f"{resources.name_prefix}-{function.logical_id}",
                 handler=function.handler_ref,
@@ -88,8 +83,7 @@ def scheduled_functions(resources: LocalResources) -> list[ScheduledFunction]:
                 memory_mb=function.memory_mb,
                 logical_id=function.logical_id,
             )
-            expression = str(props.get("ScheduleExpression") or props.get("Schedule", ""))
-            found.append(ScheduledFunction(function.logical_id, event_name, expression, target))
+            found.append(ScheduledFunction(function.logical_id, schedule.name, schedule.expression, target))
     return found
 
 

@@ -1,29 +1,33 @@
 """Typed, read-only views of template.yaml: the single source the local stack builds itself from.
 
 The local stack must equal the cloud one (DESIGN §3 "Local equals cloud"), so routes, tables, queues, event-source
-settings and environment all come from here rather than from a second hand-written list. Values stay as the
-template wrote them (long-form intrinsics included); `intrinsics.py` resolves them against real local resources.
+settings and environment all come from here rather than from a second hand-written list. They are read from the
+CloudFormation that aws-sam-translator makes of the template (`sam_transform`, shared with the IAM tests), so SAM's
+own code decides Globals, event sources, authorizers and implicit resources. Values stay as CloudFormation gets them
+(long-form intrinsics included); `intrinsics.py` resolves them against real local resources.
 """
 
 from __future__ import annotations
 
-import copy
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ackline_local.cfn_yaml import load_cfn_yaml
+from ackline_local.sam_transform import local_code_folder, translated_template
 
-FUNCTION_TYPE = "AWS::Serverless::Function"
-HTTP_API_TYPE = "AWS::Serverless::HttpApi"
+FUNCTION_TYPE = "AWS::Lambda::Function"
+HTTP_API_TYPE = "AWS::ApiGatewayV2::Api"
+SCHEDULER_TYPE = "AWS::Scheduler::Schedule"
+EVENT_RULE_TYPE = "AWS::Events::Rule"
 TABLE_TYPE = "AWS::DynamoDB::Table"
 QUEUE_TYPE = "AWS::SQS::Queue"
 TOPIC_TYPE = "AWS::SNS::Topic"
 EVENT_SOURCE_MAPPING_TYPE = "AWS::Lambda::EventSourceMapping"
 
-# SAM and SQS defaults, used when the template leaves a setting out.
+# Lambda and SQS defaults, used when the CloudFormation leaves a setting out.
 DEFAULT_TIMEOUT_SECONDS = 3
 DEFAULT_MEMORY_MB = 128
 DEFAULT_SQS_BATCH_SIZE = 10
@@ -40,12 +44,12 @@ def default_template_path() -> Path:
 
 @dataclass(frozen=True)
 class HttpRoute:
-    """One `Type: HttpApi` event: `authorized` is True when a JWT authorizer applies (explicit or the API default)."""
+    """One route of an HTTP API's OpenAPI body: `authorized` is True when its security names one of the API's
+    authorizers (SAM writes the API's DefaultAuthorizer there, or `NONE`, which names none)."""
 
     method: str
     path: str
     authorized: bool
-    event_name: str
 
     @property
     def route_key(self) -> str:
@@ -54,9 +58,10 @@ class HttpRoute:
 
 @dataclass(frozen=True)
 class SqsEventSource:
-    """One `Type: SQS` event: the event source mapping the poller emulates."""
+    """One `AWS::Lambda::EventSourceMapping` from a queue of this template (written out, or SAM's for a `Type: SQS`
+    event): the mapping the poller emulates."""
 
-    event_name: str
+    logical_id: str
     queue_logical_id: str
     batch_size: int
     function_response_types: tuple[str, ...]
@@ -69,8 +74,16 @@ class SqsEventSource:
 
 
 @dataclass(frozen=True)
+class ScheduleSpec:
+    """One enabled schedule (`AWS::Scheduler::Schedule` or an `AWS::Events::Rule` with a ScheduleExpression)."""
+
+    name: str
+    expression: str
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
-    """A function with Globals.Function already merged in."""
+    """One `AWS::Lambda::Function` whose code is a local folder (Globals already merged in by SAM)."""
 
     logical_id: str
     code_uri: str
@@ -81,6 +94,7 @@ class FunctionSpec:
     http_routes: tuple[HttpRoute, ...]
     sqs_sources: tuple[SqsEventSource, ...]
     properties: Mapping[str, Any] = field(repr=False)
+    schedules: tuple[ScheduleSpec, ...] = ()
 
     @property
     def handler_ref(self) -> str:
@@ -164,7 +178,7 @@ class ParameterSpec:
 
 @dataclass(frozen=True)
 class Template:
-    """The parsed template plus typed views; `document` is the raw long-form dict for anything not covered."""
+    """The translated template plus typed views; `document` is the CloudFormation dict for anything not covered."""
 
     path: Path | None
     document: Mapping[str, Any]
@@ -203,29 +217,29 @@ class Template:
 
 
 def load_template(path: Path | None = None) -> Template:
-    """Read template.yaml (default: `default_template_path()`) into typed views."""
+    """Read and translate template.yaml (default: `default_template_path()`) into typed views."""
     resolved = path or default_template_path()
     if not resolved.is_file():
         raise FileNotFoundError(f"template not found: {resolved}")
-    return parse_template(load_cfn_yaml(resolved), path=resolved)
+    return parse_template(translated_template(resolved), path=resolved)
 
 
 def parse_template(document: Mapping[str, Any], path: Path | None = None) -> Template:
+    """Typed views of a CloudFormation template (what `sam_transform.translate` returns; no SAM types left)."""
     resources: Mapping[str, Any] = document.get("Resources", {})
-    globals_section: Mapping[str, Any] = document.get("Globals", {})
-    function_globals = globals_section.get("Function", {})
-    api_globals = globals_section.get("HttpApi", {})
-    mappings = _event_source_mappings(resources)
+    routes = _http_routes(resources)
+    sources = _event_source_mappings(resources)
+    schedules = _schedules(resources)
     functions = tuple(
         _function_spec(
             logical_id,
-            merge_globals(function_globals, body.get("Properties", {})),
-            resources,
-            api_globals,
-            mappings.get(logical_id, []),
+            body.get("Properties", {}),
+            routes.get(logical_id, []),
+            sources.get(logical_id, []),
+            schedules.get(logical_id, []),
         )
         for logical_id, body in resources.items()
-        if body.get("Type") == FUNCTION_TYPE
+        if body.get("Type") == FUNCTION_TYPE and local_code_folder(body.get("Properties", {}).get("Code")) is not None
     )
     tables = tuple(
         TableSpec(logical_id, body.get("Properties", {}))
@@ -254,18 +268,6 @@ def parse_template(document: Mapping[str, Any], path: Path | None = None) -> Tem
     return Template(path, document, functions, tables, queues, parameters, topics)
 
 
-def merge_globals(globals_value: Any, local_value: Any) -> Any:
-    """SAM's Globals rule: maps merge key by key, lists concatenate (globals first), scalars: the resource wins."""
-    if isinstance(globals_value, Mapping) and isinstance(local_value, Mapping):
-        merged = dict(copy.deepcopy(globals_value))
-        for key, value in local_value.items():
-            merged[key] = merge_globals(merged[key], value) if key in merged else copy.deepcopy(value)
-        return merged
-    if isinstance(globals_value, list) and isinstance(local_value, list):
-        return copy.deepcopy(globals_value) + copy.deepcopy(local_value)
-    return copy.deepcopy(local_value)
-
-
 def handler_ref(code_uri: str, handler: str) -> str:
     """Turn CodeUri + Handler into an importable `package.module:attribute` reference."""
     package = ".".join(part for part in code_uri.replace("\\", "/").split("/") if part and part != ".")
@@ -290,12 +292,37 @@ def referenced_logical_id(value: Any) -> str | None:
     return None
 
 
-def _event_source_mappings(resources: Mapping[str, Any]) -> dict[str, list[SqsEventSource]]:
-    """Explicit `AWS::Lambda::EventSourceMapping`s from a queue of this template, keyed by function logical id.
+# An integration's `uri`: `Fn::Sub` of "arn:...:lambda:path/2015-03-31/functions/${Function.Arn}/invocations".
+_INTEGRATION_TARGET = re.compile(r"/functions/\$\{([A-Za-z0-9]+)\.Arn\}/invocations$")
+_ANY_METHOD = "x-amazon-apigateway-any-method"
 
-    The template may wire SQS consumers this way instead of SAM's `Events: Type: SQS` (to keep IAM scoped);
-    both forms describe the same mapping, so both become `SqsEventSource`s.
-    """
+
+def _http_routes(resources: Mapping[str, Any]) -> dict[str, list[HttpRoute]]:
+    """Every Lambda-proxy operation in the HTTP APIs' OpenAPI bodies, keyed by the function it invokes."""
+    found: dict[str, list[HttpRoute]] = {}
+    for body in resources.values():
+        if body.get("Type") != HTTP_API_TYPE:
+            continue
+        openapi: Mapping[str, Any] = (body.get("Properties") or {}).get("Body") or {}
+        schemes = set((openapi.get("components") or {}).get("securitySchemes") or {})
+        for path, operations in (openapi.get("paths") or {}).items():
+            for method, operation in operations.items():
+                integration = operation.get("x-amazon-apigateway-integration") if isinstance(operation, dict) else None
+                uri = (integration or {}).get("uri")
+                sub = uri.get("Fn::Sub") if isinstance(uri, Mapping) else None
+                target = _INTEGRATION_TARGET.search(sub) if isinstance(sub, str) else None
+                if target is None:
+                    continue
+                # an operation's own `security` (even an empty one) replaces the document's
+                security = operation["security"] if "security" in operation else openapi.get("security") or []
+                authorized = any(name in schemes for requirement in security for name in requirement)
+                http_method = "ANY" if method == _ANY_METHOD else method.upper()
+                found.setdefault(target.group(1), []).append(HttpRoute(http_method, path, authorized))
+    return found
+
+
+def _event_source_mappings(resources: Mapping[str, Any]) -> dict[str, list[SqsEventSource]]:
+    """`AWS::Lambda::EventSourceMapping`s from a queue of this template, keyed by function logical id."""
     found: dict[str, list[SqsEventSource]] = {}
     for logical_id, body in resources.items():
         if body.get("Type") != EVENT_SOURCE_MAPPING_TYPE:
@@ -305,29 +332,51 @@ def _event_source_mappings(resources: Mapping[str, Any]) -> dict[str, list[SqsEv
         queue_id = referenced_logical_id(props.get("EventSourceArn"))
         if function_id is None or queue_id is None or resources.get(queue_id, {}).get("Type") != QUEUE_TYPE:
             continue
-        found.setdefault(function_id, []).append(_sqs_source(logical_id, {**props, "Queue": props["EventSourceArn"]}))
+        found.setdefault(function_id, []).append(
+            SqsEventSource(
+                logical_id=logical_id,
+                queue_logical_id=queue_id,
+                batch_size=int(props.get("BatchSize", DEFAULT_SQS_BATCH_SIZE)),
+                function_response_types=tuple(str(t) for t in props.get("FunctionResponseTypes", [])),
+                maximum_batching_window_seconds=int(props.get("MaximumBatchingWindowInSeconds", 0)),
+                enabled=bool(props.get("Enabled", True)),
+            )
+        )
+    return found
+
+
+def _schedules(resources: Mapping[str, Any]) -> dict[str, list[ScheduleSpec]]:
+    """Enabled schedules (EventBridge Scheduler schedules and scheduled rules), keyed by target function."""
+    found: dict[str, list[ScheduleSpec]] = {}
+    for logical_id, body in resources.items():
+        props: Mapping[str, Any] = body.get("Properties") or {}
+        if body.get("Type") == SCHEDULER_TYPE:
+            targets = [props.get("Target") or {}]
+        elif body.get("Type") == EVENT_RULE_TYPE and props.get("ScheduleExpression"):
+            targets = list(props.get("Targets") or [])
+        else:
+            continue
+        if props.get("State") == "DISABLED":
+            continue
+        name = str(props.get("Name") or logical_id)
+        for target in targets:
+            function_id = referenced_logical_id(target.get("Arn"))
+            if function_id is not None:
+                found.setdefault(function_id, []).append(ScheduleSpec(name, str(props["ScheduleExpression"])))
     return found
 
 
 def _function_spec(
     logical_id: str,
     props: Mapping[str, Any],
-    resources: Mapping[str, Any],
-    api_globals: Mapping[str, Any],
-    mapped_sources: list[SqsEventSource],
+    http_routes: list[HttpRoute],
+    sqs_sources: list[SqsEventSource],
+    schedules: list[ScheduleSpec],
 ) -> FunctionSpec:
-    http_routes: list[HttpRoute] = []
-    sqs_sources: list[SqsEventSource] = list(mapped_sources)
-    for event_name, event in (props.get("Events") or {}).items():
-        event_props: Mapping[str, Any] = event.get("Properties") or {}
-        if event.get("Type") == "HttpApi":
-            http_routes.append(_http_route(event_name, event_props, resources, api_globals))
-        elif event.get("Type") == "SQS":
-            sqs_sources.append(_sqs_source(event_name, event_props))
     environment = (props.get("Environment") or {}).get("Variables") or {}
     return FunctionSpec(
         logical_id=logical_id,
-        code_uri=str(props.get("CodeUri", "")),
+        code_uri=local_code_folder(props.get("Code")) or "",
         handler=str(props.get("Handler", "")),
         timeout_seconds=int(props.get("Timeout", DEFAULT_TIMEOUT_SECONDS)),
         memory_mb=int(props.get("MemorySize", DEFAULT_MEMORY_MB)),
@@ -335,34 +384,5 @@ def _function_spec(
         http_routes=tuple(http_routes),
         sqs_sources=tuple(sqs_sources),
         properties=props,
-    )
-
-
-def _http_route(
-    event_name: str, props: Mapping[str, Any], resources: Mapping[str, Any], api_globals: Mapping[str, Any]
-) -> HttpRoute:
-    method = str(props.get("Method", "ANY")).upper()
-    path = str(props.get("Path", "$default"))
-    authorizer = (props.get("Auth") or {}).get("Authorizer")
-    if authorizer is None:
-        # No per-route Auth: the API's DefaultAuthorizer applies (the implicit API takes Globals.HttpApi).
-        api_id = referenced_logical_id(props.get("ApiId"))
-        api_props = resources.get(api_id, {}).get("Properties", {}) if api_id else {}
-        api_props = merge_globals(api_globals, api_props)
-        authorizer = (api_props.get("Auth") or {}).get("DefaultAuthorizer")
-    authorized = authorizer is not None and authorizer != "NONE"
-    return HttpRoute(method=method, path=path, authorized=authorized, event_name=event_name)
-
-
-def _sqs_source(event_name: str, props: Mapping[str, Any]) -> SqsEventSource:
-    queue_id = referenced_logical_id(props.get("Queue"))
-    if queue_id is None:
-        raise ValueError(f"SQS event {event_name} must reference a queue of this template, got {props.get('Queue')!r}")
-    return SqsEventSource(
-        event_name=event_name,
-        queue_logical_id=queue_id,
-        batch_size=int(props.get("BatchSize", DEFAULT_SQS_BATCH_SIZE)),
-        function_response_types=tuple(str(t) for t in props.get("FunctionResponseTypes", [])),
-        maximum_batching_window_seconds=int(props.get("MaximumBatchingWindowInSeconds", 0)),
-        enabled=bool(props.get("Enabled", True)),
+        schedules=tuple(schedules),
     )
