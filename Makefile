@@ -73,7 +73,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy layers/core/ackline functions infra/local/ackline_local tests/fakes.py tests/contracts tests/handlers
+	$(VENV)/bin/mypy layers/core/ackline functions infra/local/ackline_local infra/triage/ackline_triage tests/fakes.py tests/contracts tests/handlers
 
 template-check: install tools
 	$(VENV)/bin/cfn-lint template.yaml
@@ -123,11 +123,11 @@ soak: install
 	$(PY) -m ackline_local.soak --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
 
 eval: install
-	$(PY) -m ackline_local.evaluate
+	$(PY) -m ackline_triage.evaluate
 
 # Fits on train+dev with thresholds picked out-of-fold (5 folds), writes layers/core/ackline/domain/triage_model.json.gz (commit it).
 train: install
-	$(PY) -m ackline_local.train_triage
+	$(PY) -m ackline_triage.train_triage
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ PACKAGES = {
     "ackline": ROOT / "layers" / "core" / "ackline",
     "functions": ROOT / "functions",
     "ackline_local": ROOT / "infra" / "local" / "ackline_local",
+    "ackline_triage": ROOT / "infra" / "triage" / "ackline_triage",
 }
 
 

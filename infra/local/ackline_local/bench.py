@@ -72,8 +72,8 @@ def bench_triage(rounds: int = 3) -> dict[str, Any]:
 
     from ackline.domain.policy import default_policy
     from ackline.domain.triage_model import MODEL_RESOURCE, triage_model
-    from ackline_local.corpus import load
-    from ackline_local.evaluate import _interaction
+    from ackline_triage.corpus import load
+    from ackline_triage.evaluate import _interaction
 
     blob = resources.files("ackline").joinpath(MODEL_RESOURCE).read_bytes()
     loads = []

@@ -4,7 +4,7 @@ Why a linear model: the rules know the words their author thought of; real custo
 dropping" or "10/10 would get stranded again". A logistic regression over word unigrams/bigrams and
 character 3-5-grams (which absorb typos, slang and inflections) learns those from the labelled corpus,
 stays explainable (each n-gram has a weight) and costs microseconds. It is trained offline with scikit-learn
-(`make train`, ackline_local.train_triage) on the corpus' train split; this module only reads the weights.
+(`make train`, ackline_triage.train_triage) on the corpus' train split; this module only reads the weights.
 
 Why hashing: n-grams are mapped to 2^18 buckets with crc32, so no vocabulary ships and an unseen n-gram
 simply finds no weight. Only buckets seen at least twice in training are kept, with int8 weights and one

@@ -1,6 +1,6 @@
 """`make train`: fit the triage model on the corpus' train and dev splits, with thresholds picked out-of-fold.
 
-    .venv/bin/python -m ackline_local.train_triage [--out PATH]
+    .venv/bin/python -m ackline_triage.train_triage [--out PATH]
 
 Logistic regressions over the very features the runtime computes (`triage_model.features`, binary and
 L2-normalised): a multinomial one over the intents, yes/no heads on the labels `should_escalate` and
@@ -32,8 +32,8 @@ from typing import Any
 
 from ackline.domain.model import Intent
 from ackline.domain.triage_model import MODEL_RESOURCE, TriageModel, decode, encode, features, triage_model
-from ackline_local.corpus import Example, load, of_split
-from ackline_local.evaluate import Report, corpus_policy, run, score
+from ackline_triage.corpus import Example, load, of_split
+from ackline_triage.evaluate import Report, corpus_policy, run, score
 
 MIN_DF = 2  # a bucket seen in one training message only is noise, and weight that ships for nothing
 C_GRID = (10.0, 30.0)  # 100 lost on held-out cost at 1,700 and at 2,600 messages
@@ -209,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _, c, thresholds, report = best
     final = fit(pool, c)
     about = final.about | {
-        "trained_on": "train+dev splits of tests/eval/corpus (sha256 of the text; see ackline_local.corpus)",
+        "trained_on": "train+dev splits of tests/eval/corpus (sha256 of the text; see ackline_triage.corpus)",
         "thresholds_from": f"{FOLDS}-fold out-of-fold predictions over train+dev",
         "held_out_escalation_recall": round(report.escalation_recall, 4),
         "held_out_needless_rate": round(report.needless_rate, 4),

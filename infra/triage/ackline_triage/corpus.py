@@ -18,7 +18,7 @@ or case-specific one does) — it had marked every question for a person, as the
 The split is a pure function of the text — the first 8 bytes of sha256(text), modulo 100: below 60 train,
 below 80 dev, the rest test — so it is fixed, needs no stored assignment, and the same text can never sit in
 two splits (duplicates across files land together). The model is fitted on train and dev, its thresholds are
-chosen on out-of-fold predictions over train and dev (`ackline_local.train_triage`), and test is only ever
+chosen on out-of-fold predictions over train and dev (`ackline_triage.train_triage`), and test is only ever
 scored, never looked at while tuning.
 """
 

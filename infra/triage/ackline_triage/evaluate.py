@@ -1,6 +1,6 @@
 """`make eval`: how triage decides on the labelled corpus, per split and per source, printed (tests/eval asserts).
 
-The corpus and its fixed train/dev/test split are described in `ackline_local.corpus`. Every message goes
+The corpus and its fixed train/dev/test split are described in `ackline_triage.corpus`. Every message goes
 through `triage` exactly as ingest calls it (the shipped policy, the shipped model) and is judged on what
 the customer would see:
 
@@ -25,7 +25,7 @@ message; one line per split repeats the figures with the shipped policy unchange
 The test split is the honest figure: the model is fitted on train and dev, its thresholds picked on out-of-fold
 predictions over them; test is never read while training. (Train and dev figures are therefore in-sample.)
 Figures on `legacy_333` (written by the lexicon's author) and on anything we wrote ourselves are a
-development aid, not evidence; the independent corpus is `ackline_local.corpus.INDEPENDENT`.
+development aid, not evidence; the independent corpus is `ackline_triage.corpus.INDEPENDENT`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.policy_checks import parse_policy
 from ackline.domain.triage import triage
 from ackline.domain.triage_model import TriageModel
-from ackline_local.corpus import CORPUS_DIR, INDEPENDENT, SPLITS, Example, load, of_split
+from ackline_triage.corpus import CORPUS_DIR, INDEPENDENT, SPLITS, Example, load, of_split
 
 WORST = 20
 CORPUS_BRAND = CORPUS_DIR.parent / "corpus_brand.json"
