@@ -108,6 +108,31 @@ def test_no_verified_identity_is_401_and_nothing_changes(staff_rig: StaffRig) ->
     assert staff_rig.blocklist.entries == {} and staff_rig.alerter.alerts == []
 
 
+def test_a_caller_without_identity_is_refused_before_the_brand_policy_is_read(staff_rig: StaffRig) -> None:
+    # the policy is read from SSM; an invalid one raises there, which must not turn the 401 into a 5xx
+    from ackline import bootstrap
+    from ackline.domain.policy import PolicyError
+    from functions.staff_api.app import app
+
+    def broken_policy() -> None:
+        raise PolicyError("the policy in SSM is not valid")
+
+    app.dependency_overrides[bootstrap.brand_policy] = broken_policy
+    for method, path, body in [
+        ("GET", f"/api/cases/{UNKNOWN_CASE}", None),
+        ("POST", f"/api/cases/{UNKNOWN_CASE}/reply", {"text": "hello"}),
+        ("GET", "/api/crisis", None),
+        ("POST", "/api/crisis", {"on": True}),
+    ]:
+        assert _json(staff_rig.staff_call(method, path, staff=None, json_body=body)) == (
+            401,
+            {"message": "unauthorized"},
+        ), path
+    # a signed-in caller meets the broken policy: a 5xx (the ERROR line says why), never a guess
+    status, _ = _json(staff_rig.staff_call("GET", "/api/crisis"))
+    assert status == 500
+
+
 def test_domain_errors_are_mapped_to_http(staff_rig: StaffRig) -> None:
     case = _case(staff_rig, comment("my parcel arrived broken", external_id="d1", created_at=1_000.0))
     assert _json(staff_rig.staff_call("POST", f"/api/cases/{UNKNOWN_CASE}/claim")) == (

@@ -9,9 +9,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, Field
 
 from ackline.domain.crisis import EVERY_ACCOUNT, CrisisState
-from ackline.domain.errors import StaffUnauthenticated
 from ackline.domain.policy import BrandPolicy
-from ackline.http.dependencies import Alerts, Clock, Crisis, Policy
+from ackline.http.dependencies import Alerts, Clock, Crisis, Policy, Staff
 from ackline.observability import logger, metrics
 from ackline.ports import CrisisStore
 from ackline.usecases.crisis import set_crisis
@@ -37,14 +36,6 @@ class CrisisView(BaseModel):
     calm_below: int
 
 
-def _staff() -> str:
-    claims = router.current_event.request_context.authorizer.jwt_claim or {}
-    who = claims.get("email") or claims.get("cognito:username") or claims.get("sub")
-    if not who:
-        raise StaffUnauthenticated("no verified identity on a staff route")
-    return str(who)
-
-
 def _view(store: CrisisStore, policy: BrandPolicy) -> CrisisView:
     mode = policy.crisis_mode
     states = sorted(store.all_states(), key=lambda s: (not s.on, s.account))
@@ -58,16 +49,14 @@ def _view(store: CrisisStore, policy: BrandPolicy) -> CrisisView:
 
 
 @router.get("/api/crisis", summary="Crisis mode: which accounts are in it, and why")
-def get_crisis(store: Crisis, policy: Policy) -> CrisisView:
-    _staff()
+def get_crisis(_staff: Staff, store: Crisis, policy: Policy) -> CrisisView:
     return _view(store, policy)
 
 
 @router.post("/api/crisis", summary="The panic button: switch crisis mode on or off")
 def post_crisis(
-    switch: Annotated[CrisisSwitch, Body()], store: Crisis, policy: Policy, clock: Clock, alerter: Alerts
+    staff: Staff, switch: Annotated[CrisisSwitch, Body()], store: Crisis, policy: Policy, clock: Clock, alerter: Alerts
 ) -> CrisisView:
-    staff = _staff()
     account = switch.account or EVERY_ACCOUNT
     state = set_crisis(
         store,

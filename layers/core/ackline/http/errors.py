@@ -127,3 +127,18 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         return Response(status_code=422, content_type=content_types.APPLICATION_JSON, body=body)
 
     app.exception_handler(RequestValidationError)(invalid)
+
+    def from_provider(exc: DependencyResolutionError) -> Response[str]:
+        # Powertools wraps what a `Depends` provider raises; a provider that refuses the request on purpose (the staff
+        # identity: 401) is answered as that error would be; anything else stays a 5xx with its one ERROR line
+        cause: BaseException = exc
+        while isinstance(cause, DependencyResolutionError) and cause.__cause__ is not None:
+            cause = cause.__cause__
+        known = next((t for t in type(cause).__mro__ if t in _STATUS), None)
+        if known is None or _STATUS[known][0] >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise exc
+        status, message = _STATUS[known]
+        logger.warning("request refused", error=type(cause).__name__, detail=str(cause), status=int(status))
+        return _json(status, message)
+
+    app.exception_handler(DependencyResolutionError)(from_provider)

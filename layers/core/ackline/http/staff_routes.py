@@ -9,10 +9,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ackline.domain.cases import QUEUE_PAGE_MAX, CaseEvent, CaseQuery, QueueView, new_event_id, searchable
-from ackline.domain.errors import StaffUnauthenticated
 from ackline.domain.model import Case, Platform, Priority
 from ackline.domain.sla import SlaReport
-from ackline.http.dependencies import Blocks, Cases, Clock, Demand, Erasure, HumanReplies, Interactions, Policy
+from ackline.http.dependencies import Blocks, Cases, Clock, Demand, Erasure, HumanReplies, Interactions, Policy, Staff
 from ackline.http.staff_views import (
     AssignRequest,
     AuthorStatus,
@@ -38,22 +37,14 @@ CaseId = Annotated[str, Path(pattern=r"^c_[0-9a-f]{20}$", description="case id")
 AuthorId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:@+=-]{1,256}$", description="the platform's id for the author")]
 
 
-def _staff() -> str:
-    """Who is acting, from the claims API Gateway's JWT authorizer verified (locally: the emulated one)."""
-    claims = router.current_event.request_context.authorizer.jwt_claim or {}
-    who = claims.get("email") or claims.get("cognito:username") or claims.get("sub")
-    if not who:
-        raise StaffUnauthenticated("no verified identity on a staff route")
-    return str(who)
-
-
 @router.get("/api/me", summary="Who you are signed in as")
-def who_am_i() -> Me:
-    return Me(staff=_staff())
+def who_am_i(staff: Staff) -> Me:
+    return Me(staff=staff)
 
 
 @router.get("/api/cases", summary="List cases, most urgent first (priority, then age), one page at a time")
 def list_cases(
+    staff: Staff,
     status: Annotated[QueueView, Query(description="open, claimed, resolved, or active (open and claimed)")] = (
         QueueView.OPEN
     ),
@@ -68,7 +59,6 @@ def list_cases(
     *,
     cases: Cases,
 ) -> CaseList:
-    staff = _staff()
     query = CaseQuery(
         view=status,
         platform=platform,
@@ -84,9 +74,8 @@ def list_cases(
 
 @router.get("/api/cases/<case_id>", summary="One case with its whole conversation and its history")
 def get_case(
-    case_id: CaseId, cases: Cases, interactions: Interactions, blocklist: Blocks, policy: Policy
+    _staff: Staff, case_id: CaseId, cases: Cases, interactions: Interactions, blocklist: Blocks, policy: Policy
 ) -> CaseDetailView:
-    _staff()
     detail = staff_queue.open_case(case_id, cases, interactions)
     saved = human_reply.saved_replies_for(detail.case, policy)
     author = detail.case.author_id
@@ -101,6 +90,7 @@ def get_case(
 
 @router.post("/api/cases/<case_id>/reply", summary="Answer the customer (sent once per Idempotency-Key)")
 def reply_to_customer(
+    staff: Staff,
     case_id: CaseId,
     body: ReplyRequest,
     idempotency_key: Annotated[
@@ -114,7 +104,6 @@ def reply_to_customer(
     policy: Policy,
     clock: Clock,
 ) -> HumanReplyView:
-    staff = _staff()
     accepted = human_reply.request_human_reply(
         case_id,
         body.text,
@@ -138,8 +127,7 @@ def reply_to_customer(
 
 
 @router.post("/api/cases/<case_id>/claim", summary="Take a case (409 when someone else holds it)")
-def claim_case(case_id: CaseId, cases: Cases, clock: Clock) -> Case:
-    staff = _staff()
+def claim_case(staff: Staff, case_id: CaseId, cases: Cases, clock: Clock) -> Case:
     case = staff_queue.claim_case(case_id, staff, cases, clock())
     logger.info("case claimed", case_id=case_id, staff=staff)
     # time to first human response: from the case opening to a person taking it (the second clock, after the ack)
@@ -148,55 +136,52 @@ def claim_case(case_id: CaseId, cases: Cases, clock: Clock) -> Case:
 
 
 @router.post("/api/cases/<case_id>/release", summary="Hand a case you hold back to the queue")
-def release_case(case_id: CaseId, cases: Cases, clock: Clock) -> Case:
-    staff = _staff()
+def release_case(staff: Staff, case_id: CaseId, cases: Cases, clock: Clock) -> Case:
     case = staff_queue.release_case(case_id, staff, cases, clock())
     logger.info("case released", case_id=case_id, staff=staff)
     return case
 
 
 @router.post("/api/cases/<case_id>/assign", summary="Give a case to someone")
-def assign_case(case_id: CaseId, body: AssignRequest, cases: Cases, clock: Clock) -> Case:
-    staff = _staff()
+def assign_case(staff: Staff, case_id: CaseId, body: AssignRequest, cases: Cases, clock: Clock) -> Case:
     case = staff_queue.assign_case(case_id, body.to, staff, cases, clock())
     logger.info("case assigned", case_id=case_id, staff=staff, assignee=body.to)
     return case
 
 
 @router.post("/api/cases/<case_id>/resolve", summary="Mark a case resolved")
-def resolve_case(case_id: CaseId, cases: Cases, clock: Clock) -> Case:
-    staff = _staff()
+def resolve_case(staff: Staff, case_id: CaseId, cases: Cases, clock: Clock) -> Case:
     case = staff_queue.resolve_case(case_id, staff, cases, clock())
     logger.info("case resolved", case_id=case_id, staff=staff)
     return case
 
 
 @router.get("/api/suppressed", summary="Messages not answered on purpose (spam, not addressed to us), newest first")
-def list_suppressed(interactions: Interactions, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> SuppressedList:
-    _staff()
+def list_suppressed(
+    _staff: Staff, interactions: Interactions, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> SuppressedList:
     found = staff_queue.suppressed_messages(interactions, limit)
     return SuppressedList(messages=[conversation_entry(s) for s in found], count=len(found))
 
 
 @router.post("/api/cases/<case_id>/reopen", summary="Bring a resolved case back to the queue")
-def reopen_case(case_id: CaseId, cases: Cases, clock: Clock) -> Case:
-    staff = _staff()
+def reopen_case(staff: Staff, case_id: CaseId, cases: Cases, clock: Clock) -> Case:
     case = staff_queue.reopen_case(case_id, staff, cases, clock())
     logger.info("case reopened", case_id=case_id, staff=staff)
     return case
 
 
 @router.post("/api/cases/<case_id>/notes", summary="Add an internal note (never sent to the customer)")
-def add_note(case_id: CaseId, body: NoteRequest, cases: Cases, clock: Clock) -> CaseEvent:
-    staff = _staff()
+def add_note(staff: Staff, case_id: CaseId, body: NoteRequest, cases: Cases, clock: Clock) -> CaseEvent:
     note = staff_queue.add_note(case_id, body.text, staff, cases, clock(), new_event_id())
     logger.info("note added", case_id=case_id, staff=staff, note_chars=len(body.text))
     return note
 
 
 @router.get("/api/authors/blocked", summary="Authors staff blocked (stored, never answered), newest first")
-def list_blocked_authors(blocklist: Blocks, limit: Annotated[int, Query(ge=1, le=200)] = 100) -> BlockedAuthors:
-    _staff()
+def list_blocked_authors(
+    _staff: Staff, blocklist: Blocks, limit: Annotated[int, Query(ge=1, le=200)] = 100
+) -> BlockedAuthors:
     found = authors.blocked_authors(blocklist, limit)
     return BlockedAuthors(
         authors=[
@@ -211,9 +196,8 @@ def list_blocked_authors(blocklist: Blocks, limit: Annotated[int, Query(ge=1, le
 
 @router.post("/api/authors/<platform>/<author_id>/block", summary="Block an author: stored, never answered")
 def block_author(
-    platform: Annotated[Platform, Path()], author_id: AuthorId, blocklist: Blocks, clock: Clock
+    staff: Staff, platform: Annotated[Platform, Path()], author_id: AuthorId, blocklist: Blocks, clock: Clock
 ) -> AuthorStatus:
-    staff = _staff()
     blocked = authors.block_author(platform, author_id, staff, blocklist, clock())
     logger.info("author blocked", platform=platform.value, staff=staff)
     return AuthorStatus(
@@ -222,8 +206,9 @@ def block_author(
 
 
 @router.delete("/api/authors/<platform>/<author_id>/block", summary="Unblock an author")
-def unblock_author(platform: Annotated[Platform, Path()], author_id: AuthorId, blocklist: Blocks) -> AuthorStatus:
-    staff = _staff()
+def unblock_author(
+    staff: Staff, platform: Annotated[Platform, Path()], author_id: AuthorId, blocklist: Blocks
+) -> AuthorStatus:
     authors.unblock_author(platform, author_id, blocklist)
     logger.info("author unblocked", platform=platform.value, staff=staff)
     return AuthorStatus(platform=platform.value, author_id=author_id, blocked=False)
@@ -231,13 +216,13 @@ def unblock_author(platform: Annotated[Platform, Path()], author_id: AuthorId, b
 
 @router.post("/api/authors/<platform>/<author_id>/forget", summary="Erase everything held about this person")
 def forget_author(
+    staff: Staff,
     platform: Annotated[Platform, Path()],
     author_id: AuthorId,
     interactions: Interactions,
     erasure: Erasure,
     clock: Clock,
 ) -> ForgetResult:
-    staff = _staff()
     done = authors.forget_author(platform, author_id, interactions, erasure, clock)
     # the person's id is not logged: the confirmation code and counts say what happened
     logger.info(
@@ -256,6 +241,7 @@ def forget_author(
 
 @router.get("/api/metrics/sla", summary="Time to the automated acknowledgement and to the first human response")
 def sla_metrics(
+    _staff: Staff,
     since: Annotated[
         int | None, Query(ge=0, le=10**11, description="epoch seconds; cases opened since then (default: 7 days)")
     ] = None,
@@ -264,14 +250,12 @@ def sla_metrics(
     interactions: Interactions,
     clock: Clock,
 ) -> SlaReport:
-    _staff()
     now = clock()
     start = float(since) if since is not None else now - 7 * 24 * 3600
     return staff_queue.sla_figures(start, cases, interactions, now)
 
 
 @router.get("/api/demand", summary="Feature requests per topic, most requested first")
-def list_demand(demand: Demand, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> DemandList:
-    _staff()
+def list_demand(_staff: Staff, demand: Demand, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> DemandList:
     topics = staff_queue.demand_by_topic(demand, limit)
     return DemandList(topics=topics, total=sum(t.requests for t in topics))
