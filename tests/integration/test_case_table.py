@@ -118,6 +118,9 @@ def _walk(cases, **query):
         cursor = page.next_cursor
 
 
+# a hang guard, not a speed limit: 320 Queries over 1,000 items run through moto's one-at-a-time Python, which took
+# over the default 120 s once on a loaded 2-core CI machine
+@pytest.mark.timeout(600)
 def test_a_thousand_cases_every_one_reachable_page_by_page_in_order_each_page_one_round_of_queries(aws, dynamodb):
     from ackline.domain.cases import QueueView
 
