@@ -41,8 +41,8 @@ def build_handler(
         limits = ReconcileLimits()
         if isinstance(event.get("older_than_seconds"), int) and event["older_than_seconds"] >= 0:
             # an operator's on-demand run (`aws lambda invoke --payload '{"older_than_seconds": 0}'`, e.g. right
-            # after an incident) need not wait for the usual limit; re-queueing a reply in flight is harmless (the
-            # lease)
+            # after an incident) need not wait for the usual limit; re-queueing a reply in flight is harmless: its
+            # lease stops a second send
             limits = ReconcileLimits(never_attempted_seconds=event["older_than_seconds"])
         run = ports()
         report = reconcile(run.unsettled, run.dispatcher, run.clock(), limits)
@@ -55,8 +55,7 @@ def build_handler(
             "examined": report.examined,
             "findings": report.findings,
         }
-        # findings mean a step failed somewhere (a lost queue message, a dead worker): ReconcilerFindings has an
-        # alarm
+        # findings mean a step failed somewhere (a lost queue message, a dead worker): an alarm watches them
         metrics.add_metric(name="ReconcilerFindings", unit="Count", value=report.findings)
         if report.findings:
             logger.warning("stuck interactions re-driven", extra=counts)

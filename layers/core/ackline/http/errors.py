@@ -54,11 +54,16 @@ INTERNAL_ERROR: dict[str, Any] = {
 }
 
 
-def log_server_error(exc: BaseException, status: int, *, detail: str = "") -> None:
-    """The one ERROR line a 5xx leaves: structured keys, the frames, never the body."""
-    # a provider that fails inside Powertools' Depends arrives wrapped: log the provider's own error and frames
+def _unwrapped(exc: BaseException) -> BaseException:
+    """What a provider raised inside Powertools' `Depends` (which wraps it in DependencyResolutionError)."""
     while isinstance(exc, DependencyResolutionError) and exc.__cause__ is not None:
         exc = exc.__cause__
+    return exc
+
+
+def log_server_error(exc: BaseException, status: int, *, detail: str = "") -> None:
+    """The one ERROR line a 5xx leaves: structured keys, the frames, never the body."""
+    exc = _unwrapped(exc)  # a failing provider: its own error and frames
     frames = traceback.extract_tb(exc.__traceback__)
     where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
     logger.error(
@@ -131,9 +136,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     def from_provider(exc: DependencyResolutionError) -> Response[str]:
         # Powertools wraps what a `Depends` provider raises; a provider that refuses the request on purpose (the staff
         # identity: 401) is answered as that error would be; anything else stays a 5xx with its one ERROR line
-        cause: BaseException = exc
-        while isinstance(cause, DependencyResolutionError) and cause.__cause__ is not None:
-            cause = cause.__cause__
+        cause = _unwrapped(exc)
         known = next((t for t in type(cause).__mro__ if t in _STATUS), None)
         if known is None or _STATUS[known][0] >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise exc
