@@ -84,6 +84,17 @@ class TableShape:
     indexes: tuple[IndexShape, ...]
 
 
+def _item_kind(item: Mapping[str, Any]) -> str:
+    """An item's kind for the breakdown: its sort key's prefix (INTERACTION, CASE, SHIELD…), else its partition
+    key's."""
+    for name in ("sk", "pk", "id"):
+        value = item.get(name, {})
+        text = value.get("S") if isinstance(value, Mapping) else None
+        if text:
+            return text.split("#", 1)[0]
+    return "?"
+
+
 def _write_units(size: int) -> int:
     return max(1, math.ceil(size / 1024))
 
@@ -99,6 +110,9 @@ class Tally:
     requests: Counter[str] = field(default_factory=Counter)
     write_units: float = 0.0
     index_write_units: float = 0.0
+    # where the write units go: "<table item kind> <write kind>" and "<index name>" (see _item_kind)
+    write_units_by: Counter[str] = field(default_factory=Counter)
+    index_write_units_by: Counter[str] = field(default_factory=Counter)
     read_units: float = 0.0
     written_item_bytes: list[int] = field(default_factory=list)
     invocations: Counter[str] = field(default_factory=Counter)
@@ -239,12 +253,15 @@ class AwsMeter:
     ) -> None:
         table_units = index_units = 0.0
         sizes = []
-        for (table, _key, kind), old, new in zip(targets, before, after, strict=True):
+        by: Counter[str] = Counter()
+        index_by: Counter[str] = Counter()
+        for (table, key, kind), old, new in zip(targets, before, after, strict=True):
             factor = 2.0 if kind.startswith("tx-") else 1.0
             size = max(item_size(old), item_size(new))
             if kind in ("put",) and "Item" in params:
                 size = max(size, item_size(params["Item"]))  # a refused put is billed on what it tried to write
             table_units += factor * _write_units(size)
+            by[f"{_item_kind(old or new or key)} {kind}"] += factor * _write_units(size)
             sizes.append(item_size(new))
             if kind == "tx-ConditionCheck":
                 continue
@@ -256,16 +273,18 @@ class AwsMeter:
                 if old_entry is not None and new_entry is not None:
                     same_keys = all(old_entry[k] == new_entry[k] for k in index.keys)
                     if same_keys:
-                        index_units += factor * _write_units(max(item_size(old_entry), item_size(new_entry)))
+                        units = factor * _write_units(max(item_size(old_entry), item_size(new_entry)))
                     else:  # a changed index key is a delete and a put in the index
-                        index_units += factor * (
-                            _write_units(item_size(old_entry)) + _write_units(item_size(new_entry))
-                        )
+                        units = factor * (_write_units(item_size(old_entry)) + _write_units(item_size(new_entry)))
                 else:
-                    index_units += factor * _write_units(item_size(old_entry or new_entry))
+                    units = factor * _write_units(item_size(old_entry or new_entry))
+                index_units += units
+                index_by[f"{index.name} <- {_item_kind(old or new or key)}"] += units
         with self._lock:
             self.tally.write_units += table_units
             self.tally.index_write_units += index_units
+            self.tally.write_units_by.update(by)
+            self.tally.index_write_units_by.update(index_by)
             self.tally.written_item_bytes.extend(sizes)
 
     def _bill_reads(self, operation: str, params: dict[str, Any], response: Mapping[str, Any]) -> None:

@@ -206,7 +206,11 @@ def _drive_every_flow(stack: RunningStack) -> None:
     generic = signed_generic_request({"type": "review.created", "text": "Two stars."}, CONFIG.generic_webhook_secret)
     assert generic.send(gateway)[0] == 200
 
-    # the reconciler (scheduled): an interaction stored while queueing failed, re-driven through UnsettledIndex
+    flows.wait()
+
+    # the reconciler (scheduled): an interaction stored while queueing failed, re-driven through UnsettledIndex.
+    # After the flows above have settled: run with no age limit it would also find their replies still in flight
+    # and re-queue them, and a re-queued ack that meets a live lease waits out the lease (minutes) before it ends.
     stuck = facebook_feed_comment("Lovely colour, thanks", author_id="76" + _digits(14))
     stack.add_aws_fault(
         service="sqs", operation="SendMessageBatch", resource_contains="AckQueue", function="IngestFunction"

@@ -44,8 +44,9 @@ DYNAMODB_ACTIONS = {
     # BatchGetItem: "forget this person" reads their interactions, as PrivacyFunction does; and a case's conversation
     "StaffApiFunction": {"GetItem", "Query", "UpdateItem", "DeleteItem", "PutItem", "BatchGetItem"},
     "PrivacyFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query", "DeleteItem"},
-    # Query: UnsettledIndex only (never a Scan); UpdateItem: give up a reply pending too long, drop settled entries
-    "ReconcilerFunction": {"Query", "UpdateItem"},
+    # Query: UnsettledIndex only (never a Scan), its keys-only entries then read whole (BatchGetItem); UpdateItem: give
+    # up a reply pending too long, drop settled entries
+    "ReconcilerFunction": {"Query", "BatchGetItem", "UpdateItem"},
     "CrisisWatchFunction": {"Query", "UpdateItem"},
     "BackfillFunction": {"GetItem", "BatchGetItem", "PutItem", "UpdateItem", "Query"},
     "ChannelWatchFunction": {"Query"},

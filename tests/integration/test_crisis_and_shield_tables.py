@@ -58,3 +58,25 @@ def test_the_shield_counts_per_minute(aws, dynamodb):
     assert shield.hit({author: 2, "x#1#2": 1}, T0 + 10)[author].count == 5
     assert shield.hit({author: 1}, T0 + 60)[author].count == 1  # a new minute
     assert shield.hit({author: 1}, T0 + 62)[author].count == 2
+
+
+def test_the_shield_writes_one_small_expiring_item_per_author_and_minute(aws, dynamodb):
+    table = aws["DataTable"].name
+    shield = DynamoAuthorShield(dynamodb, table)
+    author = "facebook#104455#7312"
+    calls: list[str] = []
+    dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+    try:
+        shield.hit({author: 1}, T0 + 5)  # a new author: one write, no refused condition first
+        shield.hit({author: 1}, T0 + 65)  # a new minute: again one write
+    finally:
+        dynamodb.meta.events.unregister("before-call.dynamodb.*")
+    assert calls == ["UpdateItem", "UpdateItem"]
+    items = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": f"AUTHOR#{author}"}},
+    )["Items"]
+    # under the author's partition (an erasure request takes them), each gone by TTL within the hour after it
+    assert sorted(i["sk"]["S"] for i in items) == [f"RATE#{int(T0 // 60)}", f"RATE#{int(T0 // 60) + 1}"]
+    assert all(int(i["expires_at"]["N"]) <= T0 + 120 + 3600 for i in items)

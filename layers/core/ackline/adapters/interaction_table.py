@@ -3,7 +3,7 @@
 Item: pk `INT#<platform>#<external id>`, sk `INT` — the idempotency key is the primary key, so a
 single conditional put both stores and deduplicates (1 write, no transaction). The conversation
 (every interaction of one author with one brand account) is one Query on ConversationIndex:
-gsi1pk `CONV#<conversation key>`, gsi1sk `<time>#<key>`.
+gsi1pk `CONV#<conversation key>`, gsi1sk `<time>`.
 
 A customer message suppressed without a reply (spam, a comment that only tags friends) is also in the sparse
 QueueIndex under gsi2pk `SUPPRESSED#<bucket>`, gsi2sk `<received time>#<key>`, so staff can list what was not
@@ -13,6 +13,8 @@ Write units are the cost unit (one per started KB written, on the table and on e
 - the raw webhook is kept compressed in a binary attribute `raw_z` (adapters.raw_payload; decoded when read;
   older items' plain `raw` still reads), and attributes equal to their model default are left out (they read
   back as the default), which keeps a typical comment's item near 1 KB;
+- index sort keys are times alone (gsi1sk, gsi3sk, gsi4sk): an index's sort key need not be unique, its entries and
+  pages carry the table key, so repeating the interaction key there only added billed bytes to every write;
 - ConversationIndex projects keys only: an index entry is written once, when the interaction is put, and never
   again as its reply moves on (with a full projection every claim and finish was copied there too). Reading a
   conversation is a keys-only Query and a BatchGetItem of those items.
@@ -87,12 +89,12 @@ def _to_item(interaction: Interaction, decision: Decision, status: ReplyStatus) 
         pk=f"INT#{interaction.key}",
         sk="INT",
         gsi1pk=f"CONV#{interaction.conversation_key}",
-        gsi1sk=f"{sortable_time(interaction.created_at)}#{interaction.key}",
+        gsi1sk=sortable_time(interaction.created_at),
         reply_status=status.value,  # reply_attempts starts absent (read as 0); the claim ADDs to it
     )
     if person := person_of(interaction):
         # PersonIndex (keys only): everything one person said, so an erasure request finds it in one query
-        item.update(gsi3pk=f"PERSON#{person}", gsi3sk=interaction.key)
+        item.update(gsi3pk=f"PERSON#{person}", gsi3sk=sortable_time(interaction.received_at))
     if listed_as_suppressed(interaction, decision):
         item.update(
             gsi2pk=_suppressed_partition(interaction.key),
@@ -128,9 +130,6 @@ def _from_item(raw: dict[str, Any]) -> StoredInteraction:
         delivery_error=item.get("delivery_error", ""),
         delivery_at=item.get("delivery_at"),
     )
-
-
-decode_stored = _from_item  # for the adapters that read interaction items through other indexes
 
 
 class DynamoInteractionStore:
@@ -234,8 +233,9 @@ class DynamoInteractionStore:
         replied_at: float | None = None,
         ack_latency_ms: int | None = None,
     ) -> None:
-        values: dict[str, Any] = {"reply_status": status.value, "reply_error": error[:1000]}
+        values: dict[str, Any] = {"reply_status": status.value}
         optional = {
+            "reply_error": error[:1000],
             "reply_id": reply_id,
             "reply_text": reply_text,
             "replied_at": replied_at,
@@ -243,8 +243,10 @@ class DynamoInteractionStore:
         }
         values.update({k: v for k, v in optional.items() if v not in (None, "")})
         names = {f"#{k}": k for k in values}
-        # a settled reply leaves UnsettledIndex in the same write (its follow-up, if any, was queued before its ack)
-        removed = "reply_lease_until, gsi4pk, gsi4sk" if status in SETTLED_STATUSES else "reply_lease_until"
+        # a settled reply leaves UnsettledIndex in the same write (its follow-up, if any, was queued before its ack);
+        # an empty error is removed rather than stored (it reads back as "")
+        removed = "reply_lease_until" + (", gsi4pk, gsi4sk" if status in SETTLED_STATUSES else "")
+        removed += "" if error else ", reply_error"
         self._client.update_item(
             TableName=self._table,
             Key=interaction_pk(key),

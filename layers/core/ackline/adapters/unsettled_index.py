@@ -5,6 +5,12 @@ Sparse GSI on the single table: an interaction carries gsi4pk/gsi4sk only while 
 settles it (the responder's final `finish_reply`, the follow-up's `case_recorded`, the reconciler giving up)
 removes the keys, so the index holds only the few items in flight and the reconciler reads it with a handful of
 Queries, never a Scan. Keys and sharding: `unsettled_keys`.
+
+The index projects keys only: every write to an interaction that changes a projected attribute is copied into an
+ALL index, and an interaction is written three times while it is unsettled (stored, claimed, settled) — with ALL
+that was two write units per copy on every message; keys only, the claim is not copied at all. The reconciler,
+which runs every few minutes over a handful of entries, reads what it found whole with one consistent
+BatchGetItem, which also gives it the items' state as of now rather than the index's (eventually consistent) copy.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ackline.adapters.dynamodb_codec import encode_value, sortable_time
-from ackline.adapters.interaction_table import decode_stored, interaction_pk
+from ackline.adapters.interaction_table import DynamoInteractionStore, interaction_pk
 from ackline.adapters.unsettled_keys import BUCKETS, INDEX_NAME
 from ackline.domain.model import ReplyStatus, StoredInteraction
 
@@ -26,21 +32,28 @@ _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 class DynamoUnsettledInteractions:
-    """UnsettledInteractions on the table's UnsettledIndex (projection ALL: one Query returns whole items)."""
+    """UnsettledInteractions on the table's UnsettledIndex (keys only: found there, read whole from the table)."""
 
     def __init__(self, client: DynamoDBClient, table_name: str, page_size: int = 100) -> None:
         self._client = client
         self._table = table_name
         self._page = page_size
+        self._interactions = DynamoInteractionStore(client, table_name)
 
     def unsettled(self, received_before: float, limit: int) -> list[StoredInteraction]:
-        found: list[StoredInteraction] = []
+        keys = self._keys(received_before, limit)
+        found = self._interactions.get_many(keys)
+        # one settled (and its entry removed) or erased between the Query and the read is no longer owed anything
+        return [found[key] for key in keys if key in found]
+
+    def _keys(self, received_before: float, limit: int) -> list[str]:
+        keys: list[str] = []
         for bucket in range(BUCKETS):
             for raw in self._query(bucket, received_before):
-                found.append(decode_stored(raw))
-                if len(found) >= limit:
-                    return found
-        return found
+                keys.append(raw["pk"]["S"].removeprefix("INT#"))
+                if len(keys) >= limit:
+                    return keys
+        return keys
 
     def _query(self, bucket: int, received_before: float) -> Iterator[dict[str, Any]]:
         request: dict[str, Any] = {

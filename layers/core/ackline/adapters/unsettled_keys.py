@@ -2,7 +2,9 @@
 
 gsi4pk is `UNSETTLED#<bucket>` over 16 buckets (a hash of the key): every pending reply writes the index, and
 one partition key value would cap that at one GSI partition's 1,000 writes/s — and GSI throttling throttles the
-table's writes. gsi4sk is `<received time>#<key>`, so "stuck longer than X" is a range condition.
+table's writes. gsi4sk is the received time, so "stuck longer than X" is a range condition; an index sort key need
+not be unique (the index's pages carry the table key), so the interaction key is not repeated there: every byte of
+it would be billed on the writes that store, claim and settle the interaction.
 """
 
 from __future__ import annotations
@@ -27,5 +29,4 @@ def unsettled_keys(interaction: Interaction, decision: Decision, status: ReplySt
     owes_case = decision.escalate and decision.action is not Action.REPLY
     if not (owes_reply or owes_case):
         return {}
-    key = interaction.key
-    return {"gsi4pk": f"UNSETTLED#{bucket_of(key)}", "gsi4sk": f"{sortable_time(interaction.received_at)}#{key}"}
+    return {"gsi4pk": f"UNSETTLED#{bucket_of(interaction.key)}", "gsi4sk": sortable_time(interaction.received_at)}
