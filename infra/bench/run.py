@@ -44,7 +44,6 @@ import imports
 from meter import AwsMeter, Tally
 from prices import LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION, PRICES_USD, cost_per_interaction
 
-from ackline.lambda_entry import REDUNDANT_LOG_KEYS
 from ackline_local.bench import bench_domain, bench_language, big_delivery
 from ackline_local.lambda_runtime import LambdaTarget
 from ackline_local.poller import RECEIVE_WAIT_SECONDS
@@ -60,9 +59,14 @@ BURST_AUTHOR_LIMIT = 60  # comments a minute per author (see burst_policy)
 LAMBDA_TRACE_SAMPLING = 0.05
 
 
-# The local stack stamps every function's lines with its Lambda keys so its one shared output can be told apart
-# (ackline_local.logs); in Lambda the functions drop these (lambda_entry.REDUNDANT_LOG_KEYS), so they are not counted.
-_LOCAL_ONLY_KEYS = re.compile(',"(?:' + "|".join(REDUNDANT_LOG_KEYS) + r')":(?:"[^"]*"|\d+)')
+def _local_only_keys() -> re.Pattern[str]:
+    """The local stack stamps every function's lines with its Lambda keys so its one shared output can be told
+    apart (ackline_local.logs); in Lambda the functions drop these (lambda_entry.REDUNDANT_LOG_KEYS), so they are
+    not counted. Imported once the stack runs: importing ackline builds Powertools' logger and metrics from the
+    environment, which the stack sets as Lambda would."""
+    from ackline.lambda_entry import REDUNDANT_LOG_KEYS
+
+    return re.compile(',"(?:' + "|".join(REDUNDANT_LOG_KEYS) + r')":(?:"[^"]*"|\d+)')
 
 
 class _LogSink(io.TextIOBase):
@@ -73,10 +77,12 @@ class _LogSink(io.TextIOBase):
         self._lock = threading.Lock()
         self.bytes = 0
         self.lines = 0
+        self.local_only: re.Pattern[str] | None = None  # set once the stack runs (see _local_only_keys)
 
     def write(self, text: str) -> int:
         with self._lock:
-            self.bytes += len(_LOCAL_ONLY_KEYS.sub("", text).encode("utf-8"))
+            counted = self.local_only.sub("", text) if self.local_only else text
+            self.bytes += len(counted.encode("utf-8"))
             self.lines += text.count("\n")
         return len(text)
 
@@ -129,6 +135,7 @@ class Bench:
     def __init__(self, stack: LocalStack, sink: _LogSink) -> None:
         self.stack = stack
         self.sink = sink
+        self.sink.local_only = _local_only_keys()
         self.secret = stack.config.meta_app_secret
 
     def replies(self) -> Counter[str]:
