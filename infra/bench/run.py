@@ -28,6 +28,7 @@ import logging
 import math
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -54,7 +55,9 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results.json"
 PRAISE = "Love this, thank you so much!"
 COMPLAINT = "My order arrived broken, really disappointed"
-BURST_AUTHOR_LIMIT = 60  # comments a minute per author (see burst_policy)
+FLOOD_TEXT = "hello? hello? anyone there"
+FLOOD_CUSTOMER = "Thank you, the new one works perfectly"
+BURST_AUTHOR_LIMIT = 60  # comments a minute per author (see bench_policy)
 # Lambda's active tracing samples the first request each second and 5% of the rest; at volume, 5%.
 LAMBDA_TRACE_SAMPLING = 0.05
 
@@ -241,6 +244,55 @@ class Bench:
             "two_or_more_replies": sum(1 for c in wanted if per_comment[c] >= 2),
         }
 
+    def customers(self, count: int, until: Callable[[], bool] = lambda: True) -> list[float]:
+        """webhook -> reply ms of customers writing one at a time (each after the last one's reply): `count` of them,
+        and then on while `until()` is false."""
+        times: list[float] = []
+        while len(times) < count or not until():
+            comment, started, _ = self.send(FLOOD_CUSTOMER, author=f"4{time.time_ns() % 10**12:012d}")
+            replied = _wait(functools.partial(self.reply_time, comment), 60)
+            if replied is None:
+                raise RuntimeError(f"customer comment {comment} got no reply in 60 s")
+            times.append((replied - started) * 1000)
+        return times
+
+    def flood(self, customers: int = 20, messages: int = 1000) -> dict[str, Any]:
+        """Issue 10's flood: one author's `messages` arrive as Meta delivers them (batches of 50, back to back, from
+        another thread) while customers write one at a time; their webhook -> reply times against the same
+        customers' without the flood."""
+        self.customers(2)  # the functions' cold starts belong to neither side
+        quiet = self.customers(customers)
+        flooder, batch = f"3{time.time_ns() % 10**10:010d}", 50
+        done = threading.Event()
+
+        def flood() -> None:
+            try:
+                for _ in range(max(1, messages // batch)):
+                    payload = facebook_feed_comment(FLOOD_TEXT, author_id=flooder)
+                    for _ in range(batch - 1):
+                        payload["entry"].extend(facebook_feed_comment(FLOOD_TEXT, author_id=flooder)["entry"])
+                    status, _ = signed_meta_request(payload, self.secret).send(self.stack.gateway_url, timeout=120)
+                    if status != 200:
+                        raise RuntimeError(f"flood delivery answered {status}")
+            finally:
+                done.set()
+
+        flooding = threading.Thread(target=flood, daemon=True)
+        flooding.start()
+        flooded = self.customers(customers, until=done.is_set)
+        flooding.join()
+        return {
+            "flood_messages": batch * max(1, messages // batch),
+            "quiet_customers": len(quiet),
+            "flood_customers": len(flooded),
+            "quiet_p50_ms": _pct(quiet, 50),
+            "quiet_p95_ms": _pct(quiet, 95),
+            "flood_p50_ms": _pct(flooded, 50),
+            "flood_p95_ms": _pct(flooded, 95),
+            "ratio_p50": round(_pct(flooded, 50) / _pct(quiet, 50), 2),
+            "ratio_p95": round(_pct(flooded, 95) / _pct(quiet, 95), 2),
+        }
+
     def delivery(self, updates: int = 1000) -> float | int:
         request = signed_meta_request(big_delivery(updates, PRAISE), self.secret)
         started = time.time()
@@ -248,12 +300,17 @@ class Bench:
         return round(time.time() - started, 2) if status == 200 else status
 
 
-def burst_policy(folder: Path) -> Path:
-    """The shipped policy with the abuse shield's per-author limit at BURST_AUTHOR_LIMIT: the burst sends each of its
-    authors 10 comments within seconds, over the shipped 6 a minute, and the figure is about answering them all
-    (a brand running a giveaway raises the limit the same way). Nothing else differs."""
+def bench_policy(folder: Path) -> Path:
+    """The shipped policy with two thresholds moved out of the way, nothing else changed:
+    - the abuse shield's per-author limit at BURST_AUTHOR_LIMIT: the burst sends each of its authors 10 comments
+      within seconds, over the shipped 6 a minute, and the figure is about answering them all (a brand running a
+      giveaway raises the limit the same way);
+    - crisis mode off: the single messages are a hundred complaints to one Page within minutes, which is a crisis
+      wave under the shipped thresholds, and the complaint figures would then be crisis mode's holding statement.
+    The flood figure runs on a stack of its own with the shipped policy."""
     policy = json.loads(resources.files("ackline").joinpath("policy/default_policy.json").read_text(encoding="utf-8"))
     policy["thresholds"] = {**policy.get("thresholds", {}), "author_messages_per_minute": BURST_AUTHOR_LIMIT}
+    policy["crisis_mode"] = {**policy.get("crisis_mode", {}), "min_negative": 100_000}
     path = folder / "bench-policy.json"
     path.write_text(json.dumps(policy), encoding="utf-8")
     return path
@@ -327,7 +384,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         tempfile.TemporaryDirectory() as folder,
         redirect_stdout(sink),
         LocalStack(
-            port=0, sandbox_port=0, name_prefix="ackline-bench", brand_policy=burst_policy(Path(folder))
+            port=0, sandbox_port=0, name_prefix="ackline-bench", brand_policy=bench_policy(Path(folder))
         ) as stack,
     ):
         bench = Bench(stack, sink)
@@ -379,9 +436,27 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print("1,000-update delivery …", file=sys.stderr)
         figures["delivery1000_answered_s"] = bench.delivery(args.delivery)
         figures["delivery_updates"] = args.delivery
+    if args.flood:
+        print("a flood from one author while others write (its own stack, the shipped shield) …", file=sys.stderr)
+        figures["flood"] = flood_in_fresh_process(args.flood)
     figures["xray_sampling_rate"] = sampling
     figures["prices_usd"] = dict(PRICES_USD)
     return figures
+
+
+def flood_in_fresh_process(messages: int) -> dict[str, Any]:
+    """The flood on a stack of its own, with the shipped policy, in a fresh interpreter: the functions keep their
+    AWS clients for the life of their container (the process here), bound to the first stack's endpoints."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "flood.json"
+        subprocess.run([sys.executable, __file__, "--flood-only", str(messages), "--out", str(out)], check=True)
+        return dict(json.loads(out.read_text(encoding="utf-8")))
+
+
+def flood_only(messages: int, out: Path) -> None:
+    with redirect_stdout(_LogSink()) as sink, LocalStack(port=0, sandbox_port=0, name_prefix="ackline-flood") as stack:
+        figures = Bench(stack, sink).flood(messages=messages)
+    out.write_text(json.dumps(figures), encoding="utf-8")
 
 
 def _cpus() -> int:
@@ -409,6 +484,7 @@ def headline(figures: dict[str, Any]) -> dict[str, Any]:
         "burst500_s": figures["burst500"]["all_replied_s"],
         "burst500_zero_or_double": figures["burst500"]["zero_replies"] + figures["burst500"]["two_or_more_replies"],
         "delivery1000_s": figures["delivery1000_answered_s"],
+        "flood_vs_quiet_p50": figures["flood"]["ratio_p50"] if "flood" in figures else None,
         "log_bytes_per_interaction": round(
             (figures["per_praise"]["log_bytes"] + figures["per_complaint"]["log_bytes"]) / 2
         ),
@@ -488,6 +564,16 @@ def table(results: dict[str, Any]) -> str:
         ),
         (f"{f['delivery_updates']:,}-update Meta delivery answered", f"{h['delivery1000_s']} s"),
     ]
+    if "flood" in f:
+        flood = f["flood"]
+        rows.append(
+            (
+                f"customers' webhook -> reply p50 / p95: quiet vs during a {flood['flood_messages']:,}-message flood",
+                f"{flood['quiet_p50_ms']} / {flood['quiet_p95_ms']} ms vs {flood['flood_p50_ms']} /"
+                f" {flood['flood_p95_ms']} ms ({flood['ratio_p50']}x / {flood['ratio_p95']}x;"
+                f" {flood['quiet_customers']} and {flood['flood_customers']} customers, all replied)",
+            )
+        )
     for name, row in f["imports"].items():
         rows.append(
             (
@@ -507,10 +593,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-rounds", type=int, default=3, help="fresh interpreters per handler and mode")
     parser.add_argument("--burst", type=int, default=500, help="comments in the burst (from a tenth as many authors)")
     parser.add_argument("--delivery", type=int, default=1000, help="updates in the one big Meta delivery")
+    parser.add_argument("--flood", type=int, default=1000, help="messages from one author in the flood (0: none)")
+    parser.add_argument("--flood-only", type=int, default=0, help=argparse.SUPPRESS)  # see flood_in_fresh_process
     parser.add_argument("--skip-imports", action="store_true", help="leave out the import-time figures")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    if args.flood_only:
+        flood_only(args.flood_only, args.out)
+        return 0
     figures = run(args)
     results: dict[str, Any] = {
         "headline": headline(figures),
