@@ -499,6 +499,10 @@ COMPLAINT_STRONG = (
     "impossible",
     "beyond a joke",
     "thanks for nothing",
+    # the same sneer in the policy's other languages: a thank-you word that must not read as praise
+    *("danke für nichts", "danke für nix", "merci pour rien", "gracias por nada", "grazie per niente"),
+    *("grazie per nulla", "obrigado por nada", "obrigada por nada", "bedankt voor niks", "bedankt voor niets"),
+    *("dzięki za nic", "tack för ingenting", "tak for ingenting", "makasih untuk apa"),
     "complaint",
     # "complain", "complaints": the no-problem idioms put these words in the lexicon, so typo correction no longer
     # turns them into "complaint" (a word in the lexicon is never corrected): they are cues in their own right
@@ -629,6 +633,11 @@ COMPLAINT_STRONG = (
     "where is my order",
     "where is my parcel",
     "how many times",
+    # "how many more times must I ...?" asked in the policy's other languages: a complaint, not a question
+    *("cuántas veces más", "cuántas veces tengo que", "cuántas veces hay que", "hasta cuándo"),
+    *("quantas vezes mais", "quantas vezes tenho que", "até quando"),
+    *("wie oft noch", "wie oft muss ich", "combien de fois", "quante volte devo", "quante volte ancora"),
+    *("hoe vaak nog", "hoe vaak moet ik", "ile razy jeszcze", "ile razy mam", "berapa kali lagi", "kaç kez daha"),
     "how much longer",
     "how long do i have to",
     "how hard is it",
@@ -720,12 +729,21 @@ COMPLAINT_WEAK = (
     *("plus jamais", "inadmissible", "qué vergüenza", "vergüenza", "vergonzoso", "nunca más", "vergogna"),
     *("vergognoso", "mai più", "vergonha", "nunca mais", "ridículo", "ridicolo", "wstyd", "skandal"),
     *("skandaliczne", "żenada", "yazıklar olsun", "rezalet", "skandale", "bedrövligt", "uselt"),  # noqa: RUF001 - Turkish dotless i
-    *("kecewa", "مخزي", "فضيحة"),
+    *("kecewa", "مخزي", "فضيحة", "masakra", "porażka", "dramat"),
+    # Indonesian complaint-questions to the admin ("ini kenapa ya min?", "kok belum sampai?"): what is wrong, not
+    # a request for information
+    *("ini kenapa", "kenapa lagi", "kok belum", "kok gak", "kok nggak", "kok ga"),
 )
 
 # Sarcasm markers: praise words next to these do not count as praise.
 SARCASM = (
     "yeah right",
+    # delight at paying ("love paying £40 a month for ..."): said to a brand, the sneer of a customer it failed
+    "love paying",
+    "love having to pay",
+    "enjoy paying",
+    "great paying",
+    "nice paying",
     "thanks for nothing",
     "oh great",
     "oh brilliant",
@@ -994,6 +1012,8 @@ SPAM_STRONG = (
     "investment opportunity",
     "loan available",
     "ganhe dinheiro",
+    "krypto",
+    "sugar daddy",
 )
 SPAM_WEAK = (
     "earn",
@@ -1032,6 +1052,54 @@ SPAM_WEAK = (
     "recovery",
     "join now",
     "clique aqui",
+    # the pitches that reach a brand's inbox: growth sellers, SEO and design offers, "get verified" and crypto
+    # lures. Each is one point: alone it is something a customer could say, beside a link or a second pitch spam
+    "grow your followers",
+    "followers or likes",
+    "buy followers",
+    "cheap followers",
+    "seo company",
+    "seo expert",
+    "seo services",
+    "first page of google",
+    "graphic designer",
+    "my portfolio",
+    "brand ambassadors",
+    "reply yes",
+    "get verified",
+    "blue tick",
+    "verification badge",
+    "airdrop",
+    "connect wallet",
+    "connect your wallet",
+    "trading bot",
+    "guaranteed returns",
+    "limited spots",
+    "limited time",
+    "one simple trick",
+    "one trick",
+    "investment plan",
+    "win rate",
+    "signals group",
+    "verified accounts",
+    "bad credit",
+    "welcome bonus",
+    "likes in",
+    # the same pitches in the policy's other languages ("I'll follow back", "real followers", "write me")
+    "seguidores",
+    "jual followers",
+    "followers murah",
+    "volg terug",
+    "takip",
+    "gewinnspiel",
+    "schreib mir",
+    "scrivimi",
+    "skriv til mig",
+    "napisz dm",
+    "chama no direct",
+    "von zu hause",
+    "z domu",
+    "desde casa",
 )
 SPAM_EMOJI = frozenset({"💰", "💵", "🚀", "🎁"})
 
@@ -1077,6 +1145,53 @@ TYPOS = {
     "couldnt": "could not",
     "ain't": "is not",
 }
+
+# A problem reported as solved beside thanks ("problem sorted, thank you", "thanks for sorting my refund"): the
+# problem words (RESOLVABLE) then name what was put right, not what is wrong. Only past or thanked-for fixes
+# count, never while anything is still asked (REQUEST_WORDS) or a fix is negated ("still not sorted").
+RESOLVED = frozenset(
+    {
+        *("sorted", "fixed", "resolved", "solved", "sorting", "fixing", "resolving", "solving", "refunded"),
+        *("gelöst", "erledigt", "résolu", "réglé", "resuelto", "solucionado", "risolto", "resolvido", "opgelost"),
+        *("rozwiązany", "löst", "çözüldü", "beres"),
+    }
+)
+RESOLVED_PHRASES = ("came through", "came back", "went through", "working again", "works again", "back to normal")
+RESOLVABLE = frozenset({"problem", "problems", "problema", "problemi", "probleme", "issue", "refund", "refunded"})
+REQUEST_WORDS = frozenset(
+    {
+        *("please", "pls", "plz", "need", "needs", "get", "can", "could", "would", "will", "when", "want", "yet"),
+        *("still", "asap", "hope", "hopefully", "waiting", "again", "if"),
+    }
+)
+
+# Small talk in a DM or comment: a greeting or a thank-you that asks nothing ("hello", "ok thanks", "good
+# morning", "merci beaucoup"). The whole message must be made of these phrases and hold at least one of
+# SMALL_TALK (an "ok" or "yes" alone may answer an agent's question in a thread, so it still reaches a person).
+SMALL_TALK = (
+    *("hello", "hi", "hiya", "hey", "heya", "hi there", "hello there", "hey there", "good morning"),
+    *("good afternoon", "good evening", "morning", "evening", "greetings"),
+    *("thanks", "thank you", "thank u", "thanks so much", "thank you so much", "thanks very much", "thx", "ty"),
+    *("cheers", "many thanks", "much appreciated", "appreciate it"),
+    *("hallo", "guten morgen", "guten tag", "moin", "danke", "danke schön", "vielen dank"),
+    *("bonjour", "bonsoir", "salut", "coucou", "merci", "merci beaucoup"),
+    *("hola", "buenos días", "buenas", "buenas tardes", "gracias", "muchas gracias"),
+    *("ciao", "buongiorno", "buonasera", "salve", "grazie", "grazie mille"),
+    *("olá", "oi", "bom dia", "boa tarde", "boa noite", "obrigado", "obrigada", "obg", "valeu"),
+    *("goedemorgen", "goedemiddag", "dank je", "dank je wel", "dank u", "bedankt"),
+    *("cześć", "dzień dobry", "dzięki", "dziękuję"),
+    *("hej", "hejsan", "god morgon", "tack", "tusen tack", "godmorgen", "mange tak", "tak for det"),
+    *("merhaba", "selam", "günaydın", "teşekkürler", "teşekkür ederim", "sağolun", "sağ olun", "sağol"),  # noqa: RUF001 - Turkish dotless i
+    *("halo", "pagi", "selamat pagi", "makasih", "terima kasih", "thanks kak", "makasih kak"),
+    *("مرحبا", "السلام عليكم", "صباح الخير", "شكرا", "شكرا جزيلا"),
+)
+# What may stand beside a greeting or thank-you in small talk without asking for anything
+SMALL_TALK_FILLERS = (
+    *("ok", "okay", "okey", "okej", "oke", "k", "alright", "all right", "great", "perfect", "cool", "noted"),
+    *("will do", "got it", "lovely", "nice", "brilliant", "super", "again", "guys", "team", "all", "everyone"),
+    *("d'accord", "parfait", "vale", "perfecto", "va bene", "perfeito", "blz", "beleza", "prima", "oké"),
+    *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you"),  # noqa: RUF001 - Turkish dotless i
+)
 
 # Words that make a question this customer's own case (their order, account, booking) rather than general
 # information a published FAQ answers: such a question always reaches a person.

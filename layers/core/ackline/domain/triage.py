@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ackline.domain import lexicon as lx
 from ackline.domain.addressing import (
@@ -50,7 +51,11 @@ SLA_SECONDS = {Priority.P1: 15 * 60, Priority.P2: 60 * 60, Priority.P3: 4 * 3600
 
 # Long messages: the opening states the problem and the close often carries the threat or the injury.
 _HEAD_TOKENS, _TAIL_TOKENS = 300, 100
-_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|co|me|ly|example|xyz|info|biz)\b/\S*")
+_URL = re.compile(
+    r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|co|me|ly|example|xyz|info|biz|win|app)\b/\S*"
+    # a bare hyphenated domain ("boost-pro.net"): how spam DMs link; a customer names a site as "acme.com"
+    r"|\b[a-z0-9]+(?:-[a-z0-9]+)+\.(?:com|net|org|io|co|me|ly|xyz|info|biz|win|app|site|online|shop|club|top)\b"
+)
 _PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
 _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question mark
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
@@ -94,7 +99,10 @@ _CONTRAST = frozenset(
     }
 )
 # sarcasm that stands on its own; the other markers ("thanks a lot") need an unhappy cue beside them
-_SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
+_SELF_EVIDENT_SARCASM = frozenset(
+    {"yeah right", "thanks for nothing", "/s", "love paying", "love having to pay", "enjoy paying", "great paying"}
+    | {"nice paying"}
+)
 _SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
 
 
@@ -140,6 +148,8 @@ class Classification:
     # decided (spam, safety, legal, security, abuse, a concrete complaint)
     unsure: bool = False  # the engine cannot tell: a neutral acknowledgement and a person, never praise
     general_question: bool = False  # a question a published FAQ answers (no account, order or problem in it)
+    small_talk: bool = False  # only a greeting or a thank-you: answered warmly, nothing for a person to do
+    quiet_praise: bool = False  # kind words not confidently thanks-worthy, no need seen: a neutral reply, no case
 
 
 @dataclass(frozen=True)
@@ -220,12 +230,32 @@ def _signals(text: str) -> _Signals:
     for cue in found:
         if cue.category == "praise" and _negated(words, clauses, cue) and not _contains_negator(cue.phrase):
             cues.append(Cue("unhappy", f"not {cue.phrase}", cue.start, cue.end))
+    if _reports_a_fix(cleaned, words, clauses, cues):
+        cues = [c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE)]
     if match := _PRICE_FOR.search(cleaned):
         cues.append(Cue("price", match.group(0), 0, 0))
     if _AMOUNT.search(cleaned):
         cues.append(Cue("price_neutral", "an amount of money", 0, 0))
     emoji = {e for e in _ALL_EMOJI if e in cleaned}
     return _Signals(words=words, clauses=clauses, cues=cues, emoji=emoji)
+
+
+def _reports_a_fix(cleaned: str, words: list[str], clauses: list[int], cues: list[Cue]) -> bool:
+    """Thanks for a problem put right ("refund came through, thank you", "problem sorted, no complaints"): praise
+    or a no-problem idiom, a fix that is not negated, and nothing asked, turned or still awaited."""
+    if not any(c.category in {"praise", "praise_idiom", "no_problem_idiom"} for c in cues):
+        return False
+    if any(m in cleaned for m in _QUESTION_MARKS) or lx.REQUEST_WORDS.intersection(words):
+        return False
+    if _CONTRAST.intersection(words):
+        return False
+    joined = f" {' '.join(words)} "
+    fixes = [at for at, w in enumerate(words) if w in lx.RESOLVED]
+    fixes += [joined[: joined.index(f" {p} ")].count(" ") for p in lx.RESOLVED_PHRASES if f" {p} " in joined]
+    return any(
+        not any(words[i] in lx.NEGATORS and clauses[i] == clauses[at] for i in range(max(0, at - 3), at))
+        for at in fixes
+    )
 
 
 def _contains_negator(phrase: str) -> bool:
@@ -333,6 +363,11 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     words = signals.words
     unhappy = signals.phrases("unhappy")
     negative = sentiment <= policy.thresholds.negative_sentiment
+    # "love paying £45 a month for wifi that drops": an amount under a sneer is a failed service, not a price
+    # question (an emoji alone is not enough: "£12 for a sandwich 🙄" objects to the price)
+    sneer = [m for m in signals.phrases("sarcasm") if m in _SELF_EVIDENT_SARCASM]
+    if sneer and (signals.of("price") or signals.of("price_neutral")):
+        return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, []), [f"sarcasm: {m}" for m in sneer])
     if price := _price(text, words, signals, bool(unhappy) or negative):
         return _Verdict(Intent.PRICE_OBJECTION, Severity.LOW, [f"price objection: {p}" for p in price])
     # "Fed up. A working app would be useful." is a complaint dressed as a suggestion, not a request to count
@@ -364,6 +399,10 @@ _RULES_DECIDE = frozenset({Intent.SPAM, Intent.CRISIS, Intent.ABUSE})
 _MODEL_SEVERITY = {Intent.PRAISE: Severity.NONE, Intent.OTHER: Severity.NONE, Intent.ABUSE: Severity.MEDIUM}
 # Defaults where the model file names no threshold (`make train` picks them on the dev split).
 _PRAISE_MIN, _ESCALATE_MIN, _INTENT_MIN = 0.7, 0.5, 0.6
+# Below the thanks-fit threshold but above this, kind words with no need seen get a neutral reply and no case
+_QUIET_PRAISE_MIN = 0.5
+# a word in quotes ("the 'priority' boarding", the "free" upgrade): the customer's irony
+_SCARE_QUOTES = re.compile(r"[\"“”«»]|&quot;|(?<!\w)'\w[^']{0,30}'(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -373,6 +412,7 @@ class _Weighed:
     unsure: bool
     reasons: list[str]
     general_question: bool = False
+    quiet_praise: bool = False
 
 
 def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str, policy: BrandPolicy) -> list[str]:
@@ -436,9 +476,37 @@ def _weigh(
     if chosen.intent is Intent.OTHER and seen.intent not in {Intent.OTHER, Intent.SPAM, Intent.PRAISE}:
         # the rules found nothing, the model leans to a need it is not sure of: neither may settle it alone
         doubts.append(f"rules found no need, the model leans to {seen.intent.value} ({seen.probability:.2f})")
+    if doubts and _only_lukewarm(text, chosen, doubts, seen, escalate_min):
+        # kind words, no problem, sarcasm, request or turn, and no sign a person is needed: only the thanks-fit
+        # head hesitates. Not thanked (that needs its confidence), but nothing for a person to do either
+        said.append(f"kind words, no need seen: a neutral reply without a case ({doubts[0]})")
+        return _Weighed(chosen, confidence, False, said, quiet_praise=True)
     if doubts:
         return _Weighed(chosen, confidence, True, [*said, *(f"unsure: {d}" for d in doubts)])
     return _Weighed(chosen, confidence, False, said)
+
+
+def _only_lukewarm(text: str, chosen: _Verdict, doubts: list[str], seen: Prediction, escalate_min: float) -> bool:
+    """Praise in the rules' own words ("lovely", "thank you", not a sentiment score or the model's guess) whose
+    only doubt is the thanks-fit head's confidence, where that head is not low (a low one is how sarcasm without a
+    cue shows: "thanks for the 'priority' boarding") and the model sees no need for a person."""
+    if seen.escalate >= escalate_min:
+        return False
+    if not _praise_in_words(chosen):
+        return False
+    if seen.praise_ok < _QUIET_PRAISE_MIN or _SCARE_QUOTES.search(text):
+        return False
+    return all(d.startswith("not confidently positive") for d in doubts)
+
+
+def _praise_in_words(verdict: _Verdict) -> bool:
+    """The rules read praise from its words ("lovely", "thank you"), not from a sentiment score."""
+    return (
+        verdict.intent is Intent.PRAISE
+        and not verdict.by_sentiment
+        and bool(verdict.reasons)
+        and all(r.startswith("praise: ") for r in verdict.reasons)
+    )
 
 
 def _choose(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: float, intent_min: float) -> _Verdict:
@@ -491,6 +559,34 @@ def _adopt(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: fl
     return _Verdict(seen.intent, _MODEL_SEVERITY.get(seen.intent, Severity.LOW), reasons, topic=topic)
 
 
+@lru_cache(maxsize=1)
+def _small_talk_phrases() -> tuple[frozenset[str], frozenset[str], int]:
+    greetings = frozenset(phrase_key(p) for p in lx.SMALL_TALK)
+    fillers = frozenset(phrase_key(p) for p in lx.SMALL_TALK_FILLERS)
+    return greetings, fillers, max(len(k.split(" ")) for k in greetings | fillers)
+
+
+def _small_talk(text: str) -> bool:
+    """Only a greeting or a thank-you ("hello", "ok thanks", "good morning 🙏"): every word belongs to one, at
+    least one is a greeting or thanks (a bare "ok" or "yes" may answer an agent in a thread), nothing is asked,
+    and no number or link is given."""
+    if any(m in text for m in _QUESTION_MARKS) or any(ch.isdigit() for ch in text) or _URL.search(text):
+        return False
+    greetings, fillers, longest = _small_talk_phrases()
+    words = tokens(clean(text))
+    at, greeted = 0, False
+    while at < len(words):
+        for size in range(min(longest, len(words) - at), 0, -1):
+            phrase = " ".join(words[at : at + size])
+            if phrase in greetings or phrase in fillers:
+                greeted = greeted or phrase in greetings
+                at += size
+                break
+        else:
+            return False
+    return greeted
+
+
 def classify(
     text: str,
     policy: BrandPolicy | None = None,
@@ -508,6 +604,17 @@ def classify(
         sentiment = 0.0
     rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
     language = detect_language(text, signals.words)
+    if _small_talk(text):
+        # nothing to weigh: a warm "we're here if you need anything", and no case (a thank-you is not praise
+        # to answer with delight, and "hello" waits for the customer's next message, which is triaged on its own)
+        return Classification(
+            intent=Intent.OTHER,
+            sentiment=sentiment,
+            severity=Severity.NONE,
+            language=language,
+            reasons=("small talk: a greeting or thanks, nothing asked", f"sentiment {sentiment:+.2f}"),
+            small_talk=True,
+        )
     seen = model.predict(text, kind.value if kind else "")
     weighed = _weigh(text, rules, signals, sentiment, seen, model, policy, language)
     verdict = weighed.verdict
@@ -525,6 +632,7 @@ def classify(
         crisis_kind=verdict.crisis_kind,
         confidence=round(weighed.confidence, 3),
         unsure=weighed.unsure,
+        quiet_praise=weighed.quiet_praise,
         general_question=weighed.general_question,
     )
 
@@ -573,6 +681,31 @@ def _only_tags_others(address: Addressing, found: Classification) -> bool:
     return found.intent is Intent.OTHER and only_others(address) and len(address.text.split()) <= 8
 
 
+# What a fake voucher, gift card or giveaway offers when it borrows a brand's name to catch its customers
+_LURE_REWARDS = frozenset(
+    {
+        *("voucher", "vouchers", "gift", "giftcard", "giveaway", "reward", "rewards", "prize", "coupon", "coupons"),
+        *("gutschein", "cadeaubon", "cupón", "cupon", "cupom", "buono", "bon", "kupon", "hadiah", "présent"),
+    }
+)
+
+
+def _lure_in_our_name(text: str, brand: str) -> bool:
+    """Spam that offers a reward in the brand's own name ("free Acme gift card, claim at ..."): a phishing lure
+    aimed at our customers. The brand inside a link does not count (any domain can contain it)."""
+    name = tokens(clean(brand))
+    words = tokens(clean(_URL.sub(" ", text)))
+    if not name:
+        return False
+    size = len(name)
+    for at in range(len(words) - size + 1):
+        if words[at : at + size] == name:
+            near = words[max(0, at - 2) : at] + words[at + size : at + size + 3]
+            if _LURE_REWARDS.intersection(near):
+                return True
+    return False
+
+
 def _abuse(
     standing: AuthorStanding, policy: BrandPolicy, template: str, reasons: list[str]
 ) -> tuple[Action, str, bool]:
@@ -588,6 +721,38 @@ def _abuse(
     if flag:
         reasons.append("author flagged for repeated abuse")
     return action, template, flag
+
+
+def _unanswered(
+    address: Addressing, found: Classification, policy: BrandPolicy, base: dict[str, Any], reasons: list[str]
+) -> Decision | None:
+    """Spam and comments that only tag others get no reply; a lure in the brand's name also gets a person."""
+    if found.intent is Intent.SPAM and _lure_in_our_name(address.text, policy.brand.name):
+        # never answered (a reply would lend it our voice), but a person checks it and can warn customers
+        reasons.append("security: a voucher or giveaway lure in the brand's name")
+        return Decision(
+            **base,
+            action=Action.ESCALATE_ONLY,
+            escalate=True,
+            priority=Priority.P2,
+            reasons=tuple(reasons),
+            sla_minutes=policy.sla_minutes(Priority.P2),
+        )
+    if found.intent is Intent.SPAM or _only_tags_others(address, found):
+        # not answered, but listed for staff under "suppressed" (GET /api/suppressed), never silently dropped
+        reasons += [] if found.intent is Intent.SPAM else [NOT_ADDRESSED_TO_US]
+        return Decision(**base, action=Action.SUPPRESS, escalate=False, reasons=tuple(reasons))
+    return None
+
+
+def _hedged(found: Classification, policy: BrandPolicy, priority: Priority) -> tuple[bool, str, Priority]:
+    """Whether a person looks, the template and the priority where the engine will not answer in kind."""
+    if found.unsure:
+        # a warm, neutral acknowledgement and a person: never praise, never a brush-off
+        negative = found.sentiment <= policy.thresholds.negative_sentiment
+        return True, "unsure", Priority.P2 if negative else min(priority, Priority.P3, key=lambda p: p.value)
+    # kind words the engine will not thank for with confidence: the warm neutral "other" wording, no case
+    return False, policy.template_for(Intent.OTHER), priority
 
 
 def triage(
@@ -616,21 +781,18 @@ def triage(
         "unsure": found.unsure,
     }
     reasons = list(found.reasons) + ([ADDRESSED_TO_US] if address.mentions_us else [])
-    if found.intent is Intent.SPAM or _only_tags_others(address, found):
-        # not answered, but listed for staff under "suppressed" (GET /api/suppressed), never silently dropped
-        reasons += [] if found.intent is Intent.SPAM else [NOT_ADDRESSED_TO_US]
-        return Decision(**base, action=Action.SUPPRESS, escalate=False, reasons=tuple(reasons))
+    if (unanswered := _unanswered(address, found, policy, base, reasons)) is not None:
+        return unanswered
     priority = _PRIORITY.get(found.intent, Priority.P4)
     # a direct message we cannot place is someone waiting for help in private: a person looks at it
-    escalate = found.intent in _ESCALATE or (found.intent is Intent.OTHER and interaction.kind is Kind.MESSAGE)
+    escalate = found.intent in _ESCALATE or (
+        found.intent is Intent.OTHER and interaction.kind is Kind.MESSAGE and not found.small_talk
+    )
     template = policy.template_for(found.intent)
     action = Action.REPLY
     flag = False
-    if found.unsure:
-        # a warm, neutral acknowledgement and a person: never praise, never a brush-off
-        escalate, template = True, "unsure"
-        negative = found.sentiment <= policy.thresholds.negative_sentiment
-        priority = Priority.P2 if negative else min(priority, Priority.P3, key=lambda p: p.value)
+    if found.unsure or found.quiet_praise:
+        escalate, template, priority = _hedged(found, policy, priority)
     if found.intent is Intent.QUESTION and (answer := _faq_answer(tokens(clean(interaction.text)), policy)):
         escalate, template, base["topic"] = False, f"faq:{answer}", answer
         reasons.append(f"answered from the policy FAQ: {answer}")
@@ -639,7 +801,10 @@ def triage(
         reasons.append("pointed to the brand's help pages")
     if found.intent is Intent.ABUSE:
         action, template, flag = _abuse(standing or AuthorStanding(), policy, template, reasons)
-    if not policy.speaks(found.language):
+    if found.small_talk and found.language == UNDETERMINED:
+        # a greeting the language guess cannot place ("hiya"): the brand's own neutral wording is enough
+        reasons.append("small talk in an undetermined language: the neutral reply, no case")
+    elif not policy.speaks(found.language):
         escalate, template = True, f"fallback:{found.language}" if action is Action.REPLY else ""
         priority = min(priority, Priority.P3, key=lambda p: p.value)
         if found.language == UNDETERMINED:

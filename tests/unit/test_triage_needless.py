@@ -1,0 +1,195 @@
+"""Needless cases and the errors that hurt customers (issue 16), through `triage` with the shipped model.
+
+Each rule has a counter-example that must not change. The messages are our own, written for these tests: none is
+a corpus row.
+"""
+
+import dataclasses
+
+import pytest
+
+from ackline.domain.model import Action, Intent, Kind, Priority
+from ackline.domain.policy import default_policy
+from ackline.domain.policy_checks import parse_policy
+from ackline.domain.triage import classify, triage
+from ackline.domain.triage_model import EXTRA_HEADS, triage_model
+from tests.unit.builders import comment
+
+
+def dm(text: str):
+    return comment(text, kind=Kind.MESSAGE)
+
+
+def _multilingual_policy():
+    """The shipped policy answering in every language these tests use (so only triage's reading decides)."""
+    raw = default_policy().model_dump(mode="json")
+    raw["languages"]["supported"] = sorted({*raw["languages"]["supported"], "de", "fr", "es", "pl", "id", "tr", "nl"})
+    return parse_policy(raw)
+
+
+def _flat_model(**thresholds):
+    """A model that knows nothing: every intent equally likely, a person needed and thanks fitting at 0.5."""
+    return dataclasses.replace(
+        triage_model(), rows={}, bias=(0.0,) * (len(Intent) + len(EXTRA_HEADS)), thresholds=thresholds
+    )
+
+
+# --- 1. spam pitches in DMs and comments: promo pattern plus a link or a second pitch ---
+
+SPAM_PITCHES = [
+    "Hey there, we grow your followers fast and cheap, see boost-likes-now.net",
+    "We are an SEO company and can put your shop on the first page of Google. Reply YES for a quote",
+    "Get verified this week, blue tick in 48 hours: tick-verify-pro.io",
+    "Airdrop is live! Connect wallet to claim your coins at moon-claim-drop.xyz",
+    "Hi 👋 I am a graphic designer, I can redo the logo for your page for $15, see my portfolio",
+]
+# one pitch word in a customer's own words, no link: never silenced
+NOT_SPAM = [
+    "I tried to connect wallet in your app and it just spins",
+    "is the limited time offer on headphones still on?",
+    "ordered from northwind.com last week and nothing has arrived",
+    "I'm a graphic designer and honestly the new logo looks blurry on the app",
+]
+
+
+@pytest.mark.parametrize("text", SPAM_PITCHES)
+@pytest.mark.parametrize("kind", [Kind.COMMENT, Kind.MESSAGE])
+def test_spam_pitches_are_suppressed(text, kind):
+    decision = triage(comment(text, kind=kind))
+    assert decision.intent is Intent.SPAM and decision.action is Action.SUPPRESS, decision.reasons
+    assert not decision.escalate
+
+
+@pytest.mark.parametrize("text", NOT_SPAM)
+def test_one_pitch_word_from_a_customer_is_not_spam(text):
+    decision = triage(dm(text))
+    assert decision.intent is not Intent.SPAM and decision.action is not Action.SUPPRESS, decision.reasons
+
+
+def test_a_lure_in_the_brands_name_reaches_a_person_unanswered():
+    lure = triage(comment("Claim your free Northwind gift card today 👉 northwind-gifts-claim.com limited time"))
+    assert lure.intent is Intent.SPAM and lure.action is Action.ESCALATE_ONLY
+    assert lure.escalate and lure.priority is Priority.P2 and lure.reply_template == ""
+    assert "security: a voucher or giveaway lure in the brand's name" in lure.reasons
+    # the brand only inside the link is any scammer's domain: ordinary spam, suppressed
+    other = triage(comment("You have won an iPhone! claim here northwind-prizes.win/claim"))
+    assert other.intent is Intent.SPAM and other.action is Action.SUPPRESS and not other.escalate
+
+
+# --- 2. greetings and thanks that ask nothing ---
+
+SMALL_TALK = ["hello there", "Good evening!", "ok thank you 🙏", "Thanks, will do", "hiya"]
+SMALL_TALK_ELSEWHERE = ["merci beaucoup", "ok dzięki", "tamam teşekkürler", "Guten Morgen"]
+# a bare "ok" may answer an agent in a thread; a question, a number or a sneer is not small talk
+NOT_SMALL_TALK = ["ok", "hello?", "hi, order 55123 never came", "thanks a lot", "thanks for nothing", "👍"]
+
+
+@pytest.mark.parametrize("text", SMALL_TALK)
+def test_a_greeting_or_thanks_in_a_dm_gets_a_warm_reply_and_no_case(text):
+    decision = triage(dm(text))
+    assert decision.intent is Intent.OTHER and not decision.unsure, decision.reasons
+    assert decision.reply_template == "other" and not decision.escalate
+    assert "small talk: a greeting or thanks, nothing asked" in decision.reasons
+
+
+@pytest.mark.parametrize("text", SMALL_TALK_ELSEWHERE)
+def test_small_talk_in_the_policys_other_languages(text):
+    decision = triage(dm(text), _multilingual_policy())
+    assert decision.intent is Intent.OTHER and not decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize("text", NOT_SMALL_TALK)
+def test_what_is_not_small_talk_in_a_dm_still_reaches_a_person(text):
+    decision = triage(dm(text))
+    assert decision.escalate, decision.reasons
+    assert "small talk: a greeting or thanks, nothing asked" not in decision.reasons
+
+
+# --- 4. missed complaints: a sneer at paying, "thanks for nothing" abroad, outrage and complaint-questions ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "love paying £50 a month for a signal that disappears every night",
+        "really enjoy paying 60 quid for a router that reboots itself",
+    ],
+)
+def test_delight_at_paying_beside_an_amount_is_a_complaint(text):
+    decision = triage(comment(text))
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+
+
+def test_an_eye_roll_at_a_price_stays_a_price_objection():
+    decision = triage(comment("£12 for a sandwich 🙄"))
+    assert decision.intent is Intent.PRICE_OBJECTION, decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Danke für nichts.",
+        "Merci pour rien !",
+        "gracias por nada, de verdad",
+        "dzięki za nic",
+        "¿Cuántas veces más tengo que llamar por lo mismo?",
+        "wie oft muss ich noch anrufen, bis das repariert ist?",
+        "pesanan saya belum datang, ini kenapa ya?",
+        "Porażka.",
+        "Masakra!",
+    ],
+)
+def test_sneers_outrage_and_complaint_questions_in_other_languages_are_complaints(text):
+    decision = triage(comment(text), _multilingual_policy())
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+    assert decision.reply_template != "praise"
+
+
+@pytest.mark.parametrize("text", ["Danke für alles!", "¿A qué hora abre la tienda el domingo?"])
+def test_thanks_and_plain_questions_in_other_languages_are_not_complaints(text):
+    assert classify(text).intent is not Intent.COMPLAINT
+
+
+# --- 3. praise around a problem put right ---
+
+FIXED = [
+    "technician came on time, problem fixed, no complaints. great service",
+    "thanks for sorting my refund so quickly, really appreciated",
+]
+# the problem words still count when the fix is negated, still awaited, asked for or turned
+NOT_FIXED = [
+    "thanks, but my refund still isn't sorted",
+    "please get my refund sorted, thanks",
+    "problem not fixed yet. thanks",
+    "thanks for sorting the refund? it never arrived",
+]
+
+
+@pytest.mark.parametrize("text", FIXED)
+def test_thanks_for_a_problem_put_right_is_not_a_complaint(text):
+    # the rules' reading alone (a model that never overrides them)
+    found = classify(text, model=_flat_model(praise_min=0.7, escalate_min=0.6, intent_min=1.1))
+    assert found.intent is Intent.PRAISE, found.reasons
+    assert not any(r.startswith(("unhappy:", "complaint:")) for r in found.reasons)
+
+
+@pytest.mark.parametrize("text", NOT_FIXED)
+def test_a_problem_not_yet_put_right_keeps_its_case(text):
+    decision = triage(comment(text))
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+# --- kind words the thanks-fit head hesitates on, with no need seen ---
+
+
+def test_kind_words_with_no_need_seen_get_a_neutral_reply_and_no_case():
+    hesitant = _flat_model(praise_min=0.7, escalate_min=0.6, intent_min=0.6)
+    decision = triage(comment("Love it!"), model=hesitant)
+    assert decision.intent is Intent.PRAISE and not decision.unsure and not decision.escalate
+    assert decision.reply_template == "other"
+    # words in quotes are the customer's irony: unsure, and a person
+    ironic = triage(comment('thanks for the "fast" delivery'), model=hesitant)
+    assert ironic.unsure and ironic.escalate and ironic.reply_template == "unsure"
+    # where the model sees a need for a person, the hesitation stays unsure with a case
+    needed = triage(comment("Love it!"), model=_flat_model(praise_min=0.7, escalate_min=0.5, intent_min=0.6))
+    assert needed.unsure and needed.escalate
