@@ -42,6 +42,7 @@ SPAM_PITCHES = [
     "Get verified this week, blue tick in 48 hours: tick-verify-pro.io",
     "Airdrop is live! Connect wallet to claim your coins at moon-claim-drop.xyz",
     "Hi 👋 I am a graphic designer, I can redo the logo for your page for $15, see my portfolio",
+    "Lost 9kg in a month with one simple trick, WhatsApp me on +44 7700 900456",
 ]
 # one pitch word in a customer's own words, no link: never silenced
 NOT_SPAM = [
@@ -49,6 +50,9 @@ NOT_SPAM = [
     "is the limited time offer on headphones still on?",
     "ordered from northwind.com last week and nothing has arrived",
     "I'm a graphic designer and honestly the new logo looks blurry on the app",
+    # a pitch word beside the customer's own long reference number: a number is not a phone to call
+    "bought the cheap kettle and it leaks, order 4410029931",
+    "is the blue tick on your page real? my account is 77120094456",
 ]
 
 
@@ -71,6 +75,12 @@ def test_a_lure_in_the_brands_name_reaches_a_person_unanswered():
     assert lure.intent is Intent.SPAM and lure.action is Action.ESCALATE_ONLY
     assert lure.escalate and lure.priority is Priority.P2 and lure.reply_template == ""
     assert "security: a voucher or giveaway lure in the brand's name" in lure.reasons
+    # a customer asking whether such an offer is real gets their question's case and reply
+    asked = triage(comment("is this free Northwind voucher real? northwind-voucher-gift.com"))
+    assert asked.intent is Intent.QUESTION and asked.escalate and asked.reply_template == "question"
+    # the brand's name beside a reward without a link is a customer talking about a voucher
+    own = triage(comment("my free Northwind voucher from the newsletter did not work at the till"))
+    assert own.action is Action.REPLY and "security: a voucher or giveaway lure in the brand's name" not in own.reasons
     # the brand only inside the link is any scammer's domain: ordinary spam, suppressed
     other = triage(comment("You have won an iPhone! claim here northwind-prizes.win/claim"))
     assert other.intent is Intent.SPAM and other.action is Action.SUPPRESS and not other.escalate

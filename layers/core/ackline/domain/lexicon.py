@@ -267,6 +267,13 @@ PRAISE_IDIOMS = (
     "crushing it",
     "dangerously good",
     "dangerously addictive",
+    # "actually fire", "an absolute beast", "ridiculously quick", "rock solid": the same slang, an adverb between
+    # (never the adverb and "fire" alone: "actually fire the whole team" is a verb)
+    *(f"{verb} {adverb} fire" for verb in ("is", "are", "was") for adverb in ("actually", "lowkey", "literally")),
+    *(f"{verb} {adverb} fire" for verb in ("is", "are", "was") for adverb in ("genuinely", "honestly", "really")),
+    *("absolute beast", "an absolute beast", "a total beast", "ridiculously quick", "ridiculously fast"),
+    *("ridiculously good", "ridiculously easy", "insanely good", "insanely fast", "insanely quick", "insane how good"),
+    *("mad quick", "mad fast", "rock solid", "solid as a rock"),
 )
 
 # Figures of speech that contain safety words but report no harm ("the price hurt a bit"): masked, no signal.
@@ -297,6 +304,9 @@ HARMLESS_IDIOMS = (
 # arrived broken" keeps "broken"). A bare "no refund" is deliberately not here: that is the complaint.
 NO_PROBLEM_IDIOMS = (
     "no complaints",
+    # "couldn't fault it": the fault word reports there was none
+    "can not fault",
+    "could not fault",
     "nothing to complain about",
     "can't complain",
     "cant complain",
@@ -1014,6 +1024,7 @@ SPAM_STRONG = (
     "ganhe dinheiro",
     "krypto",
     "sugar daddy",
+    *("altcoin", "tothemoon", "volg terug", "volgvoorvolg", "takipedenitakipederim", "vendo seguidores"),
 )
 SPAM_WEAK = (
     "earn",
@@ -1066,7 +1077,6 @@ SPAM_WEAK = (
     "my portfolio",
     "brand ambassadors",
     "reply yes",
-    "get verified",
     "blue tick",
     "verification badge",
     "airdrop",
@@ -1075,7 +1085,6 @@ SPAM_WEAK = (
     "trading bot",
     "guaranteed returns",
     "limited spots",
-    "limited time",
     "one simple trick",
     "one trick",
     "investment plan",
@@ -1100,6 +1109,11 @@ SPAM_WEAK = (
     "von zu hause",
     "z domu",
     "desde casa",
+    *("guadagnare", "verdiene", "gana dinero", "ganhe", "zarabiaj", "kazanmak", "tjäna", "tjen", "verdien"),
+    *("sprzedam", "pisać priv", "info al dm", "تواصل معي", "hoşgeldin bonusu", "link profilde"),
+    *("collaborazione", "verifieer", "communityrichtlijnen", "verify within"),
+    *("ask me how", "comment yes", "complete this survey", "weight loss pill"),
+    *("social media management", "are you single", "check out my page"),
 )
 SPAM_EMOJI = frozenset({"💰", "💵", "🚀", "🎁"})
 
@@ -1163,6 +1177,15 @@ REQUEST_WORDS = frozenset(
         *("please", "pls", "plz", "need", "needs", "get", "can", "could", "would", "will", "when", "want", "yet"),
         *("still", "asap", "hope", "hopefully", "waiting", "again", "if"),
     }
+)
+
+# "I've DMed you", "ya les mandé DM": the customer is waiting for us elsewhere. Never thanked, never left to a
+# "we're here if you need anything": a neutral acknowledgement and a person who checks the inbox.
+FOLLOW_UP = (
+    *("dm'd you", "dmed you", "i've messaged", "messaged you", "sent you a dm", "sent a dm", "sent you a message"),
+    *("check your dms", "check dms", "check your inbox", "dm geschickt", "mandé dm", "mandé un dm", "mandei dm"),
+    *("mandei mensagem", "dm gestuurd", "te escribí por dm", "ti ho scritto in dm", "envoyé un dm", "envoyé un mp"),
+    *("udah dm", "sudah dm", "wysłałem dm", "wysłałam dm", "skickat dm", "sendt en dm", "dm attım"),  # noqa: RUF001 - Turkish dotless i
 )
 
 # Small talk in a DM or comment: a greeting or a thank-you that asks nothing ("hello", "ok thanks", "good

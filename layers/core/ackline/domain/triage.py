@@ -56,7 +56,9 @@ _URL = re.compile(
     # a bare hyphenated domain ("boost-pro.net"): how spam DMs link; a customer names a site as "acme.com"
     r"|\b[a-z0-9]+(?:-[a-z0-9]+)+\.(?:com|net|org|io|co|me|ly|xyz|info|biz|win|app|site|online|shop|club|top)\b"
 )
-_PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
+# an international number ("+44 7700 900123"): how spam says "call me"; a bare run of digits is as often the
+# customer's own order or account number, and must not count toward silencing them
+_PHONE = re.compile(r"\+\d[\d ()-]{8,}\d")
 _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question mark
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
 # an order, booking or account number, or a booking code of capitals and digits ("Localizador 8HJK2L")
@@ -85,6 +87,7 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "question": lx.QUESTION_PHRASES,
     "spam_strong": lx.SPAM_STRONG,
     "spam": lx.SPAM_WEAK,
+    "follow_up": lx.FOLLOW_UP,
 }
 _IDIOMS = frozenset({"abuse_idiom", "praise_idiom", "harmless_idiom", "no_problem_idiom"})
 # "love the menu but the wait was 45 minutes": praise before a turn is not confidently praise
@@ -473,6 +476,8 @@ def _weigh(
             doubts.append(f"not confidently positive (thanks fit {seen.praise_ok:.2f} < {praise_min:.2f})")
     if seen.escalate >= escalate_min and not sure_praise:
         doubts.append(f"a person may be needed ({seen.escalate:.2f})")
+    # "I've DMed you": waiting for us elsewhere, whatever else the message says (never thanked, never left)
+    doubts += [f"follow-up cue: {p}" for p in signals.phrases("follow_up")]
     if chosen.intent is Intent.OTHER and seen.intent not in {Intent.OTHER, Intent.SPAM, Intent.PRAISE}:
         # the rules found nothing, the model leans to a need it is not sure of: neither may settle it alone
         doubts.append(f"rules found no need, the model leans to {seen.intent.value} ({seen.probability:.2f})")
@@ -524,7 +529,8 @@ def _choose(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: f
 def _general_question(text: str, signals: _Signals, seen: Prediction, general_max: float) -> bool:
     """Generic information ("do you do gift wrapping?"), not this customer's order, account or problem."""
     problem = signals.phrases("complaint") + signals.phrases("unhappy") + signals.phrases("sarcasm")
-    own = bool(lx.OWN_CASE_WORDS.intersection(signals.words)) or bool(_REFERENCE.search(text))
+    # a link is something particular to look at ("is this offer real? acme-gifts.com"), not the help pages' topic
+    own = bool(lx.OWN_CASE_WORDS.intersection(signals.words)) or bool(_REFERENCE.search(text) or _URL.search(text))
     # a bare "and?" or "so??" is a thread follow-up, not a question about the brand
     follow_up = len(signals.words) < 3 or text.count("?") >= 2
     # the model reading a complaint or an emergency under the question mark ("how do you lose a fridge?") vetoes
@@ -689,13 +695,17 @@ _LURE_REWARDS = frozenset(
     }
 )
 
+_LURE_OFFERS = frozenset(
+    {"free", "claim", "win", "won", "grab", "winner", "gratis", "gratuit", "gratuito", "kostenlos", "gewinnen"}
+)
+
 
 def _lure_in_our_name(text: str, brand: str) -> bool:
-    """Spam that offers a reward in the brand's own name ("free Acme gift card, claim at ..."): a phishing lure
-    aimed at our customers. The brand inside a link does not count (any domain can contain it)."""
+    """A link offering a free reward in the brand's own name ("free Acme gift card, claim at ..."): a phishing
+    lure aimed at our customers. The brand inside the link does not count (any domain can contain it)."""
     name = tokens(clean(brand))
     words = tokens(clean(_URL.sub(" ", text)))
-    if not name:
+    if not name or not _URL.search(text) or not _LURE_OFFERS.intersection(words):
         return False
     size = len(name)
     for at in range(len(words) - size + 1):
@@ -727,11 +737,12 @@ def _unanswered(
     address: Addressing, found: Classification, policy: BrandPolicy, base: dict[str, Any], reasons: list[str]
 ) -> Decision | None:
     """Spam and comments that only tag others get no reply; a lure in the brand's name also gets a person."""
-    if found.intent is Intent.SPAM and _lure_in_our_name(address.text, policy.brand.name):
+    # (a complaint, question or crisis about such a lure already gets a case and its reply)
+    if found.intent not in _ESCALATE and _lure_in_our_name(address.text, policy.brand.name):
         # never answered (a reply would lend it our voice), but a person checks it and can warn customers
         reasons.append("security: a voucher or giveaway lure in the brand's name")
         return Decision(
-            **base,
+            **(base | {"intent": Intent.SPAM}),
             action=Action.ESCALATE_ONLY,
             escalate=True,
             priority=Priority.P2,
