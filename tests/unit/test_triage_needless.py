@@ -203,3 +203,53 @@ def test_kind_words_with_no_need_seen_get_a_neutral_reply_and_no_case():
     # where the model sees a need for a person, the hesitation stays unsure with a case
     needed = triage(comment("Love it!"), model=_flat_model(praise_min=0.7, escalate_min=0.5, intent_min=0.6))
     assert needed.unsure and needed.escalate
+
+
+# --- slang praise with an adverb, and "couldn't fault" ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the winter menu is actually fire, had it twice this week",
+        "my dad says the new drill is an absolute beast",
+        "the wifi has been rock solid since the upgrade",
+        "that was ridiculously quick, ordered at lunch and here by tea",
+        "honestly could not fault the exchange, new pair came next day",
+    ],
+)
+def test_slang_praise_pages_nobody(text):
+    found = classify(text)
+    assert not any(r.startswith(("safety:", "crisis:", "complaint:", "unhappy:")) for r in found.reasons), found.reasons
+    assert found.intent is not Intent.CRISIS
+
+
+def test_fire_as_a_verb_is_not_slang_praise():
+    found = classify("Actually fire the whole marketing team.")
+    assert not any(r.startswith("praise:") for r in found.reasons), found.reasons
+
+
+# --- waiting for us elsewhere ---
+
+
+@pytest.mark.parametrize("text", ["Thanks, I've messaged you the details", "hab euch ne DM geschickt"])
+def test_a_customer_waiting_in_the_inbox_is_never_thanked_and_gets_a_person(text):
+    decision = triage(comment(text), _multilingual_policy())
+    assert decision.reply_template != "praise" and decision.escalate, decision.reasons
+    assert any(r.startswith("unsure: follow-up cue:") for r in decision.reasons)
+
+
+def test_a_thank_you_without_a_follow_up_is_not_held_back_by_the_follow_up_rule():
+    decision = triage(comment("Thank you so much, you were all brilliant"))
+    assert not any("follow-up cue" in r for r in decision.reasons)
+
+
+# --- a question with a link points at something particular ---
+
+
+def test_a_question_with_a_link_is_not_pointed_to_the_help_pages():
+    relaxed = _flat_model(general_max=0.9)
+    with_link = triage(comment("Do you offer gift wrapping? saw it on gift-wrap-deals.com"), model=relaxed)
+    assert with_link.escalate and with_link.reply_template != "general_question", with_link.reasons
+    plain = triage(comment("Do you offer gift wrapping at Christmas?"), model=relaxed)
+    assert plain.reply_template == "general_question" and not plain.escalate
