@@ -5,6 +5,7 @@ a corpus row.
 """
 
 import dataclasses
+import math
 
 import pytest
 
@@ -253,3 +254,27 @@ def test_a_question_with_a_link_is_not_pointed_to_the_help_pages():
     assert with_link.escalate and with_link.reply_template != "general_question", with_link.reasons
     plain = triage(comment("Do you offer gift wrapping at Christmas?"), model=relaxed)
     assert plain.reply_template == "general_question" and not plain.escalate
+
+
+# --- a suggestion both the rules and the model read as one ---
+
+
+def _leaning_model(intent: Intent, escalate: float, **thresholds):
+    """A model without features: sure of `intent`, a person needed at `escalate`, thanks fitting at 0.5."""
+    model = triage_model()
+    bias = [8.0 if i is intent else 0.0 for i in model.intents]
+    bias += [math.log(escalate / (1 - escalate)), 0.0, 0.0]
+    return dataclasses.replace(model, rows={}, bias=tuple(bias), thresholds=thresholds)
+
+
+def test_an_agreed_feature_request_needs_a_clear_sign_of_a_person_for_a_case():
+    text = "could you add a dark mode to the app"
+    lukewarm = _leaning_model(Intent.FEATURE_REQUEST, 0.4, escalate_min=0.3, intent_min=0.6)
+    decision = triage(comment(text), model=lukewarm)
+    assert decision.intent is Intent.FEATURE_REQUEST and not decision.unsure and not decision.escalate
+    # the same request where the escalation head is sure enough: unsure, and a person
+    clear = _leaning_model(Intent.FEATURE_REQUEST, 0.7, escalate_min=0.3, intent_min=0.6)
+    assert triage(comment(text), model=clear).escalate
+    # a price objection gets no such leeway (a billing complaint reads like one)
+    price = _leaning_model(Intent.PRICE_OBJECTION, 0.4, escalate_min=0.3, intent_min=0.6)
+    assert triage(comment("£90 for this is far too expensive"), model=price).escalate

@@ -404,6 +404,9 @@ _MODEL_SEVERITY = {Intent.PRAISE: Severity.NONE, Intent.OTHER: Severity.NONE, In
 _PRAISE_MIN, _ESCALATE_MIN, _INTENT_MIN = 0.7, 0.5, 0.6
 # Below the thanks-fit threshold but above this, kind words with no need seen get a neutral reply and no case
 _QUIET_PRAISE_MIN = 0.5
+# Where rules and model agree on a feature request, the escalation head must reach this (not the general
+# threshold, which `make train` sets low) before the suggestion gets a case
+_AGREED_ESCALATE_MIN = 0.5
 # a word in quotes ("the 'priority' boarding", the "free" upgrade): the customer's irony
 _SCARE_QUOTES = re.compile(r"[\"“”«»]|&quot;|(?<!\w)'\w[^']{0,30}'(?!\w)")
 
@@ -474,7 +477,11 @@ def _weigh(
             doubts = [d for d in doubts if d != "negative sentiment"]
         if seen.praise_ok < praise_min:
             doubts.append(f"not confidently positive (thanks fit {seen.praise_ok:.2f} < {praise_min:.2f})")
-    if seen.escalate >= escalate_min and not sure_praise:
+    # a suggestion the rules and the model both read as one needs a clearer sign of a person than anything else
+    needs_person_min = (
+        max(escalate_min, _AGREED_ESCALATE_MIN) if _agreed_request(chosen, seen, intent_min) else escalate_min
+    )
+    if seen.escalate >= needs_person_min and not sure_praise:
         doubts.append(f"a person may be needed ({seen.escalate:.2f})")
     # "I've DMed you": waiting for us elsewhere, whatever else the message says (never thanked, never left)
     doubts += [f"follow-up cue: {p}" for p in signals.phrases("follow_up")]
@@ -489,6 +496,16 @@ def _weigh(
     if doubts:
         return _Weighed(chosen, confidence, True, [*said, *(f"unsure: {d}" for d in doubts)])
     return _Weighed(chosen, confidence, False, said)
+
+
+def _agreed_request(chosen: _Verdict, seen: Prediction, intent_min: float) -> bool:
+    """A feature request on a cue of the rules' ("could you add"), and the model reads one too."""
+    return (
+        chosen.intent is Intent.FEATURE_REQUEST
+        and seen.intent is chosen.intent
+        and seen.probability >= intent_min
+        and not any(r.startswith("model:") for r in chosen.reasons)
+    )
 
 
 def _only_lukewarm(text: str, chosen: _Verdict, doubts: list[str], seen: Prediction, escalate_min: float) -> bool:
