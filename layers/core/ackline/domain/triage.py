@@ -15,8 +15,11 @@ Then the learned model (`triage_model`) weighs in where the rules are weakest: i
 complaint), and it says how sure the engine is. Costs are not symmetric — a cheerful reply to an unhappy
 customer is the worst outcome, a needless case costs an agent seconds — so praise is only ever replied to
 when the message is confidently positive and carries no problem, sarcasm or request cue, and anything the
-engine is unsure of is `unsure`: a warm neutral acknowledgement and a case. The rules alone decide spam,
-safety, legal and security, which must never hinge on a probability.
+engine is unsure of is `unsure`: a warm neutral acknowledgement and a case. Two things need no person and get
+the neutral `other` reply without a case: a greeting or thank-you that asks nothing ("ok thanks"), and kind
+words only the thanks-fit head hesitates on, where no cue and no sign of a need stand beside them. The rules
+alone decide spam, safety, legal and security, which must never hinge on a probability; a spam link offering a
+reward in the brand's own name is a phishing lure, unanswered but seen by a person.
 """
 
 from __future__ import annotations
