@@ -278,3 +278,67 @@ def test_an_agreed_feature_request_needs_a_clear_sign_of_a_person_for_a_case():
     # a price objection gets no such leeway (a billing complaint reads like one)
     price = _leaning_model(Intent.PRICE_OBJECTION, 0.4, escalate_min=0.3, intent_min=0.6)
     assert triage(comment("£90 for this is far too expensive"), model=price).escalate
+
+
+# --- impersonation warnings, rhetorical questions, loops, crashes and sparks abroad ---
+
+
+def test_a_warning_about_a_fake_page_in_our_name_is_a_crisis():
+    decision = triage(comment("heads up all, a fake Northwind page is giving away £300 vouchers for card details"))
+    assert decision.intent is Intent.CRISIS and decision.priority is Priority.P1, decision.reasons
+    # "fake" about a material is not impersonation
+    assert classify("this fake leather bag is gorgeous").intent is not Intent.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do you manage to lose a whole sofa?",
+        "is it too much to ask for the engineer to turn up on the day you booked?",
+        "the help bot keeps looping me back to the main menu",
+    ],
+)
+def test_rhetorical_questions_and_loops_are_complaints(text):
+    decision = triage(comment(text))
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+
+
+def test_a_plain_how_do_you_question_is_not_a_complaint():
+    assert classify("how do you make the sauce for the wings?").intent is not Intent.COMPLAINT
+
+
+@pytest.mark.parametrize(
+    "text", ["de app crasht steeds bij het afrekenen", "die App stürzt ab beim Bezahlen", "waardeloze service"]
+)
+def test_crashes_and_outrage_in_other_languages_are_complaints(text):
+    decision = triage(comment(text), _multilingual_policy())
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+
+
+def test_sparks_from_a_charger_in_polish_are_a_safety_report():
+    decision = triage(comment("ładowarka zaczęła iskrzyć w gniazdku"), _multilingual_policy())
+    assert decision.intent is Intent.CRISIS and decision.priority is Priority.P1, decision.reasons
+
+
+def test_please_dm_me_reaches_a_person_and_spam_that_says_it_is_still_spam():
+    asked = triage(comment("please DM me, it's about my booking"))
+    assert asked.escalate and asked.reply_template != "praise", asked.reasons
+    spam = triage(comment("Earn £400 a day from home, please DM me https://quick-cash-now.biz"))
+    assert spam.intent is Intent.SPAM and not spam.escalate
+
+
+# --- a quoted word beside thanks and money ---
+
+
+def test_thanks_for_a_quoted_free_that_cost_money_is_a_complaint():
+    decision = triage(comment('thanks a bunch for the "complimentary" setup that cost me £20'))
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+    # a product's capitalised name in quotes is not irony
+    named = classify('love the "Family" bundle, great value at £30')
+    assert not any("a word in quotes" in r for r in named.reasons), named.reasons
+
+
+def test_a_question_with_a_quoted_word_is_not_pointed_to_the_help_pages():
+    relaxed = _flat_model(general_max=0.9)
+    ironic = triage(comment('so how does a "two minute" wait at the till become forty?'), model=relaxed)
+    assert ironic.escalate and ironic.reply_template != "general_question", ironic.reasons

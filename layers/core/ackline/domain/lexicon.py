@@ -144,6 +144,7 @@ SAFETY = (
     "dym",
     "dymi",
     "przegrzewa",
+    *("iskrzy", "iskrzyć", "iskrzyła", "stopiła się", "stopił się", "topi się"),  # sparks, melted
     "spuchła",
     "spuchnięta",
     "wybuchła",
@@ -505,6 +506,12 @@ COMPLAINT_STRONG = (
     "nothing fits",
     "does not understand",
     "going in circles",
+    *("loops me back", "keeps looping", "stuck in a loop"),
+    # rhetorical questions: "how do you manage to lose a fridge?" asks nothing the help pages answer
+    *("how do you manage to", "how do you sleep at night", "how do u sleep at night", "is it too much to ask"),
+    "do you actually employ",
+    # an app that crashes, in the policy's other languages
+    *("crasht", "stürzt ab", "stürzt immer ab", "se cuelga", "se bloquea", "si blocca", "zawiesza się"),
     "need a human",
     "impossible",
     "beyond a joke",
@@ -739,7 +746,7 @@ COMPLAINT_WEAK = (
     *("plus jamais", "inadmissible", "qué vergüenza", "vergüenza", "vergonzoso", "nunca más", "vergogna"),
     *("vergognoso", "mai più", "vergonha", "nunca mais", "ridículo", "ridicolo", "wstyd", "skandal"),
     *("skandaliczne", "żenada", "yazıklar olsun", "rezalet", "skandale", "bedrövligt", "uselt"),  # noqa: RUF001 - Turkish dotless i
-    *("kecewa", "مخزي", "فضيحة", "masakra", "porażka", "dramat"),
+    *("kecewa", "مخزي", "فضيحة", "masakra", "porażka", "dramat", "waardeloos", "waardeloze"),
     # Indonesian complaint-questions to the admin ("ini kenapa ya min?", "kok belum sampai?"): what is wrong, not
     # a request for information
     *("ini kenapa", "kenapa lagi", "kok belum", "kok gak", "kok nggak", "kok ga"),
@@ -1182,6 +1189,7 @@ REQUEST_WORDS = frozenset(
 # "I've DMed you", "ya les mandé DM": the customer is waiting for us elsewhere. Never thanked, never left to a
 # "we're here if you need anything": a neutral acknowledgement and a person who checks the inbox.
 FOLLOW_UP = (
+    *("please dm me", "pls dm me", "can you dm me", "could you dm me", "dm me asap"),
     *("dm'd you", "dmed you", "i've messaged", "messaged you", "sent you a dm", "sent a dm", "sent you a message"),
     *("check your dms", "check dms", "check your inbox", "dm geschickt", "mandé dm", "mandé un dm", "mandei dm"),
     *("mandei mensagem", "dm gestuurd", "te escribí por dm", "ti ho scritto in dm", "envoyé un dm", "envoyé un mp"),

@@ -66,6 +66,7 @@ _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question m
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
 # an order, booking or account number, or a booking code of capitals and digits ("Localizador 8HJK2L")
 _REFERENCE = re.compile(r"\d{4,}|#\s?[A-Za-z]{0,4}-?\d{3,}|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6,10}\b")
+_FAKE_OF_OURS = re.compile(r"\bfake\s+(?:[\w@'-]+\s+){1,2}(?:page|account|profile|site|website|app|number)\b")
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
 _AMOUNT = re.compile(
     r"(?:[£$€₺]|\br\$|\brp\.?)\s?\d|\d\s?(?:€|₺|eur|usd|gbp|zł|zl|pln|kr|sek|dkk|nok|tl|lira|chf|reais|rupiah)(?!\w)"
@@ -238,6 +239,9 @@ def _signals(text: str) -> _Signals:
             cues.append(Cue("unhappy", f"not {cue.phrase}", cue.start, cue.end))
     if _reports_a_fix(cleaned, words, clauses, cues):
         cues = [c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE)]
+    if match := _FAKE_OF_OURS.search(cleaned):
+        # "a fake Acme page offering vouchers": the lexicon's "fake page" with the brand's name in between
+        cues.append(Cue("crisis", match.group(0), 0, 0))
     if match := _PRICE_FOR.search(cleaned):
         cues.append(Cue("price", match.group(0), 0, 0))
     if _AMOUNT.search(cleaned):
@@ -372,6 +376,9 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     # "love paying £45 a month for wifi that drops": an amount under a sneer is a failed service, not a price
     # question (an emoji alone is not enough: "£12 for a sandwich 🙄" objects to the price)
     sneer = [m for m in signals.phrases("sarcasm") if m in _SELF_EVIDENT_SARCASM]
+    # ... and so is thanks for a "free" upgrade that added £15: a quoted word beside kind words and money
+    if _IRONIC_QUOTE.search(text) and (signals.phrases("praise") or signals.phrases("praise_idiom")):
+        sneer.append("a word in quotes beside thanks")
     if sneer and (signals.of("price") or signals.of("price_neutral")):
         return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, []), [f"sarcasm: {m}" for m in sneer])
     if price := _price(text, words, signals, bool(unhappy) or negative):
@@ -411,6 +418,8 @@ _QUIET_PRAISE_MIN = 0.5
 # threshold, which `make train` sets low) before the suggestion gets a case
 _AGREED_ESCALATE_MIN = 0.5
 # a word in quotes ("the 'priority' boarding", the "free" upgrade): the customer's irony
+# ... and one in lower case ('the "free" upgrade'), where a capitalised one is as often a product's name
+_IRONIC_QUOTE = re.compile(r"(?:[\"“«]|&quot;)[a-z0-9][^\"“”«»&]{0,30}(?:[\"”»]|&quot;)")
 _SCARE_QUOTES = re.compile(r"[\"“”«»]|&quot;|(?<!\w)'\w[^']{0,30}'(?!\w)")
 
 
@@ -554,7 +563,8 @@ def _general_question(text: str, signals: _Signals, seen: Prediction, general_ma
     # a bare "and?" or "so??" is a thread follow-up, not a question about the brand
     follow_up = len(signals.words) < 3 or text.count("?") >= 2
     # the model reading a complaint or an emergency under the question mark ("how do you lose a fridge?") vetoes
-    troubled = seen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE}
+    # ... and so does a word in quotes: 'how does a "2 minute" wait take 40?' is irony, not a help-pages topic
+    troubled = seen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE} or bool(_SCARE_QUOTES.search(text))
     return seen.question_escalate < general_max and not problem and not own and not follow_up and not troubled
 
 
