@@ -71,6 +71,27 @@ def test_one_pitch_word_from_a_customer_is_not_spam(text):
     assert decision.intent is not Intent.SPAM and decision.action is not Action.SUPPRESS, decision.reasons
 
 
+# "DM me", a phone number and a link are how a customer sends the photo of a broken box: no pitch, no spam
+CUSTOMERS_SENDING_DETAILS = [
+    "please DM me, here is the photo of the damage https://imgur.com/a/x7Tq",
+    "my number is +44 7700 900123, photo of the box here https://imgur.com/c9",
+    "pedí desde casa y el enlace de seguimiento no funciona https://northwind.example/track",
+    "kargo takip linki açılmıyor https://northwind.example/takip",  # noqa: RUF001 - Turkish dotless i
+]
+
+
+@pytest.mark.parametrize("text", CUSTOMERS_SENDING_DETAILS)
+@pytest.mark.parametrize("kind", [Kind.COMMENT, Kind.MESSAGE])
+def test_contact_details_and_a_link_without_a_pitch_are_never_silenced(text, kind):
+    decision = triage(comment(text, kind=kind), _multilingual_policy())
+    assert decision.intent is not Intent.SPAM and decision.action is not Action.SUPPRESS, decision.reasons
+
+
+def test_the_same_contact_words_beside_a_pitch_are_spam():
+    decision = triage(comment("Earn £400 a day from home, DM me https://quick-cash-now.biz"))
+    assert decision.intent is Intent.SPAM and decision.action is Action.SUPPRESS
+
+
 def test_a_lure_in_the_brands_name_reaches_a_person_unanswered():
     lure = triage(comment("Claim your free Northwind gift card today 👉 northwind-gifts-claim.com limited time"))
     assert lure.intent is Intent.SPAM and lure.action is Action.ESCALATE_ONLY

@@ -1070,8 +1070,8 @@ SPAM_WEAK = (
     "recovery",
     "join now",
     "clique aqui",
-    # the pitches that reach a brand's inbox: growth sellers, SEO and design offers, "get verified" and crypto
-    # lures. Each is one point: alone it is something a customer could say, beside a link or a second pitch spam
+    # the pitches that reach a brand's inbox: growth sellers, SEO and design offers, blue ticks and crypto lures.
+    # Each is one point: alone it is something a customer could say, beside a link or a second pitch spam
     "grow your followers",
     "followers or likes",
     "buy followers",
@@ -1100,27 +1100,17 @@ SPAM_WEAK = (
     "verified accounts",
     "bad credit",
     "welcome bonus",
-    "likes in",
-    # the same pitches in the policy's other languages ("I'll follow back", "real followers", "write me")
-    "seguidores",
-    "jual followers",
-    "followers murah",
-    "volg terug",
-    "takip",
-    "gewinnspiel",
-    "schreib mir",
-    "scrivimi",
-    "skriv til mig",
-    "napisz dm",
-    "chama no direct",
-    "von zu hause",
-    "z domu",
-    "desde casa",
+    # the same pitches in the policy's other languages ("real followers", "earn", "giveaway"); never a "write me"
+    # or "from home" of theirs: a customer writes "escríbeme" or "pedí desde casa" beside a photo's link
+    *("seguidores", "jual followers", "followers murah", "gewinnspiel", "sprzedam", "hoşgeldin bonusu"),
     *("guadagnare", "verdiene", "gana dinero", "ganhe", "zarabiaj", "kazanmak", "tjäna", "tjen", "verdien"),
-    *("sprzedam", "pisać priv", "info al dm", "تواصل معي", "hoşgeldin bonusu", "link profilde"),
-    *("collaborazione", "verifieer", "communityrichtlijnen", "verify within"),
+    *("link profilde", "collaborazione", "verifieer", "communityrichtlijnen", "verify within"),
     *("ask me how", "comment yes", "complete this survey", "weight loss pill"),
     *("social media management", "are you single", "check out my page"),
+)
+# The spam cues that only ask to be contacted: a customer says them too, so they never make spam without a pitch
+SPAM_CONTACT = frozenset(
+    {"dm me", "dm now", "dm us", "inbox me", "message me", "contact me", "contact him", "message them"}
 )
 SPAM_EMOJI = frozenset({"💰", "💵", "🚀", "🎁"})
 
@@ -1177,7 +1167,7 @@ RESOLVED = frozenset(
         *("rozwiązany", "löst", "çözüldü", "beres"),
     }
 )
-RESOLVED_PHRASES = ("came through", "came back", "went through", "working again", "works again", "back to normal")
+RESOLVED_PHRASES = ("came through", "came back", "went through", "back to normal")
 RESOLVABLE = frozenset({"problem", "problems", "problema", "problemi", "probleme", "issue", "refund", "refunded"})
 REQUEST_WORDS = frozenset(
     {

@@ -276,19 +276,19 @@ _ALL_EMOJI = lx.PRAISE_EMOJI | lx.SARCASM_EMOJI | lx.ABUSE_EMOJI | lx.SPAM_EMOJI
 
 
 def _spam_score(text: str, signals: _Signals) -> tuple[int, list[str]]:
-    reasons = [f"spam cue: {p}" for p in signals.phrases("spam_strong")]
-    score = 2 * len(reasons)
+    """Two points make spam, and one of them must be a pitch: "DM me" beside a link, or a phone number beside a
+    link, is as often a customer sending the photo of a broken box (silence for them is the worst outcome)."""
+    strong = signals.phrases("spam_strong")
     weak = signals.phrases("spam")
-    score += len(weak)
-    reasons += [f"spam cue: {p}" for p in weak]
+    money = bool(signals.emoji & lx.SPAM_EMOJI)
+    reasons = [f"spam cue: {p}" for p in strong + weak] + (["spam cue: money emoji"] if money else [])
+    score = 2 * len(strong) + len(weak) + int(money)
     for pattern, label in ((_URL, "a link"), (_PHONE, "a phone number")):
         if pattern.search(text):
             score += 1
             reasons.append(f"spam cue: {label}")
-    if signals.emoji & lx.SPAM_EMOJI:
-        score += 1
-        reasons.append("spam cue: money emoji")
-    return score, reasons
+    pitched = bool(strong) or money or any(p not in lx.SPAM_CONTACT for p in weak)
+    return (score if pitched else min(score, 1)), reasons
 
 
 def _sarcastic(signals: _Signals, unhappy: bool) -> list[str]:
@@ -417,10 +417,10 @@ _QUIET_PRAISE_MIN = 0.5
 # Where rules and model agree on a feature request, the escalation head must reach this (not the general
 # threshold, which `make train` sets low) before the suggestion gets a case
 _AGREED_ESCALATE_MIN = 0.5
-# a word in quotes ("the 'priority' boarding", the "free" upgrade): the customer's irony
-# ... and one in lower case ('the "free" upgrade'), where a capitalised one is as often a product's name
-_IRONIC_QUOTE = re.compile(r"(?:[\"“«]|&quot;)[a-z0-9][^\"“”«»&]{0,30}(?:[\"”»]|&quot;)")
+# a word in quotes ("the 'priority' boarding", the "free" upgrade): perhaps the customer's irony
 _SCARE_QUOTES = re.compile(r"[\"“”«»]|&quot;|(?<!\w)'\w[^']{0,30}'(?!\w)")
+# ... surely so in lower case ('the "free" upgrade'), where a capitalised one is as often a product's name
+_IRONIC_QUOTE = re.compile(r"(?:[\"“«]|&quot;)[a-z0-9][^\"“”«»&]{0,30}(?:[\"”»]|&quot;)")
 
 
 @dataclass(frozen=True)
@@ -724,7 +724,7 @@ _LURE_REWARDS = frozenset(
         *("gutschein", "cadeaubon", "cupón", "cupon", "cupom", "buono", "bon", "kupon", "hadiah", "présent"),
     }
 )
-
+# ... and the words that offer it
 _LURE_OFFERS = frozenset(
     {"free", "claim", "win", "won", "grab", "winner", "gratis", "gratuit", "gratuito", "kostenlos", "gewinnen"}
 )
