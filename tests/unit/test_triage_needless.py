@@ -177,7 +177,9 @@ def test_sneers_outrage_and_complaint_questions_in_other_languages_are_complaint
     assert decision.reply_template != "praise"
 
 
-@pytest.mark.parametrize("text", ["Danke für alles!", "¿A qué hora abre la tienda el domingo?"])
+@pytest.mark.parametrize(
+    "text", ["Danke für alles!", "¿A qué hora abre la tienda el domingo?", "¿Hasta cuándo dura la oferta de verano?"]
+)
 def test_thanks_and_plain_questions_in_other_languages_are_not_complaints(text):
     assert classify(text).intent is not Intent.COMPLAINT
 

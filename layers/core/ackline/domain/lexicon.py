@@ -651,9 +651,10 @@ COMPLAINT_STRONG = (
     "where is my parcel",
     "how many times",
     # "how many more times must I ...?" asked in the policy's other languages: a complaint, not a question
-    *("cuántas veces más", "cuántas veces tengo que", "cuántas veces hay que", "hasta cuándo"),
-    *("quantas vezes mais", "quantas vezes tenho que", "até quando"),
-    *("wie oft noch", "wie oft muss ich", "combien de fois", "quante volte devo", "quante volte ancora"),
+    # (never "hasta cuándo" / "até quando" alone: "until when does the offer run?" is a plain question)
+    *("cuántas veces más", "cuántas veces tengo que", "cuántas veces hay que"),
+    *("quantas vezes mais", "quantas vezes tenho que", "combien de fois faut-il", "combien de fois dois-je"),
+    *("wie oft noch", "wie oft muss ich", "quante volte devo", "quante volte ancora"),
     *("hoe vaak nog", "hoe vaak moet ik", "ile razy jeszcze", "ile razy mam", "berapa kali lagi", "kaç kez daha"),
     "how much longer",
     "how long do i have to",
