@@ -365,3 +365,9 @@ def test_a_question_with_a_quoted_word_is_not_pointed_to_the_help_pages():
     relaxed = _flat_model(general_max=0.9)
     ironic = triage(comment('so how does a "two minute" wait at the till become forty?'), model=relaxed)
     assert ironic.escalate and ironic.reply_template != "general_question", ironic.reasons
+
+
+def test_delight_at_paying_without_an_amount_is_not_a_sneer():
+    # the rules' reading alone (a model that never overrides them)
+    found = classify("love paying by card in the app now, so easy", model=_flat_model(intent_min=1.1))
+    assert found.intent is not Intent.COMPLAINT and not any(r.startswith("sarcasm:") for r in found.reasons)

@@ -106,10 +106,9 @@ _CONTRAST = frozenset(
     }
 )
 # sarcasm that stands on its own; the other markers ("thanks a lot") need an unhappy cue beside them
-_SELF_EVIDENT_SARCASM = frozenset(
-    {"yeah right", "thanks for nothing", "/s", "love paying", "love having to pay", "enjoy paying", "great paying"}
-    | {"nice paying"}
-)
+_SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
+# delight at paying is a sneer beside an amount ("love paying £45 a month for ..."), not in "love paying by card"
+_PAYING_SNEER = frozenset({"love paying", "love having to pay", "enjoy paying", "great paying", "nice paying"})
 _SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
 
 
@@ -375,7 +374,7 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     negative = sentiment <= policy.thresholds.negative_sentiment
     # "love paying £45 a month for wifi that drops": an amount under a sneer is a failed service, not a price
     # question (an emoji alone is not enough: "£12 for a sandwich 🙄" objects to the price)
-    sneer = [m for m in signals.phrases("sarcasm") if m in _SELF_EVIDENT_SARCASM]
+    sneer = [m for m in signals.phrases("sarcasm") if m in _SELF_EVIDENT_SARCASM | _PAYING_SNEER]
     # ... and so is thanks for a "free" upgrade that added £15: a quoted word beside kind words and money
     if _IRONIC_QUOTE.search(text) and (signals.phrases("praise") or signals.phrases("praise_idiom")):
         sneer.append("a word in quotes beside thanks")
