@@ -371,3 +371,14 @@ def test_delight_at_paying_without_an_amount_is_not_a_sneer():
     # the rules' reading alone (a model that never overrides them)
     found = classify("love paying by card in the app now, so easy", model=_flat_model(intent_min=1.1))
     assert found.intent is not Intent.COMPLAINT and not any(r.startswith("sarcasm:") for r in found.reasons)
+
+
+def test_a_colleague_called_sue_is_not_a_lawsuit():
+    decision = triage(comment("the lady at the Leeds branch, Sue, went out of her way for my mum. Thank you."))
+    assert decision.intent is not Intent.CRISIS and not any(r.startswith("legal:") for r in decision.reasons)
+    for threat in (
+        "I will sue you for this",
+        "I will SUE if this isn't fixed",
+        "Thanks Sue! I'm going to sue the courier",
+    ):
+        assert classify(threat).intent is Intent.CRISIS, threat

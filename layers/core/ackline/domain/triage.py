@@ -67,6 +67,9 @@ _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
 # an order, booking or account number, or a booking code of capitals and digits ("Localizador 8HJK2L")
 _REFERENCE = re.compile(r"\d{4,}|#\s?[A-Za-z]{0,4}-?\d{3,}|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6,10}\b")
 _FAKE_OF_OURS = re.compile(r"\bfake\s+(?:[\w@'-]+\s+){1,2}(?:page|account|profile|site|website|app|number)\b")
+# "sue" anywhere, and "sue" opening the message or a sentence (where a capital says nothing about a name)
+_SUE = re.compile(r"(?i)\bsue\b")
+_SUE_OPENS = re.compile(r"(?i)(?:^|[.!?]\s+)sue\b")
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
 _AMOUNT = re.compile(
     r"(?:[£$€₺]|\br\$|\brp\.?)\s?\d|\d\s?(?:€|₺|eur|usd|gbp|zł|zl|pln|kr|sek|dkk|nok|tl|lira|chf|reais|rupiah)(?!\w)"
@@ -236,6 +239,9 @@ def _signals(text: str) -> _Signals:
     for cue in found:
         if cue.category == "praise" and _negated(words, clauses, cue) and not _contains_negator(cue.phrase):
             cues.append(Cue("unhappy", f"not {cue.phrase}", cue.start, cue.end))
+    if _only_named_sue(text):
+        # "the lady at the Wrexham branch, Sue, went out of her way": a colleague's name, not a lawsuit
+        cues = [c for c in cues if not (c.category == "legal" and c.phrase == "sue")]
     if _reports_a_fix(cleaned, words, clauses, cues):
         cues = [c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE)]
     if match := _FAKE_OF_OURS.search(cleaned):
@@ -247,6 +253,13 @@ def _signals(text: str) -> _Signals:
         cues.append(Cue("price_neutral", "an amount of money", 0, 0))
     emoji = {e for e in _ALL_EMOJI if e in cleaned}
     return _Signals(words=words, clauses=clauses, cues=cues, emoji=emoji)
+
+
+def _only_named_sue(text: str) -> bool:
+    """Every "sue" in the text is the name Sue: capitalised mid-sentence ("thanks to Sue"), never "sue", "SUE" or
+    a sentence's first word ("Sue you? We will.")."""
+    found = _SUE.findall(text)
+    return bool(found) and all(word == "Sue" for word in found) and not _SUE_OPENS.search(text)
 
 
 def _reports_a_fix(cleaned: str, words: list[str], clauses: list[int], cues: list[Cue]) -> bool:
