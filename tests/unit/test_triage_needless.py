@@ -110,10 +110,13 @@ def test_a_lure_in_the_brands_name_reaches_a_person_unanswered():
 
 # --- 2. greetings and thanks that ask nothing ---
 
-SMALL_TALK = ["hello there", "Good evening!", "ok thank you 🙏", "Thanks, will do", "hiya"]
+SMALL_TALK = ["hello there", "Good evening!", "ok thank you 🙏", "Thanks, will do", "hiya", "oops, wrong chat sorry"]
 SMALL_TALK_ELSEWHERE = ["merci beaucoup", "ok dzięki", "tamam teşekkürler", "Guten Morgen"]
 # a bare "ok" may answer an agent in a thread; a question, a number or a sneer is not small talk
-NOT_SMALL_TALK = ["ok", "hello?", "hi, order 55123 never came", "thanks a lot", "thanks for nothing", "👍"]
+NOT_SMALL_TALK = [
+    *("ok", "hello?", "hi, order 55123 never came", "thanks a lot", "thanks for nothing", "👍", "sorry"),
+    "sorry, you sent my parcel to the wrong person",
+]
 
 
 @pytest.mark.parametrize("text", SMALL_TALK)

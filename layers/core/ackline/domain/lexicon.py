@@ -1206,13 +1206,16 @@ SMALL_TALK = (
     *("merhaba", "selam", "günaydın", "teşekkürler", "teşekkür ederim", "sağolun", "sağ olun", "sağol"),  # noqa: RUF001 - Turkish dotless i
     *("halo", "pagi", "selamat pagi", "makasih", "terima kasih", "thanks kak", "makasih kak"),
     *("مرحبا", "السلام عليكم", "صباح الخير", "شكرا", "شكرا جزيلا"),
+    # a message taken back ("sorry wrong chat"): nothing for anyone to do
+    *("wrong chat", "sent by mistake", "sent that by mistake", "ignore that", "please ignore"),
+    "ignore my last message",
 )
 # What may stand beside a greeting or thank-you in small talk without asking for anything
 SMALL_TALK_FILLERS = (
     *("ok", "okay", "okey", "okej", "oke", "k", "alright", "all right", "great", "perfect", "cool", "noted"),
     *("will do", "got it", "lovely", "nice", "brilliant", "super", "again", "guys", "team", "all", "everyone"),
     *("d'accord", "parfait", "vale", "perfecto", "va bene", "perfeito", "blz", "beleza", "prima", "oké"),
-    *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you"),  # noqa: RUF001 - Turkish dotless i
+    *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you", "sorry", "oops"),  # noqa: RUF001 - Turkish dotless i
 )
 
 # Words that make a question this customer's own case (their order, account, booking) rather than general
