@@ -62,6 +62,6 @@ def test_on_the_test_split_no_praise_reply_goes_to_a_message_it_does_not_fit(tes
 def test_dev_floors(dev_report):
     assert dev_report.escalation_recall >= 0.95
     # in-sample now (the model is fitted on dev): a guard against a rule regression
-    assert dev_report.needless_rate <= 0.15  # 13.1% measured
+    assert dev_report.needless_rate <= 0.15  # 12.7% measured
     assert dev_report.tone_deaf == 0
     assert dev_report.macro_f1 >= 0.6
