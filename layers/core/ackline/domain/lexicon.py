@@ -144,6 +144,7 @@ SAFETY = (
     "dym",
     "dymi",
     "przegrzewa",
+    *("iskrzy", "iskrzyć", "iskrzyła", "stopiła się", "stopił się", "topi się"),  # sparks, melted
     "spuchła",
     "spuchnięta",
     "wybuchła",
@@ -267,6 +268,13 @@ PRAISE_IDIOMS = (
     "crushing it",
     "dangerously good",
     "dangerously addictive",
+    # "actually fire", "an absolute beast", "ridiculously quick", "rock solid": the same slang, an adverb between
+    # (never the adverb and "fire" alone: "actually fire the whole team" is a verb)
+    *(f"{verb} {adverb} fire" for verb in ("is", "are", "was") for adverb in ("actually", "lowkey", "literally")),
+    *(f"{verb} {adverb} fire" for verb in ("is", "are", "was") for adverb in ("genuinely", "honestly", "really")),
+    *("absolute beast", "an absolute beast", "a total beast", "ridiculously quick", "ridiculously fast"),
+    *("ridiculously good", "ridiculously easy", "insanely good", "insanely fast", "insanely quick", "insane how good"),
+    *("mad quick", "mad fast", "rock solid", "solid as a rock"),
 )
 
 # Figures of speech that contain safety words but report no harm ("the price hurt a bit"): masked, no signal.
@@ -297,6 +305,9 @@ HARMLESS_IDIOMS = (
 # arrived broken" keeps "broken"). A bare "no refund" is deliberately not here: that is the complaint.
 NO_PROBLEM_IDIOMS = (
     "no complaints",
+    # "couldn't fault it": the fault word reports there was none
+    "can not fault",
+    "could not fault",
     "nothing to complain about",
     "can't complain",
     "cant complain",
@@ -495,10 +506,20 @@ COMPLAINT_STRONG = (
     "nothing fits",
     "does not understand",
     "going in circles",
+    *("loops me back", "keeps looping", "stuck in a loop"),
+    # rhetorical questions: "how do you manage to lose a fridge?" asks nothing the help pages answer
+    *("how do you manage to", "how do you sleep at night", "how do u sleep at night", "is it too much to ask"),
+    "do you actually employ",
+    # an app that crashes, in the policy's other languages
+    *("crasht", "stürzt ab", "stürzt immer ab", "se cuelga", "se bloquea", "si blocca", "zawiesza się"),
     "need a human",
     "impossible",
     "beyond a joke",
     "thanks for nothing",
+    # the same sneer in the policy's other languages: a thank-you word that must not read as praise
+    *("danke für nichts", "danke für nix", "merci pour rien", "gracias por nada", "grazie per niente"),
+    *("grazie per nulla", "obrigado por nada", "obrigada por nada", "bedankt voor niks", "bedankt voor niets"),
+    *("dzięki za nic", "tack för ingenting", "tak for ingenting", "makasih untuk apa"),
     "complaint",
     # "complain", "complaints": the no-problem idioms put these words in the lexicon, so typo correction no longer
     # turns them into "complaint" (a word in the lexicon is never corrected): they are cues in their own right
@@ -629,6 +650,12 @@ COMPLAINT_STRONG = (
     "where is my order",
     "where is my parcel",
     "how many times",
+    # "how many more times must I ...?" asked in the policy's other languages: a complaint, not a question
+    # (never "hasta cuándo" / "até quando" alone: "until when does the offer run?" is a plain question)
+    *("cuántas veces más", "cuántas veces tengo que", "cuántas veces hay que"),
+    *("quantas vezes mais", "quantas vezes tenho que", "combien de fois faut-il", "combien de fois dois-je"),
+    *("wie oft noch", "wie oft muss ich", "quante volte devo", "quante volte ancora"),
+    *("hoe vaak nog", "hoe vaak moet ik", "ile razy jeszcze", "ile razy mam", "berapa kali lagi", "kaç kez daha"),
     "how much longer",
     "how long do i have to",
     "how hard is it",
@@ -720,12 +747,21 @@ COMPLAINT_WEAK = (
     *("plus jamais", "inadmissible", "qué vergüenza", "vergüenza", "vergonzoso", "nunca más", "vergogna"),
     *("vergognoso", "mai più", "vergonha", "nunca mais", "ridículo", "ridicolo", "wstyd", "skandal"),
     *("skandaliczne", "żenada", "yazıklar olsun", "rezalet", "skandale", "bedrövligt", "uselt"),  # noqa: RUF001 - Turkish dotless i
-    *("kecewa", "مخزي", "فضيحة"),
+    *("kecewa", "مخزي", "فضيحة", "masakra", "porażka", "dramat", "waardeloos", "waardeloze"),
+    # Indonesian complaint-questions to the admin ("ini kenapa ya min?", "kok belum sampai?"): what is wrong, not
+    # a request for information
+    *("ini kenapa", "kenapa lagi", "kok belum", "kok gak", "kok nggak", "kok ga"),
 )
 
 # Sarcasm markers: praise words next to these do not count as praise.
 SARCASM = (
     "yeah right",
+    # delight at paying ("love paying £40 a month for ..."): said to a brand, the sneer of a customer it failed
+    "love paying",
+    "love having to pay",
+    "enjoy paying",
+    "great paying",
+    "nice paying",
     "thanks for nothing",
     "oh great",
     "oh brilliant",
@@ -994,6 +1030,9 @@ SPAM_STRONG = (
     "investment opportunity",
     "loan available",
     "ganhe dinheiro",
+    "krypto",
+    "sugar daddy",
+    *("altcoin", "tothemoon", "volg terug", "volgvoorvolg", "takipedenitakipederim", "vendo seguidores"),
 )
 SPAM_WEAK = (
     "earn",
@@ -1032,6 +1071,47 @@ SPAM_WEAK = (
     "recovery",
     "join now",
     "clique aqui",
+    # the pitches that reach a brand's inbox: growth sellers, SEO and design offers, blue ticks and crypto lures.
+    # Each is one point: alone it is something a customer could say, beside a link or a second pitch spam
+    "grow your followers",
+    "followers or likes",
+    "buy followers",
+    "cheap followers",
+    "seo company",
+    "seo expert",
+    "seo services",
+    "first page of google",
+    "graphic designer",
+    "my portfolio",
+    "brand ambassadors",
+    "reply yes",
+    "blue tick",
+    "verification badge",
+    "airdrop",
+    "connect wallet",
+    "connect your wallet",
+    "trading bot",
+    "guaranteed returns",
+    "limited spots",
+    "one simple trick",
+    "one trick",
+    "investment plan",
+    "win rate",
+    "signals group",
+    "verified accounts",
+    "bad credit",
+    "welcome bonus",
+    # the same pitches in the policy's other languages ("real followers", "earn", "giveaway"); never a "write me"
+    # or "from home" of theirs: a customer writes "escríbeme" or "pedí desde casa" beside a photo's link
+    *("seguidores", "jual followers", "followers murah", "gewinnspiel", "sprzedam", "hoşgeldin bonusu"),
+    *("guadagnare", "verdiene", "gana dinero", "ganhe", "zarabiaj", "kazanmak", "tjäna", "tjen", "verdien"),
+    *("link profilde", "collaborazione", "verifieer", "communityrichtlijnen", "verify within"),
+    *("ask me how", "comment yes", "complete this survey", "weight loss pill"),
+    *("social media management", "are you single", "check out my page"),
+)
+# The spam cues that only ask to be contacted: a customer says them too, so they never make spam without a pitch
+SPAM_CONTACT = frozenset(
+    {"dm me", "dm now", "dm us", "inbox me", "message me", "contact me", "contact him", "message them"}
 )
 SPAM_EMOJI = frozenset({"💰", "💵", "🚀", "🎁"})
 
@@ -1077,6 +1157,66 @@ TYPOS = {
     "couldnt": "could not",
     "ain't": "is not",
 }
+
+# A problem reported as solved beside thanks ("problem sorted, thank you", "thanks for sorting my refund"): the
+# problem words (RESOLVABLE) then name what was put right, not what is wrong. Only past or thanked-for fixes
+# count, never while anything is still asked (REQUEST_WORDS) or a fix is negated ("still not sorted").
+RESOLVED = frozenset(
+    {
+        *("sorted", "fixed", "resolved", "solved", "sorting", "fixing", "resolving", "solving", "refunded"),
+        *("gelöst", "erledigt", "résolu", "réglé", "resuelto", "solucionado", "risolto", "resolvido", "opgelost"),
+        *("rozwiązany", "löst", "çözüldü", "beres"),
+    }
+)
+RESOLVED_PHRASES = ("came through", "came back", "went through", "back to normal")
+RESOLVABLE = frozenset({"problem", "problems", "problema", "problemi", "probleme", "issue", "refund", "refunded"})
+REQUEST_WORDS = frozenset(
+    {
+        *("please", "pls", "plz", "need", "needs", "get", "can", "could", "would", "will", "when", "want", "yet"),
+        *("still", "asap", "hope", "hopefully", "waiting", "again", "if"),
+    }
+)
+
+# "I've DMed you", "ya les mandé DM": the customer is waiting for us elsewhere. Never thanked, never left to a
+# "we're here if you need anything": a neutral acknowledgement and a person who checks the inbox.
+FOLLOW_UP = (
+    *("please dm me", "pls dm me", "can you dm me", "could you dm me", "dm me asap"),
+    *("dm'd you", "dmed you", "i've messaged", "messaged you", "sent you a dm", "sent a dm", "sent you a message"),
+    *("check your dms", "check dms", "check your inbox", "dm geschickt", "mandé dm", "mandé un dm", "mandei dm"),
+    *("mandei mensagem", "dm gestuurd", "te escribí por dm", "ti ho scritto in dm", "envoyé un dm", "envoyé un mp"),
+    *("udah dm", "sudah dm", "wysłałem dm", "wysłałam dm", "skickat dm", "sendt en dm", "dm attım"),  # noqa: RUF001 - Turkish dotless i
+)
+
+# Small talk in a DM or comment: a greeting or a thank-you that asks nothing ("hello", "ok thanks", "good
+# morning", "merci beaucoup"). The whole message must be made of these phrases and hold at least one of
+# SMALL_TALK (an "ok" or "yes" alone may answer an agent's question in a thread, so it still reaches a person).
+SMALL_TALK = (
+    *("hello", "hi", "hiya", "hey", "heya", "hi there", "hello there", "hey there", "good morning"),
+    *("good afternoon", "good evening", "morning", "evening", "greetings"),
+    *("thanks", "thank you", "thank u", "thanks so much", "thank you so much", "thanks very much", "thx", "ty"),
+    *("cheers", "many thanks", "much appreciated", "appreciate it"),
+    *("hallo", "guten morgen", "guten tag", "moin", "danke", "danke schön", "vielen dank"),
+    *("bonjour", "bonsoir", "salut", "coucou", "merci", "merci beaucoup"),
+    *("hola", "buenos días", "buenas", "buenas tardes", "gracias", "muchas gracias"),
+    *("ciao", "buongiorno", "buonasera", "salve", "grazie", "grazie mille"),
+    *("olá", "oi", "bom dia", "boa tarde", "boa noite", "obrigado", "obrigada", "obg", "valeu"),
+    *("goedemorgen", "goedemiddag", "dank je", "dank je wel", "dank u", "bedankt"),
+    *("cześć", "dzień dobry", "dzięki", "dziękuję"),
+    *("hej", "hejsan", "god morgon", "tack", "tusen tack", "godmorgen", "mange tak", "tak for det"),
+    *("merhaba", "selam", "günaydın", "teşekkürler", "teşekkür ederim", "sağolun", "sağ olun", "sağol"),  # noqa: RUF001 - Turkish dotless i
+    *("halo", "pagi", "selamat pagi", "makasih", "terima kasih", "thanks kak", "makasih kak"),
+    *("مرحبا", "السلام عليكم", "صباح الخير", "شكرا", "شكرا جزيلا"),
+    # a message taken back ("sorry wrong chat"): nothing for anyone to do
+    *("wrong chat", "sent by mistake", "sent that by mistake", "ignore that", "please ignore"),
+    "ignore my last message",
+)
+# What may stand beside a greeting or thank-you in small talk without asking for anything
+SMALL_TALK_FILLERS = (
+    *("ok", "okay", "okey", "okej", "oke", "k", "alright", "all right", "great", "perfect", "cool", "noted"),
+    *("will do", "got it", "lovely", "nice", "brilliant", "super", "again", "guys", "team", "all", "everyone"),
+    *("d'accord", "parfait", "vale", "perfecto", "va bene", "perfeito", "blz", "beleza", "prima", "oké"),
+    *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you", "sorry", "oops"),  # noqa: RUF001 - Turkish dotless i
+)
 
 # Words that make a question this customer's own case (their order, account, booking) rather than general
 # information a published FAQ answers: such a question always reaches a person.

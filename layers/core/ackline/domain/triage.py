@@ -15,8 +15,11 @@ Then the learned model (`triage_model`) weighs in where the rules are weakest: i
 complaint), and it says how sure the engine is. Costs are not symmetric — a cheerful reply to an unhappy
 customer is the worst outcome, a needless case costs an agent seconds — so praise is only ever replied to
 when the message is confidently positive and carries no problem, sarcasm or request cue, and anything the
-engine is unsure of is `unsure`: a warm neutral acknowledgement and a case. The rules alone decide spam,
-safety, legal and security, which must never hinge on a probability.
+engine is unsure of is `unsure`: a warm neutral acknowledgement and a case. Two things need no person and get
+the neutral `other` reply without a case: a greeting or thank-you that asks nothing ("ok thanks"), and kind
+words only the thanks-fit head hesitates on, where no cue and no sign of a need stand beside them. The rules
+alone decide spam, safety, legal and security, which must never hinge on a probability; a spam link offering a
+reward in the brand's own name is a phishing lure, unanswered but seen by a person.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ackline.domain import lexicon as lx
 from ackline.domain.addressing import (
@@ -50,12 +54,22 @@ SLA_SECONDS = {Priority.P1: 15 * 60, Priority.P2: 60 * 60, Priority.P3: 4 * 3600
 
 # Long messages: the opening states the problem and the close often carries the threat or the injury.
 _HEAD_TOKENS, _TAIL_TOKENS = 300, 100
-_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|co|me|ly|example|xyz|info|biz)\b/\S*")
-_PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
+_URL = re.compile(
+    r"(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|co|me|ly|example|xyz|info|biz|win|app)\b/\S*"
+    # a bare hyphenated domain ("boost-pro.net"): how spam DMs link; a customer names a site as "acme.com"
+    r"|\b[a-z0-9]+(?:-[a-z0-9]+)+\.(?:com|net|org|io|co|me|ly|xyz|info|biz|win|app|site|online|shop|club|top)\b"
+)
+# an international number ("+44 7700 900123"): how spam says "call me"; a bare run of digits is as often the
+# customer's own order or account number, and must not count toward silencing them
+_PHONE = re.compile(r"\+\d[\d ()-]{8,}\d")
 _QUESTION_MARKS = ("?", "¿", "\uff1f")  # the last is the full-width question mark
 _CLAUSE_END = re.compile(r"[.!?;:,\n]+(?:\s|$)")
 # an order, booking or account number, or a booking code of capitals and digits ("Localizador 8HJK2L")
 _REFERENCE = re.compile(r"\d{4,}|#\s?[A-Za-z]{0,4}-?\d{3,}|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6,10}\b")
+_FAKE_OF_OURS = re.compile(r"\bfake\s+(?:[\w@'-]+\s+){1,2}(?:page|account|profile|site|website|app|number)\b")
+# "sue" anywhere, and "sue" opening the message or a sentence (where a capital says nothing about a name)
+_SUE = re.compile(r"(?i)\bsue\b")
+_SUE_OPENS = re.compile(r"(?i)(?:^|[.!?]\s+)sue\b")
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
 _AMOUNT = re.compile(
     r"(?:[£$€₺]|\br\$|\brp\.?)\s?\d|\d\s?(?:€|₺|eur|usd|gbp|zł|zl|pln|kr|sek|dkk|nok|tl|lira|chf|reais|rupiah)(?!\w)"
@@ -80,6 +94,7 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "question": lx.QUESTION_PHRASES,
     "spam_strong": lx.SPAM_STRONG,
     "spam": lx.SPAM_WEAK,
+    "follow_up": lx.FOLLOW_UP,
 }
 _IDIOMS = frozenset({"abuse_idiom", "praise_idiom", "harmless_idiom", "no_problem_idiom"})
 # "love the menu but the wait was 45 minutes": praise before a turn is not confidently praise
@@ -95,6 +110,8 @@ _CONTRAST = frozenset(
 )
 # sarcasm that stands on its own; the other markers ("thanks a lot") need an unhappy cue beside them
 _SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
+# delight at paying is a sneer beside an amount ("love paying £45 a month for ..."), not in "love paying by card"
+_PAYING_SNEER = frozenset({"love paying", "love having to pay", "enjoy paying", "great paying", "nice paying"})
 _SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
 
 
@@ -140,6 +157,8 @@ class Classification:
     # decided (spam, safety, legal, security, abuse, a concrete complaint)
     unsure: bool = False  # the engine cannot tell: a neutral acknowledgement and a person, never praise
     general_question: bool = False  # a question a published FAQ answers (no account, order or problem in it)
+    small_talk: bool = False  # only a greeting or a thank-you: answered warmly, nothing for a person to do
+    quiet_praise: bool = False  # kind words not confidently thanks-worthy, no need seen: a neutral reply, no case
 
 
 @dataclass(frozen=True)
@@ -220,12 +239,45 @@ def _signals(text: str) -> _Signals:
     for cue in found:
         if cue.category == "praise" and _negated(words, clauses, cue) and not _contains_negator(cue.phrase):
             cues.append(Cue("unhappy", f"not {cue.phrase}", cue.start, cue.end))
+    if _only_named_sue(text):
+        # "the lady at the Wrexham branch, Sue, went out of her way": a colleague's name, not a lawsuit
+        cues = [c for c in cues if not (c.category == "legal" and c.phrase == "sue")]
+    if _reports_a_fix(cleaned, words, clauses, cues):
+        cues = [c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE)]
+    if match := _FAKE_OF_OURS.search(cleaned):
+        # "a fake Acme page offering vouchers": the lexicon's "fake page" with the brand's name in between
+        cues.append(Cue("crisis", match.group(0), 0, 0))
     if match := _PRICE_FOR.search(cleaned):
         cues.append(Cue("price", match.group(0), 0, 0))
     if _AMOUNT.search(cleaned):
         cues.append(Cue("price_neutral", "an amount of money", 0, 0))
     emoji = {e for e in _ALL_EMOJI if e in cleaned}
     return _Signals(words=words, clauses=clauses, cues=cues, emoji=emoji)
+
+
+def _only_named_sue(text: str) -> bool:
+    """Every "sue" in the text is the name Sue: capitalised mid-sentence ("thanks to Sue"), never "sue", "SUE" or
+    a sentence's first word ("Sue you? We will.")."""
+    found = _SUE.findall(text)
+    return bool(found) and all(word == "Sue" for word in found) and not _SUE_OPENS.search(text)
+
+
+def _reports_a_fix(cleaned: str, words: list[str], clauses: list[int], cues: list[Cue]) -> bool:
+    """Thanks for a problem put right ("refund came through, thank you", "problem sorted, no complaints"): praise
+    or a no-problem idiom, a fix that is not negated, and nothing asked, turned or still awaited."""
+    if not any(c.category in {"praise", "praise_idiom", "no_problem_idiom"} for c in cues):
+        return False
+    if any(m in cleaned for m in _QUESTION_MARKS) or lx.REQUEST_WORDS.intersection(words):
+        return False
+    if _CONTRAST.intersection(words):
+        return False
+    joined = f" {' '.join(words)} "
+    fixes = [at for at, w in enumerate(words) if w in lx.RESOLVED]
+    fixes += [joined[: joined.index(f" {p} ")].count(" ") for p in lx.RESOLVED_PHRASES if f" {p} " in joined]
+    return any(
+        not any(words[i] in lx.NEGATORS and clauses[i] == clauses[at] for i in range(max(0, at - 3), at))
+        for at in fixes
+    )
 
 
 def _contains_negator(phrase: str) -> bool:
@@ -236,19 +288,19 @@ _ALL_EMOJI = lx.PRAISE_EMOJI | lx.SARCASM_EMOJI | lx.ABUSE_EMOJI | lx.SPAM_EMOJI
 
 
 def _spam_score(text: str, signals: _Signals) -> tuple[int, list[str]]:
-    reasons = [f"spam cue: {p}" for p in signals.phrases("spam_strong")]
-    score = 2 * len(reasons)
+    """Two points make spam, and one of them must be a pitch: "DM me" beside a link, or a phone number beside a
+    link, is as often a customer sending the photo of a broken box (silence for them is the worst outcome)."""
+    strong = signals.phrases("spam_strong")
     weak = signals.phrases("spam")
-    score += len(weak)
-    reasons += [f"spam cue: {p}" for p in weak]
+    money = bool(signals.emoji & lx.SPAM_EMOJI)
+    reasons = [f"spam cue: {p}" for p in strong + weak] + (["spam cue: money emoji"] if money else [])
+    score = 2 * len(strong) + len(weak) + int(money)
     for pattern, label in ((_URL, "a link"), (_PHONE, "a phone number")):
         if pattern.search(text):
             score += 1
             reasons.append(f"spam cue: {label}")
-    if signals.emoji & lx.SPAM_EMOJI:
-        score += 1
-        reasons.append("spam cue: money emoji")
-    return score, reasons
+    pitched = bool(strong) or money or any(p not in lx.SPAM_CONTACT for p in weak)
+    return (score if pitched else min(score, 1)), reasons
 
 
 def _sarcastic(signals: _Signals, unhappy: bool) -> list[str]:
@@ -333,6 +385,14 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     words = signals.words
     unhappy = signals.phrases("unhappy")
     negative = sentiment <= policy.thresholds.negative_sentiment
+    # "love paying £45 a month for wifi that drops": an amount under a sneer is a failed service, not a price
+    # question (an emoji alone is not enough: "£12 for a sandwich 🙄" objects to the price)
+    sneer = [m for m in signals.phrases("sarcasm") if m in _SELF_EVIDENT_SARCASM | _PAYING_SNEER]
+    # ... and so is thanks for a "free" upgrade that added £15: a quoted word beside kind words and money
+    if _IRONIC_QUOTE.search(text) and (signals.phrases("praise") or signals.phrases("praise_idiom")):
+        sneer.append("a word in quotes beside thanks")
+    if sneer and (signals.of("price") or signals.of("price_neutral")):
+        return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, []), [f"sarcasm: {m}" for m in sneer])
     if price := _price(text, words, signals, bool(unhappy) or negative):
         return _Verdict(Intent.PRICE_OBJECTION, Severity.LOW, [f"price objection: {p}" for p in price])
     # "Fed up. A working app would be useful." is a complaint dressed as a suggestion, not a request to count
@@ -364,6 +424,15 @@ _RULES_DECIDE = frozenset({Intent.SPAM, Intent.CRISIS, Intent.ABUSE})
 _MODEL_SEVERITY = {Intent.PRAISE: Severity.NONE, Intent.OTHER: Severity.NONE, Intent.ABUSE: Severity.MEDIUM}
 # Defaults where the model file names no threshold (`make train` picks them on the dev split).
 _PRAISE_MIN, _ESCALATE_MIN, _INTENT_MIN = 0.7, 0.5, 0.6
+# Below the thanks-fit threshold but above this, kind words with no need seen get a neutral reply and no case
+_QUIET_PRAISE_MIN = 0.5
+# Where rules and model agree on a feature request, the escalation head must reach this (not the general
+# threshold, which `make train` sets low) before the suggestion gets a case
+_AGREED_ESCALATE_MIN = 0.5
+# a word in quotes ("the 'priority' boarding", the "free" upgrade): perhaps the customer's irony
+_SCARE_QUOTES = re.compile(r"[\"“”«»]|&quot;|(?<!\w)'\w[^']{0,30}'(?!\w)")
+# ... surely so in lower case ('the "free" upgrade'), where a capitalised one is as often a product's name
+_IRONIC_QUOTE = re.compile(r"(?:[\"“«]|&quot;)[a-z0-9][^\"“”«»&]{0,30}(?:[\"”»]|&quot;)")
 
 
 @dataclass(frozen=True)
@@ -373,6 +442,7 @@ class _Weighed:
     unsure: bool
     reasons: list[str]
     general_question: bool = False
+    quiet_praise: bool = False
 
 
 def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str, policy: BrandPolicy) -> list[str]:
@@ -431,14 +501,58 @@ def _weigh(
             doubts = [d for d in doubts if d != "negative sentiment"]
         if seen.praise_ok < praise_min:
             doubts.append(f"not confidently positive (thanks fit {seen.praise_ok:.2f} < {praise_min:.2f})")
-    if seen.escalate >= escalate_min and not sure_praise:
+    # a suggestion the rules and the model both read as one needs a clearer sign of a person than anything else
+    needs_person_min = (
+        max(escalate_min, _AGREED_ESCALATE_MIN) if _agreed_request(chosen, seen, intent_min) else escalate_min
+    )
+    if seen.escalate >= needs_person_min and not sure_praise:
         doubts.append(f"a person may be needed ({seen.escalate:.2f})")
+    # "I've DMed you": waiting for us elsewhere, whatever else the message says (never thanked, never left)
+    doubts += [f"follow-up cue: {p}" for p in signals.phrases("follow_up")]
     if chosen.intent is Intent.OTHER and seen.intent not in {Intent.OTHER, Intent.SPAM, Intent.PRAISE}:
         # the rules found nothing, the model leans to a need it is not sure of: neither may settle it alone
         doubts.append(f"rules found no need, the model leans to {seen.intent.value} ({seen.probability:.2f})")
+    if doubts and _only_lukewarm(text, chosen, doubts, seen, escalate_min):
+        # kind words, no problem, sarcasm, request or turn, and no sign a person is needed: only the thanks-fit
+        # head hesitates. Not thanked (that needs its confidence), but nothing for a person to do either
+        said.append(f"kind words, no need seen: a neutral reply without a case ({doubts[0]})")
+        return _Weighed(chosen, confidence, False, said, quiet_praise=True)
     if doubts:
         return _Weighed(chosen, confidence, True, [*said, *(f"unsure: {d}" for d in doubts)])
     return _Weighed(chosen, confidence, False, said)
+
+
+def _agreed_request(chosen: _Verdict, seen: Prediction, intent_min: float) -> bool:
+    """A feature request on a cue of the rules' ("could you add"), and the model reads one too."""
+    return (
+        chosen.intent is Intent.FEATURE_REQUEST
+        and seen.intent is chosen.intent
+        and seen.probability >= intent_min
+        and not any(r.startswith("model:") for r in chosen.reasons)
+    )
+
+
+def _only_lukewarm(text: str, chosen: _Verdict, doubts: list[str], seen: Prediction, escalate_min: float) -> bool:
+    """Praise in the rules' own words ("lovely", "thank you", not a sentiment score or the model's guess) whose
+    only doubt is the thanks-fit head's confidence, where that head is not low (a low one is how sarcasm without a
+    cue shows: "thanks for the 'priority' boarding") and the model sees no need for a person."""
+    if seen.escalate >= escalate_min:
+        return False
+    if not _praise_in_words(chosen):
+        return False
+    if seen.praise_ok < _QUIET_PRAISE_MIN or _SCARE_QUOTES.search(text):
+        return False
+    return all(d.startswith("not confidently positive") for d in doubts)
+
+
+def _praise_in_words(verdict: _Verdict) -> bool:
+    """The rules read praise from its words ("lovely", "thank you"), not from a sentiment score."""
+    return (
+        verdict.intent is Intent.PRAISE
+        and not verdict.by_sentiment
+        and bool(verdict.reasons)
+        and all(r.startswith("praise: ") for r in verdict.reasons)
+    )
 
 
 def _choose(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: float, intent_min: float) -> _Verdict:
@@ -456,11 +570,13 @@ def _choose(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: f
 def _general_question(text: str, signals: _Signals, seen: Prediction, general_max: float) -> bool:
     """Generic information ("do you do gift wrapping?"), not this customer's order, account or problem."""
     problem = signals.phrases("complaint") + signals.phrases("unhappy") + signals.phrases("sarcasm")
-    own = bool(lx.OWN_CASE_WORDS.intersection(signals.words)) or bool(_REFERENCE.search(text))
+    # a link is something particular to look at ("is this offer real? acme-gifts.com"), not the help pages' topic
+    own = bool(lx.OWN_CASE_WORDS.intersection(signals.words)) or bool(_REFERENCE.search(text) or _URL.search(text))
     # a bare "and?" or "so??" is a thread follow-up, not a question about the brand
     follow_up = len(signals.words) < 3 or text.count("?") >= 2
     # the model reading a complaint or an emergency under the question mark ("how do you lose a fridge?") vetoes
-    troubled = seen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE}
+    # ... and so does a word in quotes: 'how does a "2 minute" wait take 40?' is irony, not a help-pages topic
+    troubled = seen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE} or bool(_SCARE_QUOTES.search(text))
     return seen.question_escalate < general_max and not problem and not own and not follow_up and not troubled
 
 
@@ -491,6 +607,34 @@ def _adopt(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: fl
     return _Verdict(seen.intent, _MODEL_SEVERITY.get(seen.intent, Severity.LOW), reasons, topic=topic)
 
 
+@lru_cache(maxsize=1)
+def _small_talk_phrases() -> tuple[frozenset[str], frozenset[str], int]:
+    greetings = frozenset(phrase_key(p) for p in lx.SMALL_TALK)
+    fillers = frozenset(phrase_key(p) for p in lx.SMALL_TALK_FILLERS)
+    return greetings, fillers, max(len(k.split(" ")) for k in greetings | fillers)
+
+
+def _small_talk(text: str) -> bool:
+    """Only a greeting or a thank-you ("hello", "ok thanks", "good morning 🙏"): every word belongs to one, at
+    least one is a greeting or thanks (a bare "ok" or "yes" may answer an agent in a thread), nothing is asked,
+    and no number or link is given."""
+    if any(m in text for m in _QUESTION_MARKS) or any(ch.isdigit() for ch in text) or _URL.search(text):
+        return False
+    greetings, fillers, longest = _small_talk_phrases()
+    words = tokens(clean(text))
+    at, greeted = 0, False
+    while at < len(words):
+        for size in range(min(longest, len(words) - at), 0, -1):
+            phrase = " ".join(words[at : at + size])
+            if phrase in greetings or phrase in fillers:
+                greeted = greeted or phrase in greetings
+                at += size
+                break
+        else:
+            return False
+    return greeted
+
+
 def classify(
     text: str,
     policy: BrandPolicy | None = None,
@@ -508,6 +652,17 @@ def classify(
         sentiment = 0.0
     rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
     language = detect_language(text, signals.words)
+    if _small_talk(text):
+        # nothing to weigh: a warm "we're here if you need anything", and no case (a thank-you is not praise
+        # to answer with delight, and "hello" waits for the customer's next message, which is triaged on its own)
+        return Classification(
+            intent=Intent.OTHER,
+            sentiment=sentiment,
+            severity=Severity.NONE,
+            language=language,
+            reasons=("small talk: a greeting or thanks, nothing asked", f"sentiment {sentiment:+.2f}"),
+            small_talk=True,
+        )
     seen = model.predict(text, kind.value if kind else "")
     weighed = _weigh(text, rules, signals, sentiment, seen, model, policy, language)
     verdict = weighed.verdict
@@ -525,6 +680,7 @@ def classify(
         crisis_kind=verdict.crisis_kind,
         confidence=round(weighed.confidence, 3),
         unsure=weighed.unsure,
+        quiet_praise=weighed.quiet_praise,
         general_question=weighed.general_question,
     )
 
@@ -573,6 +729,35 @@ def _only_tags_others(address: Addressing, found: Classification) -> bool:
     return found.intent is Intent.OTHER and only_others(address) and len(address.text.split()) <= 8
 
 
+# What a fake voucher, gift card or giveaway offers when it borrows a brand's name to catch its customers
+_LURE_REWARDS = frozenset(
+    {
+        *("voucher", "vouchers", "gift", "giftcard", "giveaway", "reward", "rewards", "prize", "coupon", "coupons"),
+        *("gutschein", "cadeaubon", "cupón", "cupon", "cupom", "buono", "bon", "kupon", "hadiah", "présent"),
+    }
+)
+# ... and the words that offer it
+_LURE_OFFERS = frozenset(
+    {"free", "claim", "win", "won", "grab", "winner", "gratis", "gratuit", "gratuito", "kostenlos", "gewinnen"}
+)
+
+
+def _lure_in_our_name(text: str, brand: str) -> bool:
+    """A link offering a free reward in the brand's own name ("free Acme gift card, claim at ..."): a phishing
+    lure aimed at our customers. The brand inside the link does not count (any domain can contain it)."""
+    name = tokens(clean(brand))
+    words = tokens(clean(_URL.sub(" ", text)))
+    if not name or not _URL.search(text) or not _LURE_OFFERS.intersection(words):
+        return False
+    size = len(name)
+    for at in range(len(words) - size + 1):
+        if words[at : at + size] == name:
+            near = words[max(0, at - 2) : at] + words[at + size : at + size + 3]
+            if _LURE_REWARDS.intersection(near):
+                return True
+    return False
+
+
 def _abuse(
     standing: AuthorStanding, policy: BrandPolicy, template: str, reasons: list[str]
 ) -> tuple[Action, str, bool]:
@@ -588,6 +773,39 @@ def _abuse(
     if flag:
         reasons.append("author flagged for repeated abuse")
     return action, template, flag
+
+
+def _unanswered(
+    address: Addressing, found: Classification, policy: BrandPolicy, base: dict[str, Any], reasons: list[str]
+) -> Decision | None:
+    """Spam and comments that only tag others get no reply; a lure in the brand's name also gets a person."""
+    # (a complaint, question or crisis about such a lure already gets a case and its reply)
+    if found.intent not in _ESCALATE and _lure_in_our_name(address.text, policy.brand.name):
+        # never answered (a reply would lend it our voice), but a person checks it and can warn customers
+        reasons.append("security: a voucher or giveaway lure in the brand's name")
+        return Decision(
+            **(base | {"intent": Intent.SPAM}),
+            action=Action.ESCALATE_ONLY,
+            escalate=True,
+            priority=Priority.P2,
+            reasons=tuple(reasons),
+            sla_minutes=policy.sla_minutes(Priority.P2),
+        )
+    if found.intent is Intent.SPAM or _only_tags_others(address, found):
+        # not answered, but listed for staff under "suppressed" (GET /api/suppressed), never silently dropped
+        reasons += [] if found.intent is Intent.SPAM else [NOT_ADDRESSED_TO_US]
+        return Decision(**base, action=Action.SUPPRESS, escalate=False, reasons=tuple(reasons))
+    return None
+
+
+def _hedged(found: Classification, policy: BrandPolicy, priority: Priority) -> tuple[bool, str, Priority]:
+    """Whether a person looks, the template and the priority where the engine will not answer in kind."""
+    if found.unsure:
+        # a warm, neutral acknowledgement and a person: never praise, never a brush-off
+        negative = found.sentiment <= policy.thresholds.negative_sentiment
+        return True, "unsure", Priority.P2 if negative else min(priority, Priority.P3, key=lambda p: p.value)
+    # kind words the engine will not thank for with confidence: the warm neutral "other" wording, no case
+    return False, policy.template_for(Intent.OTHER), priority
 
 
 def triage(
@@ -616,21 +834,18 @@ def triage(
         "unsure": found.unsure,
     }
     reasons = list(found.reasons) + ([ADDRESSED_TO_US] if address.mentions_us else [])
-    if found.intent is Intent.SPAM or _only_tags_others(address, found):
-        # not answered, but listed for staff under "suppressed" (GET /api/suppressed), never silently dropped
-        reasons += [] if found.intent is Intent.SPAM else [NOT_ADDRESSED_TO_US]
-        return Decision(**base, action=Action.SUPPRESS, escalate=False, reasons=tuple(reasons))
+    if (unanswered := _unanswered(address, found, policy, base, reasons)) is not None:
+        return unanswered
     priority = _PRIORITY.get(found.intent, Priority.P4)
     # a direct message we cannot place is someone waiting for help in private: a person looks at it
-    escalate = found.intent in _ESCALATE or (found.intent is Intent.OTHER and interaction.kind is Kind.MESSAGE)
+    escalate = found.intent in _ESCALATE or (
+        found.intent is Intent.OTHER and interaction.kind is Kind.MESSAGE and not found.small_talk
+    )
     template = policy.template_for(found.intent)
     action = Action.REPLY
     flag = False
-    if found.unsure:
-        # a warm, neutral acknowledgement and a person: never praise, never a brush-off
-        escalate, template = True, "unsure"
-        negative = found.sentiment <= policy.thresholds.negative_sentiment
-        priority = Priority.P2 if negative else min(priority, Priority.P3, key=lambda p: p.value)
+    if found.unsure or found.quiet_praise:
+        escalate, template, priority = _hedged(found, policy, priority)
     if found.intent is Intent.QUESTION and (answer := _faq_answer(tokens(clean(interaction.text)), policy)):
         escalate, template, base["topic"] = False, f"faq:{answer}", answer
         reasons.append(f"answered from the policy FAQ: {answer}")
@@ -639,7 +854,10 @@ def triage(
         reasons.append("pointed to the brand's help pages")
     if found.intent is Intent.ABUSE:
         action, template, flag = _abuse(standing or AuthorStanding(), policy, template, reasons)
-    if not policy.speaks(found.language):
+    if found.small_talk and found.language == UNDETERMINED:
+        # a greeting the language guess cannot place ("hiya"): the brand's own neutral wording is enough
+        reasons.append("small talk in an undetermined language: the neutral reply, no case")
+    elif not policy.speaks(found.language):
         escalate, template = True, f"fallback:{found.language}" if action is Action.REPLY else ""
         priority = min(priority, Priority.P3, key=lambda p: p.value)
         if found.language == UNDETERMINED:

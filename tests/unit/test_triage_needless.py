@@ -1,0 +1,387 @@
+"""Needless cases and the errors that hurt customers (issue 16), through `triage` with the shipped model.
+
+Each rule has a counter-example that must not change. The messages are our own, written for these tests: none is
+a corpus row.
+"""
+
+import dataclasses
+import math
+
+import pytest
+
+from ackline.domain.model import Action, Intent, Kind, Priority
+from ackline.domain.policy import default_policy
+from ackline.domain.policy_checks import parse_policy
+from ackline.domain.triage import classify, triage
+from ackline.domain.triage_model import EXTRA_HEADS, triage_model
+from tests.unit.builders import comment
+
+
+def dm(text: str):
+    return comment(text, kind=Kind.MESSAGE)
+
+
+def _multilingual_policy():
+    """The shipped policy answering in every language these tests use (so only triage's reading decides)."""
+    raw = default_policy().model_dump(mode="json")
+    raw["languages"]["supported"] = sorted({*raw["languages"]["supported"], "de", "fr", "es", "pl", "id", "tr", "nl"})
+    return parse_policy(raw)
+
+
+def _flat_model(**thresholds):
+    """A model that knows nothing: every intent equally likely, a person needed and thanks fitting at 0.5."""
+    return dataclasses.replace(
+        triage_model(), rows={}, bias=(0.0,) * (len(Intent) + len(EXTRA_HEADS)), thresholds=thresholds
+    )
+
+
+# --- 1. spam pitches in DMs and comments: promo pattern plus a link or a second pitch ---
+
+SPAM_PITCHES = [
+    "Hey there, we grow your followers fast and cheap, see boost-likes-now.net",
+    "We are an SEO company and can put your shop on the first page of Google. Reply YES for a quote",
+    "Get verified this week, blue tick in 48 hours: tick-verify-pro.io",
+    "Airdrop is live! Connect wallet to claim your coins at moon-claim-drop.xyz",
+    "Hi 👋 I am a graphic designer, I can redo the logo for your page for $15, see my portfolio",
+    "Lost 9kg in a month with one simple trick, WhatsApp me on +44 7700 900456",
+]
+# one pitch word in a customer's own words, no link: never silenced
+NOT_SPAM = [
+    "I tried to connect wallet in your app and it just spins",
+    "is the limited time offer on headphones still on?",
+    "ordered from northwind.com last week and nothing has arrived",
+    "I'm a graphic designer and honestly the new logo looks blurry on the app",
+    # a pitch word beside the customer's own long reference number: a number is not a phone to call
+    "bought the cheap kettle and it leaks, order 4410029931",
+    "is the blue tick on your page real? my account is 77120094456",
+]
+
+
+@pytest.mark.parametrize("text", SPAM_PITCHES)
+@pytest.mark.parametrize("kind", [Kind.COMMENT, Kind.MESSAGE])
+def test_spam_pitches_are_suppressed(text, kind):
+    decision = triage(comment(text, kind=kind))
+    assert decision.intent is Intent.SPAM and decision.action is Action.SUPPRESS, decision.reasons
+    assert not decision.escalate
+
+
+@pytest.mark.parametrize("text", NOT_SPAM)
+def test_one_pitch_word_from_a_customer_is_not_spam(text):
+    decision = triage(dm(text))
+    assert decision.intent is not Intent.SPAM and decision.action is not Action.SUPPRESS, decision.reasons
+
+
+# "DM me", a phone number and a link are how a customer sends the photo of a broken box: no pitch, no spam
+CUSTOMERS_SENDING_DETAILS = [
+    "please DM me, here is the photo of the damage https://imgur.com/a/x7Tq",
+    "my number is +44 7700 900123, photo of the box here https://imgur.com/c9",
+    "pedí desde casa y el enlace de seguimiento no funciona https://northwind.example/track",
+    "kargo takip linki açılmıyor https://northwind.example/takip",  # noqa: RUF001 - Turkish dotless i
+]
+
+
+@pytest.mark.parametrize("text", CUSTOMERS_SENDING_DETAILS)
+@pytest.mark.parametrize("kind", [Kind.COMMENT, Kind.MESSAGE])
+def test_contact_details_and_a_link_without_a_pitch_are_never_silenced(text, kind):
+    decision = triage(comment(text, kind=kind), _multilingual_policy())
+    assert decision.intent is not Intent.SPAM and decision.action is not Action.SUPPRESS, decision.reasons
+
+
+def test_the_same_contact_words_beside_a_pitch_are_spam():
+    decision = triage(comment("Earn £400 a day from home, DM me https://quick-cash-now.biz"))
+    assert decision.intent is Intent.SPAM and decision.action is Action.SUPPRESS
+
+
+def test_a_lure_in_the_brands_name_reaches_a_person_unanswered():
+    lure = triage(comment("Claim your free Northwind gift card today 👉 northwind-gifts-claim.com limited time"))
+    assert lure.intent is Intent.SPAM and lure.action is Action.ESCALATE_ONLY
+    assert lure.escalate and lure.priority is Priority.P2 and lure.reply_template == ""
+    assert "security: a voucher or giveaway lure in the brand's name" in lure.reasons
+    # a customer asking whether such an offer is real gets their question's case and reply
+    asked = triage(comment("is this free Northwind voucher real? northwind-voucher-gift.com"))
+    assert asked.intent is Intent.QUESTION and asked.escalate and asked.reply_template == "question"
+    # the brand's name beside a reward without a link is a customer talking about a voucher
+    own = triage(comment("my free Northwind voucher from the newsletter did not work at the till"))
+    assert own.action is Action.REPLY and "security: a voucher or giveaway lure in the brand's name" not in own.reasons
+    # the brand only inside the link is any scammer's domain: ordinary spam, suppressed
+    other = triage(comment("You have won an iPhone! claim here northwind-prizes.win/claim"))
+    assert other.intent is Intent.SPAM and other.action is Action.SUPPRESS and not other.escalate
+
+
+# --- 2. greetings and thanks that ask nothing ---
+
+SMALL_TALK = ["hello there", "Good evening!", "ok thank you 🙏", "Thanks, will do", "hiya", "oops, wrong chat sorry"]
+SMALL_TALK_ELSEWHERE = ["merci beaucoup", "ok dzięki", "tamam teşekkürler", "Guten Morgen"]
+# a bare "ok" may answer an agent in a thread; a question, a number or a sneer is not small talk
+NOT_SMALL_TALK = [
+    *("ok", "hello?", "hi, order 55123 never came", "thanks a lot", "thanks for nothing", "👍", "sorry"),
+    "sorry, you sent my parcel to the wrong person",
+]
+
+
+@pytest.mark.parametrize("text", SMALL_TALK)
+def test_a_greeting_or_thanks_in_a_dm_gets_a_warm_reply_and_no_case(text):
+    decision = triage(dm(text))
+    assert decision.intent is Intent.OTHER and not decision.unsure, decision.reasons
+    assert decision.reply_template == "other" and not decision.escalate
+    assert "small talk: a greeting or thanks, nothing asked" in decision.reasons
+
+
+@pytest.mark.parametrize("text", SMALL_TALK_ELSEWHERE)
+def test_small_talk_in_the_policys_other_languages(text):
+    decision = triage(dm(text), _multilingual_policy())
+    assert decision.intent is Intent.OTHER and not decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize("text", NOT_SMALL_TALK)
+def test_what_is_not_small_talk_in_a_dm_still_reaches_a_person(text):
+    decision = triage(dm(text))
+    assert decision.escalate, decision.reasons
+    assert "small talk: a greeting or thanks, nothing asked" not in decision.reasons
+
+
+# --- 4. missed complaints: a sneer at paying, "thanks for nothing" abroad, outrage and complaint-questions ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "love paying £50 a month for a signal that disappears every night",
+        "really enjoy paying 60 quid for a router that reboots itself",
+    ],
+)
+def test_delight_at_paying_beside_an_amount_is_a_complaint(text):
+    decision = triage(comment(text))
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+
+
+def test_an_eye_roll_at_a_price_stays_a_price_objection():
+    decision = triage(comment("£12 for a sandwich 🙄"))
+    assert decision.intent is Intent.PRICE_OBJECTION, decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Danke für nichts.",
+        "Merci pour rien !",
+        "gracias por nada, de verdad",
+        "dzięki za nic",
+        "¿Cuántas veces más tengo que llamar por lo mismo?",
+        "wie oft muss ich noch anrufen, bis das repariert ist?",
+        "pesanan saya belum datang, ini kenapa ya?",
+        "Porażka.",
+        "Masakra!",
+    ],
+)
+def test_sneers_outrage_and_complaint_questions_in_other_languages_are_complaints(text):
+    decision = triage(comment(text), _multilingual_policy())
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+    assert decision.reply_template != "praise"
+
+
+@pytest.mark.parametrize(
+    "text", ["Danke für alles!", "¿A qué hora abre la tienda el domingo?", "¿Hasta cuándo dura la oferta de verano?"]
+)
+def test_thanks_and_plain_questions_in_other_languages_are_not_complaints(text):
+    assert classify(text).intent is not Intent.COMPLAINT
+
+
+# --- 3. praise around a problem put right ---
+
+FIXED = [
+    "technician came on time, problem fixed, no complaints. great service",
+    "thanks for sorting my refund so quickly, really appreciated",
+]
+# the problem words still count when the fix is negated, still awaited, asked for or turned
+NOT_FIXED = [
+    "thanks, but my refund still isn't sorted",
+    "please get my refund sorted, thanks",
+    "problem not fixed yet. thanks",
+    "thanks for sorting the refund? it never arrived",
+]
+
+
+@pytest.mark.parametrize("text", FIXED)
+def test_thanks_for_a_problem_put_right_is_not_a_complaint(text):
+    # the rules' reading alone (a model that never overrides them)
+    found = classify(text, model=_flat_model(praise_min=0.7, escalate_min=0.6, intent_min=1.1))
+    assert found.intent is Intent.PRAISE, found.reasons
+    assert not any(r.startswith(("unhappy:", "complaint:")) for r in found.reasons)
+
+
+@pytest.mark.parametrize("text", NOT_FIXED)
+def test_a_problem_not_yet_put_right_keeps_its_case(text):
+    decision = triage(comment(text))
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+# --- kind words the thanks-fit head hesitates on, with no need seen ---
+
+
+def test_kind_words_with_no_need_seen_get_a_neutral_reply_and_no_case():
+    hesitant = _flat_model(praise_min=0.7, escalate_min=0.6, intent_min=0.6)
+    decision = triage(comment("Love it!"), model=hesitant)
+    assert decision.intent is Intent.PRAISE and not decision.unsure and not decision.escalate
+    assert decision.reply_template == "other"
+    # words in quotes are the customer's irony: unsure, and a person
+    ironic = triage(comment('thanks for the "fast" delivery'), model=hesitant)
+    assert ironic.unsure and ironic.escalate and ironic.reply_template == "unsure"
+    # where the model sees a need for a person, the hesitation stays unsure with a case
+    needed = triage(comment("Love it!"), model=_flat_model(praise_min=0.7, escalate_min=0.5, intent_min=0.6))
+    assert needed.unsure and needed.escalate
+
+
+# --- slang praise with an adverb, and "couldn't fault" ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the winter menu is actually fire, had it twice this week",
+        "my dad says the new drill is an absolute beast",
+        "the wifi has been rock solid since the upgrade",
+        "that was ridiculously quick, ordered at lunch and here by tea",
+        "honestly could not fault the exchange, new pair came next day",
+    ],
+)
+def test_slang_praise_pages_nobody(text):
+    found = classify(text)
+    assert not any(r.startswith(("safety:", "crisis:", "complaint:", "unhappy:")) for r in found.reasons), found.reasons
+    assert found.intent is not Intent.CRISIS
+
+
+def test_fire_as_a_verb_is_not_slang_praise():
+    found = classify("Actually fire the whole marketing team.")
+    assert not any(r.startswith("praise:") for r in found.reasons), found.reasons
+
+
+# --- waiting for us elsewhere ---
+
+
+@pytest.mark.parametrize("text", ["Thanks, I've messaged you the details", "hab euch ne DM geschickt"])
+def test_a_customer_waiting_in_the_inbox_is_never_thanked_and_gets_a_person(text):
+    decision = triage(comment(text), _multilingual_policy())
+    assert decision.reply_template != "praise" and decision.escalate, decision.reasons
+    assert any(r.startswith("unsure: follow-up cue:") for r in decision.reasons)
+
+
+def test_a_thank_you_without_a_follow_up_is_not_held_back_by_the_follow_up_rule():
+    decision = triage(comment("Thank you so much, you were all brilliant"))
+    assert not any("follow-up cue" in r for r in decision.reasons)
+
+
+# --- a question with a link points at something particular ---
+
+
+def test_a_question_with_a_link_is_not_pointed_to_the_help_pages():
+    relaxed = _flat_model(general_max=0.9)
+    with_link = triage(comment("Do you offer gift wrapping? saw it on gift-wrap-deals.com"), model=relaxed)
+    assert with_link.escalate and with_link.reply_template != "general_question", with_link.reasons
+    plain = triage(comment("Do you offer gift wrapping at Christmas?"), model=relaxed)
+    assert plain.reply_template == "general_question" and not plain.escalate
+
+
+# --- a suggestion both the rules and the model read as one ---
+
+
+def _leaning_model(intent: Intent, escalate: float, **thresholds):
+    """A model without features: sure of `intent`, a person needed at `escalate`, thanks fitting at 0.5."""
+    model = triage_model()
+    bias = [8.0 if i is intent else 0.0 for i in model.intents]
+    bias += [math.log(escalate / (1 - escalate)), 0.0, 0.0]
+    return dataclasses.replace(model, rows={}, bias=tuple(bias), thresholds=thresholds)
+
+
+def test_an_agreed_feature_request_needs_a_clear_sign_of_a_person_for_a_case():
+    text = "could you add a dark mode to the app"
+    lukewarm = _leaning_model(Intent.FEATURE_REQUEST, 0.4, escalate_min=0.3, intent_min=0.6)
+    decision = triage(comment(text), model=lukewarm)
+    assert decision.intent is Intent.FEATURE_REQUEST and not decision.unsure and not decision.escalate
+    # the same request where the escalation head is sure enough: unsure, and a person
+    clear = _leaning_model(Intent.FEATURE_REQUEST, 0.7, escalate_min=0.3, intent_min=0.6)
+    assert triage(comment(text), model=clear).escalate
+    # a price objection gets no such leeway (a billing complaint reads like one)
+    price = _leaning_model(Intent.PRICE_OBJECTION, 0.4, escalate_min=0.3, intent_min=0.6)
+    assert triage(comment("£90 for this is far too expensive"), model=price).escalate
+
+
+# --- impersonation warnings, rhetorical questions, loops, crashes and sparks abroad ---
+
+
+def test_a_warning_about_a_fake_page_in_our_name_is_a_crisis():
+    decision = triage(comment("heads up all, a fake Northwind page is giving away £300 vouchers for card details"))
+    assert decision.intent is Intent.CRISIS and decision.priority is Priority.P1, decision.reasons
+    # "fake" about a material is not impersonation
+    assert classify("this fake leather bag is gorgeous").intent is not Intent.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do you manage to lose a whole sofa?",
+        "is it too much to ask for the engineer to turn up on the day you booked?",
+        "the help bot keeps looping me back to the main menu",
+    ],
+)
+def test_rhetorical_questions_and_loops_are_complaints(text):
+    decision = triage(comment(text))
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+
+
+def test_a_plain_how_do_you_question_is_not_a_complaint():
+    assert classify("how do you make the sauce for the wings?").intent is not Intent.COMPLAINT
+
+
+@pytest.mark.parametrize(
+    "text", ["de app crasht steeds bij het afrekenen", "die App stürzt ab beim Bezahlen", "waardeloze service"]
+)
+def test_crashes_and_outrage_in_other_languages_are_complaints(text):
+    decision = triage(comment(text), _multilingual_policy())
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+
+
+def test_sparks_from_a_charger_in_polish_are_a_safety_report():
+    decision = triage(comment("ładowarka zaczęła iskrzyć w gniazdku"), _multilingual_policy())
+    assert decision.intent is Intent.CRISIS and decision.priority is Priority.P1, decision.reasons
+
+
+def test_please_dm_me_reaches_a_person_and_spam_that_says_it_is_still_spam():
+    asked = triage(comment("please DM me, it's about my booking"))
+    assert asked.escalate and asked.reply_template != "praise", asked.reasons
+    spam = triage(comment("Earn £400 a day from home, please DM me https://quick-cash-now.biz"))
+    assert spam.intent is Intent.SPAM and not spam.escalate
+
+
+# --- a quoted word beside thanks and money ---
+
+
+def test_thanks_for_a_quoted_free_that_cost_money_is_a_complaint():
+    decision = triage(comment('thanks a bunch for the "complimentary" setup that cost me £20'))
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+    # a product's capitalised name in quotes is not irony
+    named = classify('love the "Family" bundle, great value at £30')
+    assert not any("a word in quotes" in r for r in named.reasons), named.reasons
+
+
+def test_a_question_with_a_quoted_word_is_not_pointed_to_the_help_pages():
+    relaxed = _flat_model(general_max=0.9)
+    ironic = triage(comment('so how does a "two minute" wait at the till become forty?'), model=relaxed)
+    assert ironic.escalate and ironic.reply_template != "general_question", ironic.reasons
+
+
+def test_delight_at_paying_without_an_amount_is_not_a_sneer():
+    # the rules' reading alone (a model that never overrides them)
+    found = classify("love paying by card in the app now, so easy", model=_flat_model(intent_min=1.1))
+    assert found.intent is not Intent.COMPLAINT and not any(r.startswith("sarcasm:") for r in found.reasons)
+
+
+def test_a_colleague_called_sue_is_not_a_lawsuit():
+    decision = triage(comment("the lady at the Leeds branch, Sue, went out of her way for my mum. Thank you."))
+    assert decision.intent is not Intent.CRISIS and not any(r.startswith("legal:") for r in decision.reasons)
+    for threat in (
+        "I will sue you for this",
+        "I will SUE if this isn't fixed",
+        "Thanks Sue! I'm going to sue the courier",
+    ):
+        assert classify(threat).intent is Intent.CRISIS, threat
