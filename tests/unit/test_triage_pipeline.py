@@ -62,3 +62,19 @@ def test_a_reply_that_breaks_a_guardrail_is_not_sent_and_reaches_a_person():
     assert stored.reply_status is ReplyStatus.FAILED and "hashtag: #N" in stored.reply_error
     assert "reply blocked by guardrails" in dispatcher.follow_ups[-1].reasons[0]
     assert stored.decision.intent is Intent.QUESTION
+
+
+def test_only_abusive_words_or_a_near_certain_model_put_a_message_on_the_authors_abuse_record():
+    from ackline.domain.decide import decide
+    from ackline.domain.triage import MODEL_ABUSE_COUNTS_MIN, counts_as_abuse
+
+    policy = default_policy()
+    in_words = decide(comment("you're all idiots"), policy)
+    assert in_words.intent is Intent.ABUSE and counts_as_abuse(in_words)
+    # a harsh complaint the model only half reads as abuse stays off the record, so it can never cost the customer
+    # their replies; the same reading made near certain goes on it
+    harsh = decide(comment("Look at the state of this, your warehouse should be ashamed of itself"), policy)
+    unsure_abuse = harsh.model_copy(update={"intent": Intent.ABUSE, "confidence": 0.49, "reasons": ("model: abuse",)})
+    assert not counts_as_abuse(unsure_abuse)
+    assert counts_as_abuse(unsure_abuse.model_copy(update={"confidence": MODEL_ABUSE_COUNTS_MIN}))
+    assert not counts_as_abuse(decide(comment("The parcel never arrived, useless"), policy))

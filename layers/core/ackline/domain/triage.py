@@ -112,6 +112,7 @@ _CONTRAST = frozenset(
 _SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
 # delight at paying is a sneer beside an amount ("love paying £45 a month for ..."), not in "love paying by card"
 _PAYING_SNEER = frozenset({"love paying", "love having to pay", "enjoy paying", "great paying", "nice paying"})
+_ABUSIVE_WORDS = "abusive language: "  # the reason the rules give for each abusive word they found
 _SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
 
 
@@ -374,9 +375,9 @@ def _urgent(text: str, signals: _Signals, sentiment: float) -> _Verdict | None:
     kind_words = signals.phrases("praise") + signals.phrases("praise_idiom")
     abuse = signals.phrases("abuse") + ([] if kind_words else sorted(signals.emoji & lx.ABUSE_EMOJI))
     if abuse and not concrete:
-        return _Verdict(Intent.ABUSE, Severity.MEDIUM, [f"abusive language: {p}" for p in abuse])
+        return _Verdict(Intent.ABUSE, Severity.MEDIUM, [f"{_ABUSIVE_WORDS}{p}" for p in abuse])
     if concrete:
-        reasons = [f"complaint: {p}" for p in concrete] + [f"abusive language: {p}" for p in abuse]
+        reasons = [f"complaint: {p}" for p in concrete] + [f"{_ABUSIVE_WORDS}{p}" for p in abuse]
         return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, concrete), reasons)
     return None
 
@@ -756,6 +757,21 @@ def _lure_in_our_name(text: str, brand: str) -> bool:
             if _LURE_REWARDS.intersection(near):
                 return True
     return False
+
+
+# The model alone may read a message as abuse; only where it is this sure does the message count toward the
+# author's abuse record (one reply per window, then cases only, then a flag). A harsh complaint the model half
+# reads as abuse ("your warehouse should be ashamed", 0.49) must never cost a customer their replies.
+MODEL_ABUSE_COUNTS_MIN = 0.9
+
+
+def counts_as_abuse(decision: Decision) -> bool:
+    """Whether this decision goes on the author's abuse record: abusive words the rules found, or the model near
+    certain."""
+    if decision.intent is not Intent.ABUSE:
+        return False
+    in_words = any(reason.startswith(_ABUSIVE_WORDS) for reason in decision.reasons)
+    return in_words or decision.confidence >= MODEL_ABUSE_COUNTS_MIN
 
 
 def _abuse(

@@ -32,7 +32,6 @@ from ackline.domain.errors import DispatchFailed, StoreRejected, StoreUnavailabl
 from ackline.domain.model import (
     Decision,
     DeliveryState,
-    Intent,
     Interaction,
     Platform,
     ReplyStatus,
@@ -40,7 +39,7 @@ from ackline.domain.model import (
 )
 from ackline.domain.policy import BrandPolicy, default_policy
 from ackline.domain.storage_bounds import bounded, problem_record
-from ackline.domain.triage import AuthorStanding
+from ackline.domain.triage import AuthorStanding, counts_as_abuse
 from ackline.ports import (
     AddResult,
     Alerter,
@@ -98,7 +97,7 @@ def _name(exc: Exception) -> str:
 def _with_standing(
     interaction: Interaction, decision: Decision, policy: BrandPolicy, ledger: AuthorLedger | None
 ) -> Decision:
-    if ledger is None or decision.intent is not Intent.ABUSE:
+    if ledger is None or not counts_as_abuse(decision):
         return decision
     # Only abuse consults the ledger, so an ordinary message costs no extra request. The count is
     # idempotent per interaction, so a redelivered webhook does not count twice.
