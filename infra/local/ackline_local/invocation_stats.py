@@ -15,10 +15,13 @@ from __future__ import annotations
 import contextvars
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 LOCK_WAIT_HEADER = "x-ackline-lock-wait-ms"
+# sent with every AWS request an invocation makes: moto's lock lets invocations take turns by it (`fair_lock`)
+TURN_HEADER = "x-ackline-turn"
 
 _patch_lock = threading.Lock()
 _patched = False
@@ -35,6 +38,7 @@ class InvocationStats:
     lock_wait_ms: float = 0.0  # of the answered calls: moto's serialising lock, as moto measured it
     unanswered_ms: float = 0.0  # calls that got no answer (timeouts): all of it was waiting
     failures: list[str] = field(default_factory=list)  # "dynamodb.PutItem ReadTimeoutError after 15012 ms"
+    turn: str = field(default_factory=lambda: uuid.uuid4().hex)  # this invocation's turn key (TURN_HEADER)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -73,6 +77,20 @@ def left() -> None:
     global _in_flight
     with _in_flight_lock:
         _in_flight -= 1
+
+
+def _send_with_turn() -> None:
+    """Every request an invocation sends carries its turn key (threads it starts share the invocation's context)."""
+    from botocore.httpsession import URLLib3Session
+
+    original = URLLib3Session.send
+
+    def send(session: Any, request: Any) -> Any:
+        if (stats := CURRENT_STATS.get()) is not None:
+            request.headers[TURN_HEADER] = stats.turn
+        return original(session, request)
+
+    setattr(URLLib3Session, "send", send)  # noqa: B010
 
 
 def _lock_wait(headers: Any) -> float:
@@ -118,4 +136,5 @@ def watch_aws_calls() -> None:
             return response
 
         setattr(BaseClient, "_make_api_call", _make_api_call)  # noqa: B010
+        _send_with_turn()
         _patched = True

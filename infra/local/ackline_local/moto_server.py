@@ -7,8 +7,9 @@ moto is a test double, not a database, and two of its habits break the guarantee
   one case both pass `#s = :from`), and a cancelled `TransactWriteItems` restores a deep copy of every table it
   touched, taken when it started, erasing whatever other threads wrote meanwhile. DynamoDB serialises conflicting
   writes per item; here `SerialisedDynamoDB` holds one lock while it serves any DynamoDB request, which is
-  stricter (one DynamoDB request at a time) and therefore just as correct. moto is CPU-bound under the GIL anyway,
-  so the lock costs little throughput.
+  stricter (one DynamoDB request at a time) and therefore just as correct. moto is CPU-bound under the GIL
+  anyway, so the lock costs little throughput. The invocations waiting for it take turns (`fair_lock`), so one
+  invocation's many requests do not queue ahead of everyone else's.
 - **Memory grows with every request.** Every instance of a moto model (`BaseModel`) is appended to a class-level
   `instances_tracked` list, for the `/moto-api/data.json` dashboard, and never released: every `Item` ever
   written, and every `Item` of the whole-table copy each transaction takes, stays in memory (the stack reached
@@ -50,8 +51,11 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
+from ackline_local.fair_lock import ANONYMOUS, FairLock
 from ackline_local.intrinsics import LOCAL_ACCOUNT_ID, LOCAL_REGION
-from ackline_local.invocation_stats import LOCK_WAIT_HEADER
+from ackline_local.invocation_stats import LOCK_WAIT_HEADER, TURN_HEADER
+
+TURN_ENVIRON_KEY = "HTTP_" + TURN_HEADER.upper().replace("-", "_")
 
 logger = logging.getLogger(__name__)
 
@@ -92,9 +96,9 @@ class SerialisedDynamoDB:
     _READ_ONLY = ("Get", "BatchGet", "Query", "Scan", "Describe", "List", "TransactGet")
     _SQS_WRITES = ("Send", "Delete", "ChangeMessageVisibility", "Purge")
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = None) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], lock: FairLock | None = None) -> None:
         self.app = app
-        self.lock = lock or threading.RLock()
+        self.lock = lock or FairLock()
         self.waiting = 0  # requests queued for the lock (see `lock_state`)
         self.holder: tuple[str, float] | None = None  # (X-Amz-Target, monotonic time it took the lock)
         self._waiters_lock = threading.Lock()
@@ -114,7 +118,8 @@ class SerialisedDynamoDB:
         queued = time.monotonic()
         with self._waiters_lock:
             self.waiting += 1
-        with self.lock:
+        # in turns between the invocations waiting (see `fair_lock`), first come first served within one
+        with self.lock.turn(str(environ.get(TURN_ENVIRON_KEY, ANONYMOUS))):
             held_since = time.monotonic()
             with self._waiters_lock:
                 self.waiting -= 1
@@ -192,7 +197,7 @@ class LocalMotoServer(ThreadedMotoServer):
     def __init__(self, ip_address: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> None:
         apply_moto_patches()
         super().__init__(ip_address=ip_address, port=port, verbose=verbose)
-        self.dynamodb_lock = threading.RLock()
+        self.dynamodb_lock = FairLock()
         self.middleware: SerialisedDynamoDB | None = None
 
     def _server_entry(self) -> None:
