@@ -102,6 +102,14 @@ def _pct(values: list[float], pct: float) -> float:
     return round(ordered[min(len(ordered) - 1, math.ceil(pct / 100 * len(ordered)) - 1)], 1)
 
 
+def _percentiles(name: str, values: list[float], pcts: tuple[int, ...]) -> dict[str, float]:
+    return {f"{name}_p{p}_ms": _pct(values, p) for p in pcts}
+
+
+def _ratios(top: list[float], bottom: list[float], pcts: tuple[int, ...]) -> dict[str, float]:
+    return {f"ratio_p{p}": round(_pct(top, p) / _pct(bottom, p), 2) for p in pcts}
+
+
 def _wait(check: Callable[[], Any], timeout: float) -> Any:
     deadline = time.monotonic() + timeout
     while (value := check()) is None and time.monotonic() < deadline:
@@ -285,12 +293,9 @@ class Bench:
             "flood_messages": batch * max(1, messages // batch),
             "quiet_customers": len(quiet),
             "flood_customers": len(flooded),
-            "quiet_p50_ms": _pct(quiet, 50),
-            "quiet_p95_ms": _pct(quiet, 95),
-            "flood_p50_ms": _pct(flooded, 50),
-            "flood_p95_ms": _pct(flooded, 95),
-            "ratio_p50": round(_pct(flooded, 50) / _pct(quiet, 50), 2),
-            "ratio_p95": round(_pct(flooded, 95) / _pct(quiet, 95), 2),
+            **_percentiles("quiet", quiet, (50, 95)),
+            **_percentiles("flood", flooded, (50, 95)),
+            **_ratios(flooded, quiet, (50, 95)),
         }
 
     def delivery(self, updates: int = 1000) -> float | int:
@@ -404,14 +409,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             # the ratio compares like with like: the Ingest handler's own time against the floor's two calls, both
             # in this process against the same moto; the HTTP answer adds the emulated gateway's hop
             figures[f"ingest_{kind}"] = {
-                "handler_p50_ms": _pct(handler, 50),
-                "handler_p99_ms": _pct(handler, 99),
-                "floor_p50_ms": _pct(floor, 50),
-                "floor_p99_ms": _pct(floor, 99),
-                "ratio_p50": round(_pct(handler, 50) / _pct(floor, 50), 2),
-                "ratio_p99": round(_pct(handler, 99) / _pct(floor, 99), 2),
-                "http_answer_p50_ms": _pct(answers, 50),
-                "http_answer_p99_ms": _pct(answers, 99),
+                **_percentiles("handler", handler, (50, 99)),
+                **_percentiles("floor", floor, (50, 99)),
+                **_ratios(handler, floor, (50, 99)),
+                **_percentiles("http_answer", answers, (50, 99)),
             }
         e2e = praise_e2e + complaint_e2e
         figures["e2e"] = {
