@@ -460,6 +460,10 @@ class InMemoryAuthorLedger:
         self.abuse[author_key] = (started, keys)
         return len(keys)
 
+    def abuse_count(self, author_key: str, now: float, window_seconds: int) -> int:
+        started, keys = self.abuse.get(author_key, (now, set()))
+        return 0 if started < now - window_seconds else len(keys)
+
     def is_flagged(self, author_key: str) -> bool:
         return author_key in self.flags
 

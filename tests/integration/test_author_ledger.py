@@ -36,3 +36,14 @@ def test_flagging_does_not_disturb_the_count(aws, dynamodb):
     assert ledger.record_abuse("t#b#u", "telegram#2", 12.0, HOUR) == 2
     item = dynamodb.get_item(TableName=aws["DataTable"].name, Key={"pk": {"S": "AUTHOR#t#b#u"}, "sk": {"S": "AUTHOR"}})
     assert item["Item"]["flagged_reason"]["S"] == "r"
+
+
+def test_the_count_can_be_read_without_counting(aws, dynamodb):
+    for ledger in _ledgers(aws, dynamodb):
+        author = f"facebook#p#{type(ledger).__name__}-reader"
+        assert ledger.abuse_count(author, 1_000.0, HOUR) == 0  # never seen
+        ledger.record_abuse(author, "facebook#r1", 1_000.0, HOUR)
+        ledger.record_abuse(author, "facebook#r2", 1_010.0, HOUR)
+        assert ledger.abuse_count(author, 1_020.0, HOUR) == 2
+        assert ledger.abuse_count(author, 1_030.0, HOUR) == 2  # reading counted nothing
+        assert ledger.abuse_count(author, 1_000.0 + HOUR + 1, HOUR) == 0  # the window has passed

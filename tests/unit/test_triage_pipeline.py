@@ -78,3 +78,30 @@ def test_only_abusive_words_or_a_near_certain_model_put_a_message_on_the_authors
     assert not counts_as_abuse(unsure_abuse)
     assert counts_as_abuse(unsure_abuse.model_copy(update={"confidence": MODEL_ABUSE_COUNTS_MIN}))
     assert not counts_as_abuse(decide(comment("The parcel never arrived, useless"), policy))
+
+
+def test_abuse_on_the_models_word_alone_is_judged_by_the_record_but_never_counted_nor_flags():
+    store, ledger = InMemoryInteractionStore(), InMemoryAuthorLedger()
+    policy = default_policy()
+    counted = comment("you lot are a disgrace", external_id="a1", received_at=1_000.0)
+    # the model alone reads this as abuse, short of near certain (checked first: a refit may read it otherwise)
+    unsure = comment("whoever packed this should be ashamed of themselves", external_id="a2", received_at=1_001.0)
+    from ackline.domain.decide import decide
+    from ackline.domain.triage import counts_as_abuse
+
+    first_reading = decide(unsure, policy)
+    assert first_reading.intent is Intent.ABUSE and not counts_as_abuse(first_reading), first_reading.reasons
+    ingest([counted, unsure], store, RecordingDispatcher(), ledger=ledger, policy=policy)
+    author = counted.conversation_key
+    # one gracious reply per window: the author already had it, so the second gets none (a person still sees it)
+    assert store.get(counted.key).decision.action is Action.REPLY
+    assert store.get(unsure.key).decision.action is Action.ESCALATE_ONLY
+    # ... yet only the message in abusive words is on the record
+    assert ledger.abuse_count(author, 1_002.0, policy.thresholds.abuse_window_hours * 3600) == 1
+    # and however many such messages come, they never flag the author
+    more = [
+        comment("whoever packed this should be ashamed of themselves", external_id=f"m{i}", received_at=1_002.0 + i)
+        for i in range(5)
+    ]
+    ingest(more, store, RecordingDispatcher(), ledger=ledger, policy=policy)
+    assert not ledger.is_flagged(author)

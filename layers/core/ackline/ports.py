@@ -185,6 +185,9 @@ class AuthorLedger(Protocol):
     def record_abuse(self, author_key: str, interaction_key: str, now: float, window_seconds: int) -> int:
         """Count one abusive message (idempotent per interaction); returns the author's count in the window."""
 
+    def abuse_count(self, author_key: str, now: float, window_seconds: int) -> int:
+        """The author's abusive messages counted in the window so far (a read: nothing is counted)."""
+
     def is_flagged(self, author_key: str) -> bool: ...
 
     def flag(self, author_key: str, reason: str, now: float) -> None:

@@ -168,6 +168,8 @@ class AuthorStanding:
 
     abuse_count: int = 0
     flagged: bool = False
+    # on the author's record: only a message counted there can be the one that flags them (see counts_as_abuse)
+    counted: bool = True
 
 
 @dataclass
@@ -785,7 +787,7 @@ def _abuse(
     if standing.flagged or count > thresholds.abuse_replies_per_window:
         action, template = Action.ESCALATE_ONLY, ""
         reasons.append("repeat abuse: no further public reply")
-    flag = not standing.flagged and count >= thresholds.abuse_flag_after
+    flag = standing.counted and not standing.flagged and count >= thresholds.abuse_flag_after
     if flag:
         reasons.append("author flagged for repeated abuse")
     return action, template, flag

@@ -32,6 +32,7 @@ from ackline.domain.errors import DispatchFailed, StoreRejected, StoreUnavailabl
 from ackline.domain.model import (
     Decision,
     DeliveryState,
+    Intent,
     Interaction,
     Platform,
     ReplyStatus,
@@ -97,14 +98,22 @@ def _name(exc: Exception) -> str:
 def _with_standing(
     interaction: Interaction, decision: Decision, policy: BrandPolicy, ledger: AuthorLedger | None
 ) -> Decision:
-    if ledger is None or not counts_as_abuse(decision):
+    if ledger is None or decision.intent is not Intent.ABUSE:
         return decision
     # Only abuse consults the ledger, so an ordinary message costs no extra request. The count is
     # idempotent per interaction, so a redelivered webhook does not count twice.
     author = interaction.conversation_key
     window = policy.thresholds.abuse_window_hours * 3600
-    count = ledger.record_abuse(author, interaction.key, interaction.received_at, window)
-    decision = decide(interaction, policy, AuthorStanding(abuse_count=count, flagged=ledger.is_flagged(author)))
+    flagged = ledger.is_flagged(author)
+    if counts_as_abuse(decision):
+        count = ledger.record_abuse(author, interaction.key, interaction.received_at, window)
+        standing = AuthorStanding(abuse_count=count, flagged=flagged)
+    else:
+        # abuse on the model's word alone, not sure enough for the record: judged by the record so far (a repeat
+        # abuser still gets no public reply), but never counted, and never what flags the author
+        count = ledger.abuse_count(author, interaction.received_at, window) + 1
+        standing = AuthorStanding(abuse_count=count, flagged=flagged, counted=False)
+    decision = decide(interaction, policy, standing)
     if decision.flag_author:
         ledger.flag(
             author, f"{count} abusive messages in {policy.thresholds.abuse_window_hours} h", interaction.received_at
