@@ -252,11 +252,11 @@ class Bench:
             "two_or_more_replies": sum(1 for c in wanted if per_comment[c] >= 2),
         }
 
-    def customers(self, count: int, until: Callable[[], bool] = lambda: True) -> list[float]:
+    def customers(self, count: int, until: Callable[[], bool] | None = None) -> list[float]:
         """webhook -> reply ms of customers writing one at a time (each after the last one's reply): `count` of them,
-        and then on while `until()` is false."""
+        or, given `until`, as many as start before `until()` turns true (at least one)."""
         times: list[float] = []
-        while len(times) < count or not until():
+        while (len(times) < count) if until is None else not (times and until()):
             comment, started, _ = self.send(FLOOD_CUSTOMER, author=f"4{time.time_ns() % 10**12:012d}")
             replied = _wait(functools.partial(self.reply_time, comment), 60)
             if replied is None:
@@ -271,7 +271,7 @@ class Bench:
         self.customers(2)  # the functions' cold starts belong to neither side
         quiet = self.customers(customers)
         flooder, batch = f"3{time.time_ns() % 10**10:010d}", 50
-        done = threading.Event()
+        done, finished = threading.Event(), list[float]()  # when the flood's last delivery was answered
 
         def flood() -> None:
             try:
@@ -283,13 +283,16 @@ class Bench:
                     if status != 200:
                         raise RuntimeError(f"flood delivery answered {status}")
             finally:
+                finished.append(time.monotonic())
                 done.set()
 
-        flooding = threading.Thread(target=flood, daemon=True)
+        flooding, began = threading.Thread(target=flood, daemon=True), time.monotonic()
         flooding.start()
+        # only customers who wrote while the flood was arriving count (the last may finish just after it)
         flooded = self.customers(customers, until=done.is_set)
         flooding.join()
         return {
+            "flood_s": round(finished[0] - began, 2),
             "flood_messages": batch * max(1, messages // batch),
             "quiet_customers": len(quiet),
             "flood_customers": len(flooded),
@@ -572,7 +575,8 @@ def table(results: dict[str, Any]) -> str:
                 f"customers' webhook -> reply p50 / p95: quiet vs during a {flood['flood_messages']:,}-message flood",
                 f"{flood['quiet_p50_ms']} / {flood['quiet_p95_ms']} ms vs {flood['flood_p50_ms']} /"
                 f" {flood['flood_p95_ms']} ms ({flood['ratio_p50']}x / {flood['ratio_p95']}x;"
-                f" {flood['quiet_customers']} and {flood['flood_customers']} customers, all replied)",
+                f" {flood['quiet_customers']} and {flood['flood_customers']} customers, all replied; the flood took"
+                f" {flood['flood_s']} s)",
             )
         )
     for name, row in f["imports"].items():

@@ -1,6 +1,7 @@
 """DynamoErasureStore against moto, with PersonIndex built from template.yaml."""
 
 from ackline.adapters.author_ledger import DynamoAuthorLedger
+from ackline.adapters.author_shield import DynamoAuthorShield
 from ackline.adapters.case_table import DynamoCaseStore
 from ackline.adapters.erasure_table import DynamoErasureStore
 from ackline.adapters.interaction_table import DynamoInteractionStore
@@ -21,6 +22,9 @@ def test_erasure_deletes_the_persons_items_and_scrubs_their_case(aws, dynamodb):
     interactions.add_many([(c, triage(c)) for c in [*mine, other]])
     case = cases.open_or_append(mine[0], Priority.P2, ["complaint"], 10.0)
     ledger.record_abuse(mine[0].conversation_key, mine[0].key, 10.0, 3600)
+    shield = DynamoAuthorShield(dynamodb, table)
+    for minute in range(3):  # the abuse shield's per-minute counters sit under the author's key too
+        shield.hit({mine[0].conversation_key: 1}, 60.0 * minute)
     assert sorted(erasure.person_interactions(person_key(Platform.FACEBOOK, "u1"))) == sorted(c.key for c in mine)
 
     done = erase_person(person_key(Platform.FACEBOOK, "u1"), interactions, erasure, iter([20.0, 21.0]).__next__)

@@ -45,8 +45,16 @@ class FairLock:
                 return
             ticket = object()
             self._turns.setdefault(key, deque()).append(ticket)
-            while self._owner is not None or self._next() is not ticket:
-                self._changed.wait()
+            try:
+                while self._owner is not None or self._next() is not ticket:
+                    self._changed.wait()
+            except BaseException:
+                # interrupted while waiting: take the ticket back, or the next caller in line would wait behind it
+                self._turns[key].remove(ticket)
+                if not self._turns[key]:
+                    del self._turns[key]
+                self._changed.notify_all()
+                raise
             waiting = self._turns.pop(key)
             waiting.popleft()
             if waiting:

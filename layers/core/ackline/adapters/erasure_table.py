@@ -46,13 +46,20 @@ class DynamoErasureStore:
         self._client.delete_item(TableName=self._table, Key=key)
 
     def _author_items(self, conversation_key: str) -> list[dict[str, Any]]:
-        page = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="pk = :p",
-            ExpressionAttributeValues={":p": {"S": f"AUTHOR#{conversation_key}"}},
-            ProjectionExpression="pk, sk",
-        )
-        return [{"pk": item["pk"], "sk": item["sk"]} for item in page.get("Items", [])]
+        # every page: an author who writes often has a shield counter per minute until TTL removes it
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :p",
+            "ExpressionAttributeValues": {":p": {"S": f"AUTHOR#{conversation_key}"}},
+            "ProjectionExpression": "pk, sk",
+        }
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self._client.query(**request)
+            found.extend({"pk": item["pk"], "sk": item["sk"]} for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return found
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def erase(self, interaction_keys: Sequence[str], conversation_keys: Iterable[str]) -> None:
         targets = [{"pk": {"S": f"INT#{k}"}, "sk": {"S": "INT"}} for k in interaction_keys]

@@ -43,7 +43,9 @@ class DynamoUnsettledInteractions:
     def unsettled(self, received_before: float, limit: int) -> list[StoredInteraction]:
         keys = self._keys(received_before, limit)
         found = self._interactions.get_many(keys)
-        # one settled (and its entry removed) or erased between the Query and the read is no longer owed anything
+        # one erased between the Query and the read is gone; one settled meanwhile is read as it is now, and the
+        # reconciler's idempotent paths (a re-queued follow-up finds its case, a settled reply is only cleaned up)
+        # make that harmless, as it was when the index's own copy could be a moment old
         return [found[key] for key in keys if key in found]
 
     def _keys(self, received_before: float, limit: int) -> list[str]:
