@@ -30,8 +30,9 @@ def test_a_callers_one_request_is_served_after_at_most_one_of_a_floods():
     for thread in threads:
         thread.join(5)
     assert len(served) == 9
-    # a plain lock served the customer last (9th); in turns, right after the flood's first queued request
-    assert served.index("customer") == 1
+    # a plain lock served the customer last (9th); in turns, after at most one of the flood's queued requests (on a
+    # busy machine the customer's thread may even queue before some of the flood's)
+    assert served.index("customer") <= 1
 
 
 def test_one_holder_at_a_time_and_reentrant_per_thread():
