@@ -70,6 +70,14 @@ _FAKE_OF_OURS = re.compile(r"\bfake\s+(?:[\w@'-]+\s+){1,2}(?:page|account|profil
 # "sue" anywhere, and "sue" opening the message or a sentence (where a capital says nothing about a name)
 _SUE = re.compile(r"(?i)\bsue\b")
 _SUE_OPENS = re.compile(r"(?i)(?:^|[.!?]\s+)sue\b")
+# "Make $5000 a week", "you can earn £300 per day", "$2k a month from home": what a money-making pitch promises,
+# as an opening imperative or a promise to the reader. A customer's own figures ("I made £20 a week less", "paying
+# £45 a month") are not in these shapes
+_INCOME_CLAIM = re.compile(
+    r"(?i)(?:^|[.!?]\s*|\byou\s+(?:can|could|will)\s+|\bstart\s+)(?:make|earn|making|earning)\s+"
+    r"(?:up\s+to\s+|over\s+)?[$£€]\s?\d[\d,.]*\s?k?\+?\s*(?:a|an|per|/|every)\s*(?:hour|day|week|month)\b"
+    r"|[$£€]\s?\d[\d,.]*\s?k?\+?\s*(?:a|per|/)\s*(?:day|week|month)\s+(?:from|working\s+from|at)\s+home\b"
+)
 _PRICE_FOR = re.compile(r"[£$€]\s?\d+(?:[.,]\d+)?\s+for\s+(?:a|an|the|this|one|that|my)\b")
 _AMOUNT = re.compile(
     r"(?:[£$€₺]|\br\$|\brp\.?)\s?\d|\d\s?(?:€|₺|eur|usd|gbp|zł|zl|pln|kr|sek|dkk|nok|tl|lira|chf|reais|rupiah)(?!\w)"
@@ -296,13 +304,15 @@ def _spam_score(text: str, signals: _Signals) -> tuple[int, list[str]]:
     strong = signals.phrases("spam_strong")
     weak = signals.phrases("spam")
     money = bool(signals.emoji & lx.SPAM_EMOJI)
+    income = bool(_INCOME_CLAIM.search(text))
     reasons = [f"spam cue: {p}" for p in strong + weak] + (["spam cue: money emoji"] if money else [])
-    score = 2 * len(strong) + len(weak) + int(money)
+    reasons += ["spam cue: an income claim"] if income else []
+    score = 2 * len(strong) + len(weak) + int(money) + int(income)
     for pattern, label in ((_URL, "a link"), (_PHONE, "a phone number")):
         if pattern.search(text):
             score += 1
             reasons.append(f"spam cue: {label}")
-    pitched = bool(strong) or money or any(p not in lx.SPAM_CONTACT for p in weak)
+    pitched = bool(strong) or money or income or any(p not in lx.SPAM_CONTACT for p in weak)
     return (score if pitched else min(score, 1)), reasons
 
 
