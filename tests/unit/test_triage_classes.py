@@ -21,6 +21,7 @@ PLAIN_PROBLEMS = [
     "my order tracking has not moved since Tuesday",
     "the app won't open since the update",
     "card declined twice at the self checkout",
+    "I pay £45 a month for this broadband and it drops daily",
 ]
 SARCASM_AND_MIXED = [
     "Amazing how you managed to lose my parcel again",
