@@ -101,6 +101,9 @@ class PlatformSandbox(LoopbackServer):
 
     def __init__(self, *, port: int = 0, host: str = "127.0.0.1", record_file: Path | None = None) -> None:
         self._lock = threading.Lock()
+        # platform calls being answered now: one held by a `delay_seconds` fault is recorded only when it answers
+        self._answering = 0
+        self._idle = threading.Condition(self._lock)
         # the newest CALLS_KEPT calls: a long `make dev` or soak run must not grow without bound
         self._calls: deque[RecordedCall] = deque(maxlen=CALLS_KEPT)
         # with a state directory, every call is also appended here as it happens (and read back at start), so the
@@ -137,6 +140,18 @@ class PlatformSandbox(LoopbackServer):
     def calls(self) -> list[RecordedCall]:
         with self._lock:
             return list(self._calls)
+
+    def wait_answered(self, timeout: float) -> bool:
+        """Wait until no platform call is still being answered (a delayed one is recorded when it answers), so
+        `calls()` lists every call made so far; False if one was still open after `timeout` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._answering == 0, timeout)
+
+    def answering(self, delta: int) -> None:
+        with self._idle:
+            self._answering += delta
+            if self._answering == 0:
+                self._idle.notify_all()
 
     def reset_calls(self) -> None:
         with self._lock:
@@ -217,7 +232,11 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
         elif split.path.startswith(COGNITO_PREFIX + "/"):
             self._cognito(split.path[len(COGNITO_PREFIX) :], split.query, raw)
         else:
-            self._platform(split.path, split.query, raw)
+            self.server.sandbox.answering(+1)
+            try:
+                self._platform(split.path, split.query, raw)
+            finally:
+                self.server.sandbox.answering(-1)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
 
