@@ -232,6 +232,42 @@ def test_kind_words_with_no_need_seen_get_a_neutral_reply_and_no_case():
     assert needed.unsure and needed.escalate
 
 
+def _logit(probability: float) -> float:
+    return math.log(probability / (1 - probability))
+
+
+def _hesitant_model(thanks_fit: float, escalate: float = 0.1):
+    """A model without features that reads nothing in particular: thanks fitting at `thanks_fit`, a person needed at
+    `escalate`, under the shipped thresholds' shape (thanks at 0.8, a person from 0.3)."""
+    model = triage_model()
+    bias = [0.0] * len(model.intents) + [_logit(escalate), _logit(thanks_fit), 0.0]
+    thresholds = {"praise_min": 0.8, "escalate_min": 0.3, "intent_min": 0.6}
+    return dataclasses.replace(model, rows={}, bias=tuple(bias), thresholds=thresholds)
+
+
+# kind words in the policy's other languages, where the thanks-fit head is far less sure of plain thanks
+KIND_WORDS_ELSEWHERE = ["Bestellt am Montag, Dienstag schon da. Wahnsinn 😍", "Commandé lundi, reçu mardi, génial 😍"]
+
+
+@pytest.mark.parametrize("text", KIND_WORDS_ELSEWHERE)
+def test_kind_words_outside_english_need_only_a_thanks_fit_above_the_floor(text):
+    unsure_of_thanks = _hesitant_model(thanks_fit=0.3)
+    decision = triage(comment(text), _multilingual_policy(), model=unsure_of_thanks)
+    assert decision.intent is Intent.PRAISE and not decision.unsure and not decision.escalate, decision.reasons
+    assert decision.reply_template == "other"
+    # a thanks-fit near nothing is how sarcasm without a cue shows: unsure, and a person
+    doubtful = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.05))
+    assert doubtful.unsure and doubtful.escalate and doubtful.reply_template == "unsure"
+    # ... and so is a model that sees a need for a person
+    needed = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.3, escalate=0.5))
+    assert needed.unsure and needed.escalate
+
+
+def test_in_english_the_thanks_fit_floor_stays_where_it_was():
+    decision = triage(comment("Ordered Monday, here Tuesday. Lovely 😍"), model=_hesitant_model(thanks_fit=0.3))
+    assert decision.unsure and decision.escalate and decision.reply_template == "unsure", decision.reasons
+
+
 # --- slang praise with an adverb, and "couldn't fault" ---
 
 
