@@ -268,6 +268,36 @@ def test_in_english_the_thanks_fit_floor_stays_where_it_was():
     assert decision.unsure and decision.escalate and decision.reply_template == "unsure", decision.reasons
 
 
+# --- banter in a private message: a laugh and no need ---
+
+BANTER = [
+    "lol my cousin ate four of your doughnuts in one sitting, legend",
+    "hahaha the hamster in your new advert 😂",
+    "wkwkwk iklan barunya lucu banget",
+]
+
+
+@pytest.mark.parametrize("text", BANTER)
+def test_a_dm_that_only_laughs_gets_its_reply_without_a_case(text):
+    nothing_needed = _leaning_model(Intent.OTHER, 0.1, escalate_min=0.3, intent_min=0.6)
+    decision = triage(dm(text), _multilingual_policy(), model=nothing_needed)
+    assert decision.intent is Intent.OTHER and not decision.escalate, decision.reasons
+    assert decision.reply_template == "other" and "banter: a laugh, and no need seen" in decision.reasons
+
+
+def test_a_dm_without_a_laugh_or_with_a_need_beside_it_still_reaches_a_person():
+    nothing_needed = _leaning_model(Intent.OTHER, 0.1, escalate_min=0.3, intent_min=0.6)
+    # nobody can place it and nothing laughs: someone may be waiting for help in private
+    assert triage(dm("my cousin ate four of your doughnuts in one sitting"), model=nothing_needed).escalate
+    # "jpp" ("j'en peux plus") is as often exasperation as a laugh
+    assert triage(dm("jpp de cette appli"), _multilingual_policy(), model=nothing_needed).escalate
+    # a laugh where the model sees a need for a person is no banter
+    needed = _leaning_model(Intent.OTHER, 0.7, escalate_min=0.3, intent_min=0.6)
+    assert triage(dm("lol still waiting for someone to ring me back"), model=needed).escalate
+    # nor where the rules read a complaint
+    assert triage(dm("lol my parcel never arrived"), model=nothing_needed).escalate
+
+
 # --- slang praise with an adverb, and "couldn't fault" ---
 
 

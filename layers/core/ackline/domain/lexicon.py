@@ -1218,6 +1218,13 @@ SMALL_TALK_FILLERS = (
     *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you", "sorry", "oops"),  # noqa: RUF001 - Turkish dotless i
 )
 
+# Laughter: a private message that laughs and that neither the rules nor the model read as a need is banter ("lol my
+# mate demolished three of your meal deals"), not someone waiting for help. Never "jpp" ("j'en peux plus": as often
+# exasperation) nor "kk" (Indonesian "kakak" once elongations are squeezed).
+LAUGHTER_WORDS = frozenset({"lol", "lool", "lmao", "lmaoo", "lmfao", "rofl", "xd", "xdd", "mdr", "ptdr"})
+LAUGHTER_REPEATS = ("ha", "he", "ja", "je", "wk", "kw", "rs")  # "hahaha", "jajaja", "wkwkwk", "rsrsrs"
+LAUGHTER_EMOJI = frozenset({"😂", "🤣", "💀"})
+
 # Words that make a question this customer's own case (their order, account, booking) rather than general
 # information a published FAQ answers: such a question always reaches a person.
 OWN_CASE_WORDS = frozenset(

@@ -17,9 +17,11 @@ customer is the worst outcome, a needless case costs an agent seconds — so pra
 when the message is confidently positive and carries no problem, sarcasm or request cue, and anything the
 engine is unsure of is `unsure`: a warm neutral acknowledgement and a case. Two things need no person and get
 the neutral `other` reply without a case: a greeting or thank-you that asks nothing ("ok thanks"), and kind
-words only the thanks-fit head hesitates on, where no cue and no sign of a need stand beside them. The rules
-alone decide spam, safety, legal and security, which must never hinge on a probability; a spam link offering a
-reward in the brand's own name is a phishing lure, unanswered but seen by a person.
+words only the thanks-fit head hesitates on, where no cue and no sign of a need stand beside them; and a private
+message that only laughs ("lol my mate ate three of your pies") gets its reply without the case every other
+message nobody can place gets. The rules alone decide spam, safety, legal and security, which must never hinge on
+a probability; a spam link offering a reward in the brand's own name is a phishing lure, unanswered but seen by a
+person.
 """
 
 from __future__ import annotations
@@ -160,6 +162,7 @@ class Classification:
     general_question: bool = False  # a question a published FAQ answers (no account, order or problem in it)
     small_talk: bool = False  # only a greeting or a thank-you: answered warmly, nothing for a person to do
     quiet_praise: bool = False  # kind words not confidently thanks-worthy, no need seen: a neutral reply, no case
+    banter: bool = False  # laughter, and no need the rules or the model can see: nobody is waiting for help
 
 
 @dataclass(frozen=True)
@@ -673,6 +676,7 @@ def classify(
     seen = model.predict(text, kind.value if kind else "")
     weighed = _weigh(text, rules, signals, sentiment, seen, model, policy, language)
     verdict = weighed.verdict
+    banter = verdict.intent is Intent.OTHER and not weighed.unsure and _laughing(text, signals.words)
     return Classification(
         intent=verdict.intent,
         sentiment=sentiment,
@@ -682,6 +686,7 @@ def classify(
             *verdict.reasons,
             f"sentiment {sentiment:+.2f}" + (" (slang praise read as neutral)" if slang else ""),
             *weighed.reasons,
+            *(["banter: a laugh, and no need seen"] if banter else []),
         ),
         topic=verdict.topic,
         crisis_kind=verdict.crisis_kind,
@@ -689,7 +694,20 @@ def classify(
         unsure=weighed.unsure,
         quiet_praise=weighed.quiet_praise,
         general_question=weighed.general_question,
+        banter=banter,
     )
+
+
+def _laughing(text: str, words: list[str]) -> bool:
+    """A laugh in words ("lol", "hahaha", "wkwkwk") or emoji (😂, 💀)."""
+    if any(e in text for e in lx.LAUGHTER_EMOJI):
+        return True
+    return any(w in lx.LAUGHTER_WORDS or _repeats(w) for w in words)
+
+
+def _repeats(word: str) -> bool:
+    """A laugh spelled as one syllable three times or more ("hahaha", "jajaja"), whatever its tail ("hahah")."""
+    return any(len(word) >= 6 and word.startswith(unit * 3) for unit in lx.LAUGHTER_REPEATS)
 
 
 def _faq_answer(words: Iterable[str], policy: BrandPolicy) -> str:
@@ -859,9 +877,10 @@ def triage(
     if (unanswered := _unanswered(address, found, policy, base, reasons)) is not None:
         return unanswered
     priority = _PRIORITY.get(found.intent, Priority.P4)
-    # a direct message we cannot place is someone waiting for help in private: a person looks at it
+    # a direct message we cannot place is someone waiting for help in private: a person looks at it (not small
+    # talk, nor banter: a laugh with no need the rules or the model can see)
     escalate = found.intent in _ESCALATE or (
-        found.intent is Intent.OTHER and interaction.kind is Kind.MESSAGE and not found.small_talk
+        found.intent is Intent.OTHER and interaction.kind is Kind.MESSAGE and not found.small_talk and not found.banter
     )
     template = policy.template_for(found.intent)
     action = Action.REPLY
