@@ -12,7 +12,7 @@ import pytest
 from ackline.domain.model import Action, Intent, Kind, Priority
 from ackline.domain.policy import default_policy
 from ackline.domain.policy_checks import parse_policy
-from ackline.domain.triage import classify, triage
+from ackline.domain.triage import classify, counts_as_abuse, triage
 from ackline.domain.triage_model import EXTRA_HEADS, triage_model
 from tests.unit.builders import comment
 
@@ -451,3 +451,33 @@ def test_a_colleague_called_sue_is_not_a_lawsuit():
         "Thanks Sue! I'm going to sue the courier",
     ):
         assert classify(threat).intent is Intent.CRISIS, threat
+
+
+# --- insults the rules name, never the words a customer uses about a product ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@northwind the whole lot of you are scumbags",
+        "your delivery lads are total twats",
+        "greedy bastards, every one of you",
+        "whoever runs this page is thick as shit",
+        "absolute dickheads in that call centre",
+    ],
+)
+def test_insults_are_abuse_in_words_and_go_on_the_record(text):
+    decision = triage(comment(text))
+    assert decision.intent is Intent.ABUSE and counts_as_abuse(decision), decision.reasons
+    # the model's reading is not what decided: the rules found the word
+    assert triage(comment(text), model=_flat_model()).intent is Intent.ABUSE
+
+
+@pytest.mark.parametrize(
+    "text", ["the service is shit", "this router is a bastard to set up", "this mascara is amazing", "walkers welcome?"]
+)
+def test_words_about_a_product_are_no_insult(text):
+    found = classify(text)
+    assert not any(r.startswith("abusive language: ") for r in found.reasons), found.reasons
+    # nor is a product one typo from a word of the lexicon's ("mascara" is not the Polish "masakra")
+    assert not any("masakra" in r for r in found.reasons), found.reasons

@@ -420,6 +420,10 @@ ABUSE = (
     "arschloch",
     *("beceriksiz", "adam olmaz", "goblok", "värdelöst företag", "värdelös", "bande de clowns"),
     *("idioten", "nieudacznicy"),
+    # insults only ever aimed at people (never "shit", which a customer says of a service they complain about); not
+    # "wankers": one edit from "wanders" and "walkers" for the typo tolerance, which reads every 7+ letter word
+    *("scumbag", "scumbags", "twat", "twats", "bastards", "thick as shit", "dickhead", "dickheads", "wanker"),
+    *("tosser", "tossers"),
 )
 ABUSE_EMOJI = frozenset({"🖕", "🤮", "💩"})
 
@@ -1116,7 +1120,13 @@ SPAM_CONTACT = frozenset(
 SPAM_EMOJI = frozenset({"💰", "💵", "🚀", "🎁"})
 
 # Real words one typo away from a lexicon word: never "corrected" ("selling" is not "swelling").
-NOT_TYPOS = frozenset({"selling", "spelling", "smelling", "dwelling", "yelling", "telling", "shelling", "swelled"})
+NOT_TYPOS = frozenset(
+    {
+        *("selling", "spelling", "smelling", "dwelling", "yelling", "telling", "shelling", "swelled"),
+        # "bastard" said of a product ("a bastard to set up") is not the insult "bastards"; "mascara" is no "masakra"
+        *("bastard", "mascara"),
+    }
+)
 
 # Typical misspellings and apostrophe-less contractions, mapped before any lookup.
 TYPOS = {
