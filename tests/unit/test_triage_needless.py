@@ -372,6 +372,27 @@ def test_an_agreed_feature_request_needs_a_clear_sign_of_a_person_for_a_case():
     assert triage(comment("£90 for this is far too expensive"), model=price).escalate
 
 
+# a new option asked for by name in the policy's other languages
+REQUESTS_ELSEWHERE = [
+    "mettete la possibilità di pagare alla consegna",
+    "porfa metan la opción de factura electrónica",
+    "vous pourriez proposer une taille XXL",
+    "kapıda ödeme seçeneği eklerseniz çok iyi olur",  # noqa: RUF001 - Turkish dotless i
+    "dodajcie możliwość zapisania kilku adresów",
+]
+
+
+@pytest.mark.parametrize("text", REQUESTS_ELSEWHERE)
+def test_requests_for_a_new_option_in_other_languages_are_feature_requests(text):
+    assert classify(text, model=_flat_model()).intent is Intent.FEATURE_REQUEST
+
+
+def test_add_the_missing_item_is_not_a_feature_request():
+    # "add the missing product to my order" names no option: a bare "dodajcie" is no request for a feature
+    found = classify("dodajcie brakujący produkt do mojego zamówienia", model=_flat_model())
+    assert found.intent is not Intent.FEATURE_REQUEST, found.reasons
+
+
 # --- impersonation warnings, rhetorical questions, loops, crashes and sparks abroad ---
 
 

@@ -905,6 +905,11 @@ FEATURE = (
     *("would be handy", "would be really handy", "would be useful", "would be really useful", "would be so useful"),
     *("wäre praktisch wenn", "vous pourriez ajouter", "pourriez-vous ajouter", "podríais añadir", "podrían añadir"),
     *("sarebbe utile", "poderiam adicionar", "zou handig zijn", "tambahin fitur"),
+    # "put in / add the option (the possibility) of ..." and "could you offer": a new option asked for by name
+    *("mettete la possibilità", "aggiungete la possibilità", "aggiungete l'opzione", "metan la opción"),
+    *("pongan la opción", "agreguen la opción", "añadan la opción", "podríais ofrecer", "podrían ofrecer"),
+    *("vous pourriez proposer", "pourriez-vous proposer", "coloquem a opção", "dodajcie opcję", "dodajcie możliwość"),
+    *("eklerseniz", "ekleseniz"),  # Turkish: "if you would add (it)"
 )
 
 PRAISE = (
