@@ -502,3 +502,39 @@ def test_words_about_a_product_are_no_insult(text):
     assert not any(r.startswith("abusive language: ") for r in found.reasons), found.reasons
     # nor is a product one typo from a word of the lexicon's ("mascara" is not the Polish "masakra")
     assert not any("masakra" in r for r in found.reasons), found.reasons
+
+
+# --- a problem denied is good news ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "three winters on your boiler cover and not one outage",
+        "moved house with you lot, nothing missing, nothing broken either way",
+        "Umzug der Leitung klappte, zero problemi, wie versprochen",
+        "not had a single problem with the new router",
+    ],
+)
+def test_a_problem_denied_is_no_problem_cue(text):
+    found = classify(text, model=_flat_model())
+    denied = ("complaint: outage", "complaint: missing", "unhappy: problem")
+    assert not [r for r in found.reasons if r.startswith(denied)], found.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # what a customer misses when it is absent stays a complaint
+        ("no signal at all since monday", "complaint: no signal"),
+        ("still no refund, not one word from anyone", "complaint: no refund"),
+        # a denial with a turn or a question is no good news
+        ("not a single delay all year but then the driver was rude", "complaint: delay"),
+        ("nothing missing from the box?", "complaint: missing"),
+        # the problem outside the denial's clause
+        ("not what I expected. outage again tonight", "complaint: outage"),
+    ],
+)
+def test_a_problem_not_denied_keeps_its_cue(text, kept):
+    found = classify(text, model=_flat_model())
+    assert kept in found.reasons, found.reasons

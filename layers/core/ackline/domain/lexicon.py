@@ -1185,6 +1185,16 @@ RESOLVED = frozenset(
 )
 RESOLVED_PHRASES = ("came through", "came back", "went through", "back to normal")
 RESOLVABLE = frozenset({"problem", "problems", "problema", "problemi", "probleme", "issue", "refund", "refunded"})
+# Problems whose absence is good news: "not one outage in 3 years", "zero problemi", "nothing missing". Never what
+# a customer misses when it is absent ("no reply", "no signal", "not a single refund"): those stay complaints.
+GOOD_WHEN_ABSENT = frozenset(
+    {
+        *("problem", "problems", "issue", "issues", "outage", "outages", "wrong", "missing", "hassle", "delay"),
+        *("delays", "problema", "problemas", "problemi", "probleme", "problème", "problèmes", "ritardi", "ritardo"),
+    }
+)
+# ... and the words that deny them, beside the negators: "zero problems", "keine Probleme", "aucun problème"
+DENIALS = frozenset({"zero", "nessun", "nessuna", "ningún", "ninguna", "kein", "keine", "keinen", "aucun", "aucune"})
 REQUEST_WORDS = frozenset(
     {
         *("please", "pls", "plz", "need", "needs", "get", "can", "could", "would", "will", "when", "want", "yet"),

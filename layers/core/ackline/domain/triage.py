@@ -248,6 +248,10 @@ def _signals(text: str) -> _Signals:
         cues = [c for c in cues if not (c.category == "legal" and c.phrase == "sue")]
     if _reports_a_fix(cleaned, words, clauses, cues):
         cues = [c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE)]
+    if not any(m in cleaned for m in _QUESTION_MARKS) and not _CONTRAST.intersection(words):
+        # "not one outage in 3 years", "zero problemi": a problem denied, with no turn ("never had a problem until
+        # this week") and nothing asked, is no problem
+        cues = [c for c in cues if not _denied_problem(words, clauses, c)]
     if match := _FAKE_OF_OURS.search(cleaned):
         # "a fake Acme page offering vouchers": the lexicon's "fake page" with the brand's name in between
         cues.append(Cue("crisis", match.group(0), 0, 0))
@@ -282,6 +286,19 @@ def _reports_a_fix(cleaned: str, words: list[str], clauses: list[int], cues: lis
         not any(words[i] in lx.NEGATORS and clauses[i] == clauses[at] for i in range(max(0, at - 3), at))
         for at in fixes
     )
+
+
+# how far before a problem word its denial may stand: "not had a single problem"
+_DENIAL_REACH = 4
+
+
+def _denied_problem(words: list[str], clauses: list[int], cue: Cue) -> bool:
+    """A problem whose absence is good news ("outage", "missing"), denied in its own clause ("not one single
+    outage", "nothing missing", "zero problems")."""
+    if cue.category not in {"complaint", "unhappy"} or cue.phrase not in lx.GOOD_WHEN_ABSENT:
+        return False
+    scope = range(max(0, cue.start - _DENIAL_REACH), cue.start)
+    return any((words[i] in lx.NEGATORS or words[i] in lx.DENIALS) and clauses[i] == clauses[cue.start] for i in scope)
 
 
 def _contains_negator(phrase: str) -> bool:
