@@ -348,6 +348,23 @@ def test_a_question_with_a_link_is_not_pointed_to_the_help_pages():
     assert plain.reply_template == "general_question" and not plain.escalate
 
 
+# --- two questions are not a follow-up ---
+
+
+def test_two_plain_questions_in_a_longer_message_can_go_to_the_help_pages():
+    relaxed = _flat_model(general_max=0.9)
+    decision = triage(comment("What is the lining of this coat made of? Is it wool?"), model=relaxed)
+    assert decision.reply_template == "general_question" and not decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text", ["hello? anyone there?", "do you ever deliver on the day you say??", "seriously?! a week for a reply"]
+)
+def test_a_short_follow_up_or_an_indignant_question_is_not_pointed_to_the_help_pages(text):
+    decision = triage(comment(text), model=_flat_model(general_max=0.9))
+    assert decision.reply_template != "general_question" and decision.escalate, decision.reasons
+
+
 # --- a suggestion both the rules and the model read as one ---
 
 

@@ -288,6 +288,9 @@ def _reports_a_fix(cleaned: str, words: list[str], clauses: list[int], cues: lis
     )
 
 
+# a question with two question marks and fewer words than this is a thread follow-up ("hello? anyone there?")
+_FOLLOW_UP_WORDS = 6
+_INDIGNANT = re.compile("[?\uff1f][?\uff1f!]|![?\uff1f]")  # "??", "?!", "!?" (\uff1f: the full-width "?")
 # how far before a problem word its denial may stand: "not had a single problem"
 _DENIAL_REACH = 4
 
@@ -599,8 +602,12 @@ def _general_question(text: str, signals: _Signals, seen: Prediction, general_ma
     problem = signals.phrases("complaint") + signals.phrases("unhappy") + signals.phrases("sarcasm")
     # a link is something particular to look at ("is this offer real? acme-gifts.com"), not the help pages' topic
     own = bool(lx.OWN_CASE_WORDS.intersection(signals.words)) or bool(_REFERENCE.search(text) or _URL.search(text))
-    # a bare "and?" or "so??" is a thread follow-up, not a question about the brand
-    follow_up = len(signals.words) < 3 or text.count("?") >= 2
+    # a bare "and?" or "so??", or a short "hello? anyone?", is a thread follow-up, not a question about the brand;
+    # and a doubled "??" or "?!" is indignation ("do you ever deliver on the day you say??"). Two plain question
+    # marks in a longer message are two questions: "what's the fabric? is it cotton?"
+    words = len(signals.words)
+    indignant = bool(_INDIGNANT.search(text))
+    follow_up = words < 3 or indignant or (text.count("?") >= 2 and words < _FOLLOW_UP_WORDS)
     # the model reading a complaint or an emergency under the question mark ("how do you lose a fridge?") vetoes
     # ... and so does a word in quotes: 'how does a "2 minute" wait take 40?' is irony, not a help-pages topic
     troubled = seen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE} or bool(_SCARE_QUOTES.search(text))
