@@ -263,8 +263,12 @@ def test_kind_words_outside_english_need_only_a_thanks_fit_above_the_floor(text)
     assert needed.unsure and needed.escalate
 
 
-def test_in_english_the_thanks_fit_floor_stays_where_it_was():
-    decision = triage(comment("Ordered Monday, here Tuesday. Lovely 😍"), model=_hesitant_model(thanks_fit=0.3))
+def test_in_english_the_thanks_fit_floor_is_higher():
+    text = "Ordered Monday, here Tuesday. Lovely 😍"
+    quiet = triage(comment(text), model=_hesitant_model(thanks_fit=0.35))
+    assert not quiet.unsure and not quiet.escalate and quiet.reply_template == "other", quiet.reasons
+    # the fit that lets kind words elsewhere through is too low in English, where the head knows thanks well
+    decision = triage(comment(text), model=_hesitant_model(thanks_fit=0.2))
     assert decision.unsure and decision.escalate and decision.reply_template == "unsure", decision.reasons
 
 
