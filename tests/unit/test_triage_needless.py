@@ -506,6 +506,7 @@ def test_a_colleague_called_sue_is_not_a_lawsuit():
         "greedy bastards, every one of you",
         "whoever runs this page is thick as shit",
         "absolute dickheads in that call centre",
+        "the people running this shop are scum",
     ],
 )
 def test_insults_are_abuse_in_words_and_go_on_the_record(text):
@@ -516,7 +517,11 @@ def test_insults_are_abuse_in_words_and_go_on_the_record(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["the service is shit", "this router is a bastard to set up", "this mascara is amazing", "walkers welcome?"]
+    "text",
+    [
+        *("the service is shit", "this router is a bastard to set up", "this mascara is amazing", "walkers welcome?"),
+        "there's a brown scum in the kettle after a week",
+    ],
 )
 def test_words_about_a_product_are_no_insult(text):
     found = classify(text)
@@ -559,3 +564,24 @@ def test_a_problem_denied_is_no_problem_cue(text):
 def test_a_problem_not_denied_keeps_its_cue(text, kept):
     found = classify(text, model=_flat_model())
     assert kept in found.reasons, found.reasons
+
+
+# --- the model's abuse reading where it sees nobody needed ---
+
+
+def test_an_abuse_reading_without_an_abusive_word_or_a_need_is_set_aside():
+    text = "my cousin works at your Leeds store"
+    banter = _leaning_model(Intent.ABUSE, 0.1, escalate_min=0.3, intent_min=0.6)
+    decision = triage(comment(text), model=banter)
+    assert decision.intent is Intent.OTHER and not decision.escalate and not decision.unsure, decision.reasons
+    assert not counts_as_abuse(decision)
+    # where the model also sees a need for a person, its abuse reading stands
+    hostile = _leaning_model(Intent.ABUSE, 0.6, escalate_min=0.3, intent_min=0.6)
+    assert triage(comment(text), model=hostile).intent is Intent.ABUSE
+    # and an abusive word the rules know is abuse whatever the model sees
+    insult = triage(comment("your Leeds staff are idiots"), model=banter)
+    assert insult.intent is Intent.ABUSE and counts_as_abuse(insult)
+    # a weak abuse lean is no banter: "still waiting" in another language often reads so, and keeps its case
+    weak = _leaning_model(Intent.ABUSE, 0.1, escalate_min=0.3, intent_min=0.999)
+    waiting = triage(comment("todavía nada, sigo esperando"), _multilingual_policy(), model=weak)
+    assert waiting.unsure and waiting.escalate, waiting.reasons

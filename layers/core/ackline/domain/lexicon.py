@@ -423,7 +423,7 @@ ABUSE = (
     # insults only ever aimed at people (never "shit", which a customer says of a service they complain about); not
     # "wankers": one edit from "wanders" and "walkers" for the typo tolerance, which reads every 7+ letter word
     *("scumbag", "scumbags", "twat", "twats", "bastards", "thick as shit", "dickhead", "dickheads", "wanker"),
-    *("tosser", "tossers"),
+    *("tosser", "tossers", "are scum", "absolute scum", "bunch of scum"),  # never a bare "scum": limescale in a kettle
 )
 ABUSE_EMOJI = frozenset({"🖕", "🤮", "💩"})
 
