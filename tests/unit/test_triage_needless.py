@@ -272,6 +272,27 @@ def test_in_english_the_thanks_fit_floor_is_higher():
     assert decision.unsure and decision.escalate and decision.reply_template == "unsure", decision.reasons
 
 
+def _praising_model(thanks_fit: float, escalate: float = 0.1):
+    """A model without features, sure of praise, thanks fitting at `thanks_fit`, a person needed at `escalate`."""
+    model = triage_model()
+    bias = [8.0 if i is Intent.PRAISE else 0.0 for i in model.intents] + [_logit(escalate), _logit(thanks_fit), 0.0]
+    thresholds = {"praise_min": 0.8, "escalate_min": 0.3, "intent_min": 0.6}
+    return dataclasses.replace(model, rows={}, bias=tuple(bias), thresholds=thresholds)
+
+
+def test_praise_the_model_reads_where_the_rules_found_nothing_gets_the_neutral_reply_in_english():
+    hesitant = _praising_model(thanks_fit=0.4)
+    decision = triage(comment("the new seasonal blend is lowkey addictive"), model=hesitant)
+    assert decision.intent is Intent.PRAISE and not decision.unsure and not decision.escalate, decision.reasons
+    assert decision.reply_template == "other"
+    # outside English a complaint in slang the lexicon lacks can read as praise to the model: unsure, and a person
+    elsewhere = triage(comment("le nouveau mélange est franchement addictif"), _multilingual_policy(), model=hesitant)
+    assert elsewhere.unsure and elsewhere.escalate, elsewhere.reasons
+    # and where the rules read a negative tone, the model's praise does not settle it
+    gloomy = triage(comment("the new seasonal blend made me so sad"), model=hesitant)
+    assert gloomy.unsure and gloomy.escalate, gloomy.reasons
+
+
 # --- banter in a private message: a laugh and no need ---
 
 BANTER = [

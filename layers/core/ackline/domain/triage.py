@@ -540,7 +540,8 @@ def _weigh(
     # "I've DMed you": waiting for us elsewhere, whatever else the message says (never thanked, never left)
     doubts += [f"follow-up cue: {p}" for p in signals.phrases("follow_up")]
     doubts += _leaning(chosen, seen, intent_min, escalate_min)
-    if doubts and _only_lukewarm(text, chosen, doubts, seen, escalate_min, language):
+    kind_words = _praise_in_words(chosen) or (language == "en" and _praise_the_rules_left_open(verdict, chosen))
+    if doubts and kind_words and _only_lukewarm(text, doubts, seen, escalate_min, language):
         # kind words, no problem, sarcasm, request or turn, and no sign a person is needed: only the thanks-fit
         # head hesitates. Not thanked (that needs its confidence), but nothing for a person to do either
         said.append(f"kind words, no need seen: a neutral reply without a case ({doubts[0]})")
@@ -560,20 +561,22 @@ def _agreed_request(chosen: _Verdict, seen: Prediction, intent_min: float) -> bo
     )
 
 
-def _only_lukewarm(
-    text: str, chosen: _Verdict, doubts: list[str], seen: Prediction, escalate_min: float, language: str
-) -> bool:
-    """Praise in the rules' own words ("lovely", "thank you", not a sentiment score or the model's guess) whose
-    only doubt is the thanks-fit head's confidence, where that head is not low (a low one is how sarcasm without a
-    cue shows: "thanks for the 'priority' boarding") and the model sees no need for a person."""
+def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, escalate_min: float, language: str) -> bool:
+    """Kind words whose only doubt is the thanks-fit head's confidence, where that head is not low (a low one is how
+    sarcasm without a cue shows: "thanks for the 'priority' boarding") and the model sees no need for a person."""
     if seen.escalate >= escalate_min:
-        return False
-    if not _praise_in_words(chosen):
         return False
     floor = _QUIET_PRAISE_MIN if language in {"en", UNDETERMINED} else _QUIET_PRAISE_MIN_ELSEWHERE
     if seen.praise_ok < floor or _SCARE_QUOTES.search(text):
         return False
     return all(d.startswith("not confidently positive") for d in doubts)
+
+
+def _praise_the_rules_left_open(verdict: _Verdict, chosen: _Verdict) -> bool:
+    """The model reads praise where the rules found no cue at all, not even a sentiment ("the new flavour is lowkey
+    addictive"). Trusted in English only, where the lexicon knows complaints well enough that one without any cue is
+    rare; elsewhere a complaint in slang it lacks ("l'appli bug h24 c chiant") can read as praise to the model."""
+    return verdict.intent is Intent.OTHER and not verdict.by_sentiment and chosen.intent is Intent.PRAISE
 
 
 def _praise_in_words(verdict: _Verdict) -> bool:
