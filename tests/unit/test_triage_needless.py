@@ -606,3 +606,27 @@ def test_an_abuse_reading_without_an_abusive_word_or_a_need_is_set_aside():
     weak = _leaning_model(Intent.ABUSE, 0.1, escalate_min=0.3, intent_min=0.999)
     waiting = triage(comment("todavía nada, sigo esperando"), _multilingual_policy(), model=weak)
     assert waiting.unsure and waiting.escalate, waiting.reasons
+
+
+# --- thanks for a delay or an empty box, abroad ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grazie mille per il meraviglioso ritardo di una settimana 😍",
+        "Merci pour ce superbe colis vide, vraiment top",
+        "Danke für die wunderbare Verspätung, echt super",
+        "Gracias por el retraso de diez días, genial 😍",
+    ],
+)
+def test_thanks_beside_a_delay_or_an_empty_box_is_never_thanked(text):
+    found = classify(text)
+    assert found.intent is not Intent.PRAISE or found.unsure, found.reasons
+    assert triage(comment(text), _multilingual_policy()).reply_template != "praise"
+
+
+@pytest.mark.parametrize("text", ["zero ritardi e tutto perfetto, grazie", "llegó sin retrasos, gracias"])
+def test_a_delay_denied_is_no_problem_cue(text):
+    found = classify(text, model=_flat_model())
+    assert not any(r.startswith("unhappy: ") for r in found.reasons), found.reasons

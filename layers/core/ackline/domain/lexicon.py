@@ -755,6 +755,11 @@ COMPLAINT_WEAK = (
     # Indonesian complaint-questions to the admin ("ini kenapa ya min?", "kok belum sampai?"): what is wrong, not
     # a request for information
     *("ini kenapa", "kenapa lagi", "kok belum", "kok gak", "kok nggak", "kok ga"),
+    # a delay or an empty box in the policy's other languages: thanks beside one ("grazie per il fantastico
+    # ritardo") is a sneer, never praise to thank for ("zero ritardi" and "senza ritardi" deny it: see DENIALS)
+    *("ritardo", "ritardi", "retraso", "retrasos", "atraso", "atrasos", "verspätung", "vertraging", "opóźnienie"),
+    *("gecikme", "försening", "forsinkelse", "colis vide", "caja vacía", "caixa vazia", "pacco vuoto"),
+    *("leeres paket", "lege doos", "pusta paczka", "boş kutu"),
 )
 
 # Sarcasm markers: praise words next to these do not count as praise.
@@ -1191,10 +1196,17 @@ GOOD_WHEN_ABSENT = frozenset(
     {
         *("problem", "problems", "issue", "issues", "outage", "outages", "wrong", "missing", "hassle", "delay"),
         *("delays", "problema", "problemas", "problemi", "probleme", "problème", "problèmes", "ritardi", "ritardo"),
+        *("retraso", "retrasos", "atraso", "atrasos", "verspätung", "vertraging", "opóźnienie", "gecikme"),
+        *("försening", "forsinkelse"),
     }
 )
 # ... and the words that deny them, beside the negators: "zero problems", "keine Probleme", "aucun problème"
-DENIALS = frozenset({"zero", "nessun", "nessuna", "ningún", "ninguna", "kein", "keine", "keinen", "aucun", "aucune"})
+DENIALS = frozenset(
+    {
+        *("zero", "nessun", "nessuna", "ningún", "ninguna", "kein", "keine", "keinen", "aucun", "aucune"),
+        *("senza", "sin", "sem", "ohne", "sans", "zonder", "bez", "utan", "uden"),  # "without ..."
+    }
+)
 REQUEST_WORDS = frozenset(
     {
         *("please", "pls", "plz", "need", "needs", "get", "can", "could", "would", "will", "when", "want", "yet"),
