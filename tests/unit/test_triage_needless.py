@@ -293,6 +293,18 @@ def test_praise_the_model_reads_where_the_rules_found_nothing_gets_the_neutral_r
     assert gloomy.unsure and gloomy.escalate, gloomy.reasons
 
 
+def test_praise_the_rules_and_the_model_both_read_needs_a_clearer_sign_of_a_person_for_a_case():
+    text = "the new autumn menu is lovely"
+    agreed = triage(comment(text), model=_praising_model(thanks_fit=0.4, escalate=0.4))
+    assert agreed.intent is Intent.PRAISE and not agreed.unsure and not agreed.escalate, agreed.reasons
+    assert agreed.reply_template == "other"
+    # a clear sign: unsure, and a person
+    assert triage(comment(text), model=_praising_model(thanks_fit=0.4, escalate=0.6)).escalate
+    # where only the rules read praise, the ordinary threshold holds
+    alone = triage(comment(text), model=_hesitant_model(thanks_fit=0.4, escalate=0.4))
+    assert alone.unsure and alone.escalate, alone.reasons
+
+
 # --- banter in a private message: a laugh and no need ---
 
 BANTER = [

@@ -540,8 +540,12 @@ def _weigh(
     # "I've DMed you": waiting for us elsewhere, whatever else the message says (never thanked, never left)
     doubts += [f"follow-up cue: {p}" for p in signals.phrases("follow_up")]
     doubts += _leaning(chosen, seen, intent_min, escalate_min)
-    kind_words = _praise_in_words(chosen) or (language == "en" and _praise_the_rules_left_open(verdict, chosen))
-    if doubts and kind_words and _only_lukewarm(text, doubts, seen, escalate_min, language):
+    in_words = _praise_in_words(chosen)
+    kind_words = in_words or (language == "en" and _praise_the_rules_left_open(verdict, chosen))
+    # praise the rules' words and the model both read needs the clearer sign of a person an agreed request needs
+    agreed = in_words and sure_praise
+    no_need_below = max(escalate_min, _AGREED_ESCALATE_MIN) if agreed else escalate_min
+    if doubts and kind_words and _only_lukewarm(text, doubts, seen, no_need_below, language):
         # kind words, no problem, sarcasm, request or turn, and no sign a person is needed: only the thanks-fit
         # head hesitates. Not thanked (that needs its confidence), but nothing for a person to do either
         said.append(f"kind words, no need seen: a neutral reply without a case ({doubts[0]})")
@@ -561,10 +565,10 @@ def _agreed_request(chosen: _Verdict, seen: Prediction, intent_min: float) -> bo
     )
 
 
-def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, escalate_min: float, language: str) -> bool:
+def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, no_need_below: float, language: str) -> bool:
     """Kind words whose only doubt is the thanks-fit head's confidence, where that head is not low (a low one is how
     sarcasm without a cue shows: "thanks for the 'priority' boarding") and the model sees no need for a person."""
-    if seen.escalate >= escalate_min:
+    if seen.escalate >= no_need_below:
         return False
     floor = _QUIET_PRAISE_MIN if language in {"en", UNDETERMINED} else _QUIET_PRAISE_MIN_ELSEWHERE
     if seen.praise_ok < floor or _SCARE_QUOTES.search(text):
