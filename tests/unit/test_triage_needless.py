@@ -642,3 +642,25 @@ def test_thanks_beside_a_delay_or_an_empty_box_is_never_thanked(text):
 def test_a_delay_denied_is_no_problem_cue(text):
     found = classify(text, model=_flat_model())
     assert not any(r.startswith("unhappy: ") for r in found.reasons), found.reasons
+
+
+# --- thanks in the policy's other languages ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("Het werkt weer, heel erg bedankt", "dzięki, paczka już u mnie"),
+        *("Teşekkürler, sorun çözüldü", "makasih kak, udah sampai"),
+    ],
+)
+def test_thanks_in_other_languages_are_kind_words(text):
+    decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.3))
+    assert any(r.startswith("praise: ") for r in decision.reasons), decision.reasons
+    assert decision.intent is Intent.PRAISE and not decision.escalate and decision.reply_template == "other"
+
+
+@pytest.mark.parametrize("text", ["bedankt voor niks", "dzięki za nic", "tack för ingenting"])
+def test_thanks_for_nothing_in_those_languages_stays_a_complaint(text):
+    decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.9))
+    assert decision.intent is Intent.COMPLAINT and decision.escalate and decision.reply_template != "praise"

@@ -974,6 +974,10 @@ PRAISE = (
     "adorei",
     "спасибо",
     "grazie",
+    # thanks in the policy's other languages (never "tak": Polish for "yes"); "thanks for nothing" in each is a
+    # complaint cue of its own (COMPLAINT_STRONG), so these never make a sneer praise
+    *("bedankt", "dank je", "dank u", "dankjewel", "tack", "takk", "dziękuję", "dzięki", "teşekkürler"),
+    *("teşekkür ederim", "sağ olun", "makasih", "terima kasih", "شكرا", "vielen dank"),
 )
 PRAISE_EMOJI = frozenset({"😍", "❤", "❤️", "💕", "🥹", "🙌", "🔥", "💯", "😊", "🥰", "💚", "💖", "🤩", "😻"})
 
