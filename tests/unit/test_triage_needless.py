@@ -421,9 +421,29 @@ def test_an_agreed_feature_request_needs_a_clear_sign_of_a_person_for_a_case():
     # the same request where the escalation head is sure enough: unsure, and a person
     clear = _leaning_model(Intent.FEATURE_REQUEST, 0.7, escalate_min=0.3, intent_min=0.6)
     assert triage(comment(text), model=clear).escalate
-    # a price objection gets no such leeway (a billing complaint reads like one)
-    price = _leaning_model(Intent.PRICE_OBJECTION, 0.4, escalate_min=0.3, intent_min=0.6)
-    assert triage(comment("£90 for this is far too expensive"), model=price).escalate
+
+
+def _price_model(complaint_logit: float, escalate: float):
+    """Sure of a price objection, reading a complaint under it at `complaint_logit`, a person needed at `escalate`."""
+    model = triage_model()
+    bias = [
+        8.0 if i is Intent.PRICE_OBJECTION else complaint_logit if i is Intent.COMPLAINT else 0.0 for i in model.intents
+    ]
+    bias += [_logit(escalate), 0.0, 0.0]
+    return dataclasses.replace(model, rows={}, bias=tuple(bias), thresholds={"escalate_min": 0.3, "intent_min": 0.6})
+
+
+def test_an_agreed_price_remark_needs_a_clear_sign_of_a_person_unless_a_complaint_may_lie_under_it():
+    text = "£90 for this is far too expensive"
+    remark = triage(comment(text), model=_price_model(complaint_logit=0.0, escalate=0.4))
+    assert remark.intent is Intent.PRICE_OBJECTION and not remark.escalate and not remark.unsure, remark.reasons
+    assert triage(comment(text), model=_price_model(complaint_logit=0.0, escalate=0.6)).escalate
+    # a billing complaint reads like a price objection: where the model half sees one, the ordinary threshold holds
+    billing = triage(comment(text), model=_price_model(complaint_logit=6.6, escalate=0.4))
+    assert billing.escalate, billing.reasons
+    # ... and so it does beside a sarcasm marker
+    sneer = triage(comment("cheers for the £90 price rise, far too expensive"), model=_price_model(0.0, 0.4))
+    assert sneer.escalate, sneer.reasons
 
 
 # a new option asked for by name in the policy's other languages

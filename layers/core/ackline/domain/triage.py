@@ -456,8 +456,11 @@ _QUIET_PRAISE_MIN = 0.3
 # there against 0.80 in English: fewer examples per language), so there only a low one holds the reply back
 _QUIET_PRAISE_MIN_ELSEWHERE = 0.1
 # Where rules and model agree on a feature request, the escalation head must reach this (not the general
-# threshold, which `make train` sets low) before the suggestion gets a case
+# threshold, which `make train` sets low) before the suggestion gets a case...
 _AGREED_ESCALATE_MIN = 0.5
+# ... and so does a price objection they agree on, where the model's complaint reading stays below this (out of fold
+# over train and dev: every agreed objection below it that needed a person had an escalation reading above 0.5)
+_PRICE_REMARK_COMPLAINT_MAX = 0.1
 # a word in quotes ("the 'priority' boarding", the "free" upgrade): perhaps the customer's irony
 _SCARE_QUOTES = re.compile(r"[\"“”«»]|&quot;|(?<!\w)'\w[^']{0,30}'(?!\w)")
 # ... surely so in lower case ('the "free" upgrade'), where a capitalised one is as often a product's name
@@ -533,7 +536,7 @@ def _weigh(
             doubts.append(f"not confidently positive (thanks fit {seen.praise_ok:.2f} < {praise_min:.2f})")
     # a suggestion the rules and the model both read as one needs a clearer sign of a person than anything else
     needs_person_min = (
-        max(escalate_min, _AGREED_ESCALATE_MIN) if _agreed_request(chosen, seen, intent_min) else escalate_min
+        max(escalate_min, _AGREED_ESCALATE_MIN) if _agreed_request(chosen, seen, signals, intent_min) else escalate_min
     )
     if seen.escalate >= needs_person_min and not sure_praise:
         doubts.append(f"a person may be needed ({seen.escalate:.2f})")
@@ -555,10 +558,18 @@ def _weigh(
     return _Weighed(chosen, confidence, False, said)
 
 
-def _agreed_request(chosen: _Verdict, seen: Prediction, intent_min: float) -> bool:
-    """A feature request on a cue of the rules' ("could you add"), and the model reads one too."""
+def _agreed_request(chosen: _Verdict, seen: Prediction, signals: _Signals, intent_min: float) -> bool:
+    """A feature request on a cue of the rules' ("could you add"), and the model reads one too; or a price objection
+    both read ("£12 for a candle? no thanks") where the model sees next to no complaint under it and no sarcasm
+    marker stands beside it ("cheers for the price rise"): a billing complaint reads like a price objection, and
+    the model's complaint reading is what tells them apart."""
+    remark = chosen.intent is Intent.FEATURE_REQUEST or (
+        chosen.intent is Intent.PRICE_OBJECTION
+        and seen.intents.get(Intent.COMPLAINT, 0.0) < _PRICE_REMARK_COMPLAINT_MAX
+        and not signals.phrases("sarcasm")
+    )
     return (
-        chosen.intent is Intent.FEATURE_REQUEST
+        remark
         and seen.intent is chosen.intent
         and seen.probability >= intent_min
         and not any(r.startswith("model:") for r in chosen.reasons)
