@@ -385,6 +385,30 @@ def test_a_question_with_a_link_is_not_pointed_to_the_help_pages():
     assert plain.reply_template == "general_question" and not plain.escalate
 
 
+# --- a case noun after "a" is generic ---
+
+
+@pytest.mark.parametrize(
+    "text", ["Is there a minimum order for free delivery to Ireland?", "How do I open a business account with you?"]
+)
+def test_a_case_noun_after_an_indefinite_article_is_a_general_question(text):
+    decision = triage(comment(text), model=_flat_model(general_max=0.9))
+    assert decision.reply_template == "general_question" and not decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is the order I placed on Monday?",
+        "can I move a booking I made for my mum?",
+        "is there any news on order status for Leeds?",
+    ],
+)
+def test_the_customers_own_order_or_booking_still_reaches_a_person(text):
+    decision = triage(comment(text), model=_flat_model(general_max=0.9))
+    assert decision.reply_template != "general_question" and decision.escalate, decision.reasons
+
+
 # --- two questions are not a follow-up ---
 
 

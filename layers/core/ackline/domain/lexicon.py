@@ -1308,6 +1308,12 @@ OWN_CASE_WORDS = frozenset(
     }
 )
 
+# The nouns above that a question can name without meaning the customer's own ("how do I set up a standing order",
+# "is there a minimum order", "a VAT receipt for a train ticket"): after an indefinite article they are generic.
+# Never after "the" ("where is the order I placed?"), nor the possessives, nor a noun standing alone.
+OWN_CASE_NOUNS = frozenset({"order", "account", "booking", "reservation", "refund", "parcel", "ticket", "bill"})
+INDEFINITE_ARTICLES = frozenset({"a", "an", "any"})
+
 # Named topics for feature requests, so demand can be counted per topic rather than per wording.
 FEATURE_TOPICS = {
     "sizes": ("size", "sizes", "tallas", "bigger", "larger", "travel size"),

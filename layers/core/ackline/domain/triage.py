@@ -645,7 +645,7 @@ def _general_question(text: str, signals: _Signals, seen: Prediction, general_ma
     """Generic information ("do you do gift wrapping?"), not this customer's order, account or problem."""
     problem = signals.phrases("complaint") + signals.phrases("unhappy") + signals.phrases("sarcasm")
     # a link is something particular to look at ("is this offer real? acme-gifts.com"), not the help pages' topic
-    own = bool(lx.OWN_CASE_WORDS.intersection(signals.words)) or bool(_REFERENCE.search(text) or _URL.search(text))
+    own = _names_own_case(signals.words) or bool(_REFERENCE.search(text) or _URL.search(text))
     # a bare "and?" or "so??", or a short "hello? anyone?", is a thread follow-up, not a question about the brand;
     # and a doubled "??" or "?!" is indignation ("do you ever deliver on the day you say??"). Two plain question
     # marks in a longer message are two questions: "what's the fabric? is it cotton?"
@@ -656,6 +656,18 @@ def _general_question(text: str, signals: _Signals, seen: Prediction, general_ma
     # ... and so does a word in quotes: 'how does a "2 minute" wait take 40?' is irony, not a help-pages topic
     troubled = seen.intent in {Intent.COMPLAINT, Intent.CRISIS, Intent.ABUSE} or bool(_SCARE_QUOTES.search(text))
     return seen.question_escalate < general_max and not problem and not own and not follow_up and not troubled
+
+
+def _names_own_case(words: list[str]) -> bool:
+    """A word that makes the question this customer's own case ("my", "order", "pedido"), unless it is an English
+    case noun after an indefinite article within two words: "a standing order", "any booking"."""
+    for at, word in enumerate(words):
+        if word not in lx.OWN_CASE_WORDS:
+            continue
+        generic = word in lx.OWN_CASE_NOUNS and lx.INDEFINITE_ARTICLES.intersection(words[max(0, at - 2) : at])
+        if not generic:
+            return True
+    return False
 
 
 def _adopt(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: float) -> _Verdict:
