@@ -708,3 +708,27 @@ def test_thanks_in_other_languages_are_kind_words(text):
 def test_thanks_for_nothing_in_those_languages_stays_a_complaint(text):
     decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.9))
     assert decision.intent is Intent.COMPLAINT and decision.escalate and decision.reply_template != "praise"
+
+
+# --- a deadline, a scheme's name and a backhanded compliment are no complaint cues ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the cut-off time for next day delivery on Fridays?",
+        "where do I send a delay repay claim for Tuesday's 8:05?",
+        "your new advert is so bad it's good honestly",
+    ],
+)
+def test_idioms_that_only_look_like_a_problem_are_no_complaint_cue(text):
+    found = classify(text, model=_flat_model())
+    assert not any(r.startswith(("complaint:", "unhappy:")) for r in found.reasons), found.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("the broadband was cut off again last night", "complaint: cut off"), ("the tea was so bad", "unhappy: bad")],
+)
+def test_the_same_words_outside_the_idiom_are_still_a_problem(text, kept):
+    assert kept in classify(text, model=_flat_model()).reasons

@@ -298,6 +298,10 @@ HARMLESS_IDIOMS = (
     "late night",
     "late nights",
     "late night opening",
+    # a deadline and a compensation scheme's name, not a service cut off or a delay complained of
+    *("cut off time", "cut-off time", "cutoff time", "delay repay"),
+    # "so bad it's good": a compliment to an advert
+    *("so bad it's good", "so bad its good"),
 )
 
 # "No delay at all", "not one dropout all week": a problem word under "no"/"not one"/"zero" that reports the
