@@ -322,6 +322,38 @@ def test_a_dm_that_only_laughs_gets_its_reply_without_a_case(text):
     assert decision.reply_template == "other" and "banter: a laugh, and no need seen" in decision.reasons
 
 
+@pytest.mark.parametrize("kind", [Kind.COMMENT, Kind.MESSAGE])
+def test_a_laugh_the_model_reads_literally_is_banter_without_a_case(kind):
+    # the model half reads a crisis in "has me dead" and sees a person needed: its doubts alone do not make a case
+    literal = _leaning_model(Intent.CRISIS, 0.9, escalate_min=0.3, intent_min=0.9999)
+    decision = triage(comment("lol the dancing nan in your new advert has me dead 😂", kind=kind), model=literal)
+    assert not decision.escalate and not decision.unsure and decision.reply_template == "other", decision.reasons
+    assert "a laugh and no cue of a problem: banter, answered without a case" in decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the dancing nan in your new advert has me dead",  # no laugh
+        "lol my parcel is lost again 😂",  # an order, a bill or a parcel
+        "lol £40 for that 😂",  # an amount
+        'lol love the "express" delivery 😂',  # a quoted word
+        "lol great job guys 😂 really",  # a sarcasm marker
+    ],
+)
+def test_a_laugh_beside_a_problem_sarcasm_or_irony_is_no_banter(text):
+    literal = _leaning_model(Intent.CRISIS, 0.9, escalate_min=0.3, intent_min=0.9999)
+    decision = triage(comment(text), model=literal)
+    assert decision.escalate, decision.reasons
+    assert "a laugh and no cue of a problem: banter, answered without a case" not in decision.reasons
+
+
+def test_a_laugh_where_the_model_reads_nothing_in_particular_but_a_need_keeps_its_case():
+    plain = _leaning_model(Intent.OTHER, 0.4, escalate_min=0.3, intent_min=0.6)
+    decision = triage(comment("hahaha so that happened again this month"), model=plain)
+    assert decision.unsure and decision.escalate, decision.reasons
+
+
 def test_a_dm_without_a_laugh_or_with_a_need_beside_it_still_reaches_a_person():
     nothing_needed = _leaning_model(Intent.OTHER, 0.1, escalate_min=0.3, intent_min=0.6)
     # nobody can place it and nothing laughs: someone may be waiting for help in private

@@ -543,6 +543,9 @@ def _weigh(
     # "I've DMed you": waiting for us elsewhere, whatever else the message says (never thanked, never left)
     doubts += [f"follow-up cue: {p}" for p in signals.phrases("follow_up")]
     doubts += _leaning(chosen, seen, intent_min, escalate_min)
+    if doubts and _laughing_it_off(text, verdict, chosen, doubts, signals, seen):
+        said.append("a laugh and no cue of a problem: banter, answered without a case")
+        return _Weighed(chosen, confidence, False, said, quiet_praise=chosen.intent is Intent.PRAISE)
     in_words = _praise_in_words(chosen)
     kind_words = in_words or (language == "en" and _praise_the_rules_left_open(verdict, chosen))
     # praise the rules' words and the model both read needs the clearer sign of a person an agreed request needs
@@ -585,6 +588,30 @@ def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, no_need_below
     if seen.praise_ok < floor or _SCARE_QUOTES.search(text):
         return False
     return all(d.startswith("not confidently positive") for d in doubts)
+
+
+# What the model alone may doubt about a laugh: slang it reads literally ("demolished", "he's dead 😂", "unhinged")
+_BANTER_DOUBTS = ("not confidently positive", "a person may be needed", "rules found no need")
+
+
+def _laughing_it_off(
+    text: str, verdict: _Verdict, chosen: _Verdict, doubts: list[str], signals: _Signals, seen: Prediction
+) -> bool:
+    """A laugh ("lol", "😂", "wkwkwk") where the rules read nothing or kind words, and every doubt is the model's
+    (its thanks-fit, its escalation head, its lean): banter it reads literally, not a need. A problem, sarcasm,
+    request, turn, follow-up or quoted word beside the laugh keeps the doubt; so do an order, a bill or an amount
+    ("hahaha my bill doubled"), and an escalation head that fires while the model reads nothing in particular (the
+    literal reading of slang shows as a crisis, complaint or abuse the rules do not share)."""
+    if {verdict.intent, chosen.intent} - {Intent.OTHER, Intent.PRAISE} or _SCARE_QUOTES.search(text):
+        return False
+    if not all(d.startswith(_BANTER_DOUBTS) for d in doubts):
+        return False
+    literal = seen.intent in {Intent.CRISIS, Intent.COMPLAINT, Intent.ABUSE, Intent.PRAISE}
+    if any(d.startswith("a person may be needed") for d in doubts) and not literal:
+        return False
+    if lx.OWN_CASE_NOUNS.intersection(signals.words) or _AMOUNT.search(text) or _REFERENCE.search(text):
+        return False
+    return _laughing(text, signals.words)
 
 
 def _praise_the_rules_left_open(verdict: _Verdict, chosen: _Verdict) -> bool:
