@@ -365,6 +365,9 @@ def test_a_dm_without_a_laugh_or_with_a_need_beside_it_still_reaches_a_person():
     assert triage(dm("lol still waiting for someone to ring me back"), model=needed).escalate
     # nor where the rules read a complaint
     assert triage(dm("lol my parcel never arrived"), model=nothing_needed).escalate
+    # nor beside an order, an amount or a reference, which someone may be waiting on
+    assert triage(dm("lol my order 😂"), model=nothing_needed).escalate
+    assert triage(dm("hahaha 4410029931"), model=nothing_needed).escalate
 
 
 # --- slang praise with an adverb, and "couldn't fault" ---

@@ -602,16 +602,14 @@ def _laughing_it_off(
     request, turn, follow-up or quoted word beside the laugh keeps the doubt; so do an order, a bill or an amount
     ("hahaha my bill doubled"), and an escalation head that fires while the model reads nothing in particular (the
     literal reading of slang shows as a crisis, complaint or abuse the rules do not share)."""
-    if {verdict.intent, chosen.intent} - {Intent.OTHER, Intent.PRAISE} or _SCARE_QUOTES.search(text):
+    if {verdict.intent, chosen.intent} - {Intent.OTHER, Intent.PRAISE}:
         return False
     if not all(d.startswith(_BANTER_DOUBTS) for d in doubts):
         return False
     literal = seen.intent in {Intent.CRISIS, Intent.COMPLAINT, Intent.ABUSE, Intent.PRAISE}
     if any(d.startswith("a person may be needed") for d in doubts) and not literal:
         return False
-    if lx.OWN_CASE_NOUNS.intersection(signals.words) or _AMOUNT.search(text) or _REFERENCE.search(text):
-        return False
-    return _laughing(text, signals.words)
+    return _only_laughing(text, signals.words)
 
 
 def _praise_the_rules_left_open(verdict: _Verdict, chosen: _Verdict) -> bool:
@@ -783,7 +781,7 @@ def classify(
     seen = model.predict(text, kind.value if kind else "")
     weighed = _weigh(text, rules, signals, sentiment, seen, model, policy, language)
     verdict = weighed.verdict
-    banter = verdict.intent is Intent.OTHER and not weighed.unsure and _laughing(text, signals.words)
+    banter = verdict.intent is Intent.OTHER and not weighed.unsure and _only_laughing(text, signals.words)
     return Classification(
         intent=verdict.intent,
         sentiment=sentiment,
@@ -803,6 +801,13 @@ def classify(
         general_question=weighed.general_question,
         banter=banter,
     )
+
+
+def _only_laughing(text: str, words: list[str]) -> bool:
+    """A laugh with nothing particular beside it: no order, bill or parcel, no amount, reference or quoted word."""
+    if lx.OWN_CASE_NOUNS.intersection(words) or _AMOUNT.search(text) or _REFERENCE.search(text):
+        return False
+    return not _SCARE_QUOTES.search(text) and _laughing(text, words)
 
 
 def _laughing(text: str, words: list[str]) -> bool:
