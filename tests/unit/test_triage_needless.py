@@ -12,7 +12,7 @@ import pytest
 from ackline.domain.model import Action, Intent, Kind, Priority
 from ackline.domain.policy import default_policy
 from ackline.domain.policy_checks import parse_policy
-from ackline.domain.triage import classify, triage
+from ackline.domain.triage import classify, counts_as_abuse, triage
 from ackline.domain.triage_model import EXTRA_HEADS, triage_model
 from tests.unit.builders import comment
 
@@ -232,6 +232,144 @@ def test_kind_words_with_no_need_seen_get_a_neutral_reply_and_no_case():
     assert needed.unsure and needed.escalate
 
 
+def _logit(probability: float) -> float:
+    return math.log(probability / (1 - probability))
+
+
+def _hesitant_model(thanks_fit: float, escalate: float = 0.1):
+    """A model without features that reads nothing in particular: thanks fitting at `thanks_fit`, a person needed at
+    `escalate`, under the shipped thresholds' shape (thanks at 0.8, a person from 0.3)."""
+    model = triage_model()
+    bias = [0.0] * len(model.intents) + [_logit(escalate), _logit(thanks_fit), 0.0]
+    thresholds = {"praise_min": 0.8, "escalate_min": 0.3, "intent_min": 0.6}
+    return dataclasses.replace(model, rows={}, bias=tuple(bias), thresholds=thresholds)
+
+
+# kind words in the policy's other languages, where the thanks-fit head is far less sure of plain thanks
+KIND_WORDS_ELSEWHERE = ["Bestellt am Montag, Dienstag schon da. Wahnsinn 😍", "Commandé lundi, reçu mardi, génial 😍"]
+
+
+@pytest.mark.parametrize("text", KIND_WORDS_ELSEWHERE)
+def test_kind_words_outside_english_need_only_a_thanks_fit_above_the_floor(text):
+    unsure_of_thanks = _hesitant_model(thanks_fit=0.3)
+    decision = triage(comment(text), _multilingual_policy(), model=unsure_of_thanks)
+    assert decision.intent is Intent.PRAISE and not decision.unsure and not decision.escalate, decision.reasons
+    assert decision.reply_template == "other"
+    # a thanks-fit near nothing is how sarcasm without a cue shows: unsure, and a person
+    doubtful = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.05))
+    assert doubtful.unsure and doubtful.escalate and doubtful.reply_template == "unsure"
+    # ... and so is a model that sees a need for a person
+    needed = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.3, escalate=0.5))
+    assert needed.unsure and needed.escalate
+
+
+def test_in_english_the_thanks_fit_floor_is_higher():
+    text = "Ordered Monday, here Tuesday. Lovely 😍"
+    quiet = triage(comment(text), model=_hesitant_model(thanks_fit=0.35))
+    assert not quiet.unsure and not quiet.escalate and quiet.reply_template == "other", quiet.reasons
+    # the fit that lets kind words elsewhere through is too low in English, where the head knows thanks well
+    decision = triage(comment(text), model=_hesitant_model(thanks_fit=0.2))
+    assert decision.unsure and decision.escalate and decision.reply_template == "unsure", decision.reasons
+
+
+def _praising_model(thanks_fit: float, escalate: float = 0.1):
+    """A model without features, sure of praise, thanks fitting at `thanks_fit`, a person needed at `escalate`."""
+    model = triage_model()
+    bias = [8.0 if i is Intent.PRAISE else 0.0 for i in model.intents] + [_logit(escalate), _logit(thanks_fit), 0.0]
+    thresholds = {"praise_min": 0.8, "escalate_min": 0.3, "intent_min": 0.6}
+    return dataclasses.replace(model, rows={}, bias=tuple(bias), thresholds=thresholds)
+
+
+def test_praise_the_model_reads_where_the_rules_found_nothing_gets_the_neutral_reply_in_english():
+    hesitant = _praising_model(thanks_fit=0.4)
+    decision = triage(comment("the new seasonal blend is lowkey addictive"), model=hesitant)
+    assert decision.intent is Intent.PRAISE and not decision.unsure and not decision.escalate, decision.reasons
+    assert decision.reply_template == "other"
+    # outside English a complaint in slang the lexicon lacks can read as praise to the model: unsure, and a person
+    elsewhere = triage(comment("le nouveau mélange est franchement addictif"), _multilingual_policy(), model=hesitant)
+    assert elsewhere.unsure and elsewhere.escalate, elsewhere.reasons
+    # and where the rules read a negative tone, the model's praise does not settle it
+    gloomy = triage(comment("the new seasonal blend made me so sad"), model=hesitant)
+    assert gloomy.unsure and gloomy.escalate, gloomy.reasons
+
+
+def test_praise_the_rules_and_the_model_both_read_needs_a_clearer_sign_of_a_person_for_a_case():
+    text = "the new autumn menu is lovely"
+    agreed = triage(comment(text), model=_praising_model(thanks_fit=0.4, escalate=0.4))
+    assert agreed.intent is Intent.PRAISE and not agreed.unsure and not agreed.escalate, agreed.reasons
+    assert agreed.reply_template == "other"
+    # a clear sign: unsure, and a person
+    assert triage(comment(text), model=_praising_model(thanks_fit=0.4, escalate=0.6)).escalate
+    # where only the rules read praise, the ordinary threshold holds
+    alone = triage(comment(text), model=_hesitant_model(thanks_fit=0.4, escalate=0.4))
+    assert alone.unsure and alone.escalate, alone.reasons
+
+
+# --- banter in a private message: a laugh and no need ---
+
+BANTER = [
+    "lol my cousin ate four of your doughnuts in one sitting, legend",
+    "hahaha the hamster in your new advert 😂",
+    "wkwkwk iklan barunya lucu banget",
+]
+
+
+@pytest.mark.parametrize("text", BANTER)
+def test_a_dm_that_only_laughs_gets_its_reply_without_a_case(text):
+    nothing_needed = _leaning_model(Intent.OTHER, 0.1, escalate_min=0.3, intent_min=0.6)
+    decision = triage(dm(text), _multilingual_policy(), model=nothing_needed)
+    assert decision.intent is Intent.OTHER and not decision.escalate, decision.reasons
+    assert decision.reply_template == "other" and "banter: a laugh, and no need seen" in decision.reasons
+
+
+@pytest.mark.parametrize("kind", [Kind.COMMENT, Kind.MESSAGE])
+def test_a_laugh_the_model_reads_literally_is_banter_without_a_case(kind):
+    # the model half reads a crisis in "has me dead" and sees a person needed: its doubts alone do not make a case
+    literal = _leaning_model(Intent.CRISIS, 0.9, escalate_min=0.3, intent_min=0.9999)
+    decision = triage(comment("lol the dancing nan in your new advert has me dead 😂", kind=kind), model=literal)
+    assert not decision.escalate and not decision.unsure and decision.reply_template == "other", decision.reasons
+    assert "a laugh and no cue of a problem: banter, answered without a case" in decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the dancing nan in your new advert has me dead",  # no laugh
+        "lol my parcel is lost again 😂",  # an order, a bill or a parcel
+        "lol £40 for that 😂",  # an amount
+        'lol love the "express" delivery 😂',  # a quoted word
+        "lol great job guys 😂 really",  # a sarcasm marker
+    ],
+)
+def test_a_laugh_beside_a_problem_sarcasm_or_irony_is_no_banter(text):
+    literal = _leaning_model(Intent.CRISIS, 0.9, escalate_min=0.3, intent_min=0.9999)
+    decision = triage(comment(text), model=literal)
+    assert decision.escalate, decision.reasons
+    assert "a laugh and no cue of a problem: banter, answered without a case" not in decision.reasons
+
+
+def test_a_laugh_where_the_model_reads_nothing_in_particular_but_a_need_keeps_its_case():
+    plain = _leaning_model(Intent.OTHER, 0.4, escalate_min=0.3, intent_min=0.6)
+    decision = triage(comment("hahaha so that happened again this month"), model=plain)
+    assert decision.unsure and decision.escalate, decision.reasons
+
+
+def test_a_dm_without_a_laugh_or_with_a_need_beside_it_still_reaches_a_person():
+    nothing_needed = _leaning_model(Intent.OTHER, 0.1, escalate_min=0.3, intent_min=0.6)
+    # nobody can place it and nothing laughs: someone may be waiting for help in private
+    assert triage(dm("my cousin ate four of your doughnuts in one sitting"), model=nothing_needed).escalate
+    # "jpp" ("j'en peux plus") is as often exasperation as a laugh
+    assert triage(dm("jpp de cette appli"), _multilingual_policy(), model=nothing_needed).escalate
+    # a laugh where the model sees a need for a person is no banter
+    needed = _leaning_model(Intent.OTHER, 0.7, escalate_min=0.3, intent_min=0.6)
+    assert triage(dm("lol still waiting for someone to ring me back"), model=needed).escalate
+    # nor where the rules read a complaint
+    assert triage(dm("lol my parcel never arrived"), model=nothing_needed).escalate
+    # nor beside an order, an amount or a reference, which someone may be waiting on
+    assert triage(dm("lol my order 😂"), model=nothing_needed).escalate
+    assert triage(dm("hahaha 4410029931"), model=nothing_needed).escalate
+
+
 # --- slang praise with an adverb, and "couldn't fault" ---
 
 
@@ -282,6 +420,47 @@ def test_a_question_with_a_link_is_not_pointed_to_the_help_pages():
     assert plain.reply_template == "general_question" and not plain.escalate
 
 
+# --- a case noun after "a" is generic ---
+
+
+@pytest.mark.parametrize(
+    "text", ["Is there a minimum order for free delivery to Ireland?", "How do I open a business account with you?"]
+)
+def test_a_case_noun_after_an_indefinite_article_is_a_general_question(text):
+    decision = triage(comment(text), model=_flat_model(general_max=0.9))
+    assert decision.reply_template == "general_question" and not decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is the order I placed on Monday?",
+        "can I move a booking I made for my mum?",
+        "is there any news on order status for Leeds?",
+    ],
+)
+def test_the_customers_own_order_or_booking_still_reaches_a_person(text):
+    decision = triage(comment(text), model=_flat_model(general_max=0.9))
+    assert decision.reply_template != "general_question" and decision.escalate, decision.reasons
+
+
+# --- two questions are not a follow-up ---
+
+
+def test_two_plain_questions_in_a_longer_message_can_go_to_the_help_pages():
+    relaxed = _flat_model(general_max=0.9)
+    decision = triage(comment("What is the lining of this coat made of? Is it wool?"), model=relaxed)
+    assert decision.reply_template == "general_question" and not decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text", ["hello? anyone there?", "do you ever deliver on the day you say??", "seriously?! a week for a reply"]
+)
+def test_a_short_follow_up_or_an_indignant_question_is_not_pointed_to_the_help_pages(text):
+    decision = triage(comment(text), model=_flat_model(general_max=0.9))
+    assert decision.reply_template != "general_question" and decision.escalate, decision.reasons
+
+
 # --- a suggestion both the rules and the model read as one ---
 
 
@@ -301,9 +480,50 @@ def test_an_agreed_feature_request_needs_a_clear_sign_of_a_person_for_a_case():
     # the same request where the escalation head is sure enough: unsure, and a person
     clear = _leaning_model(Intent.FEATURE_REQUEST, 0.7, escalate_min=0.3, intent_min=0.6)
     assert triage(comment(text), model=clear).escalate
-    # a price objection gets no such leeway (a billing complaint reads like one)
-    price = _leaning_model(Intent.PRICE_OBJECTION, 0.4, escalate_min=0.3, intent_min=0.6)
-    assert triage(comment("£90 for this is far too expensive"), model=price).escalate
+
+
+def _price_model(complaint_logit: float, escalate: float):
+    """Sure of a price objection, reading a complaint under it at `complaint_logit`, a person needed at `escalate`."""
+    model = triage_model()
+    bias = [
+        8.0 if i is Intent.PRICE_OBJECTION else complaint_logit if i is Intent.COMPLAINT else 0.0 for i in model.intents
+    ]
+    bias += [_logit(escalate), 0.0, 0.0]
+    return dataclasses.replace(model, rows={}, bias=tuple(bias), thresholds={"escalate_min": 0.3, "intent_min": 0.6})
+
+
+def test_an_agreed_price_remark_needs_a_clear_sign_of_a_person_unless_a_complaint_may_lie_under_it():
+    text = "£90 for this is far too expensive"
+    remark = triage(comment(text), model=_price_model(complaint_logit=0.0, escalate=0.4))
+    assert remark.intent is Intent.PRICE_OBJECTION and not remark.escalate and not remark.unsure, remark.reasons
+    assert triage(comment(text), model=_price_model(complaint_logit=0.0, escalate=0.6)).escalate
+    # a billing complaint reads like a price objection: where the model half sees one, the ordinary threshold holds
+    billing = triage(comment(text), model=_price_model(complaint_logit=6.6, escalate=0.4))
+    assert billing.escalate, billing.reasons
+    # ... and so it does beside a sarcasm marker
+    sneer = triage(comment("cheers for the £90 price rise, far too expensive"), model=_price_model(0.0, 0.4))
+    assert sneer.escalate, sneer.reasons
+
+
+# a new option asked for by name in the policy's other languages
+REQUESTS_ELSEWHERE = [
+    "mettete la possibilità di pagare alla consegna",
+    "porfa metan la opción de factura electrónica",
+    "vous pourriez proposer une taille XXL",
+    "kapıda ödeme seçeneği eklerseniz çok iyi olur",  # noqa: RUF001 - Turkish dotless i
+    "dodajcie możliwość zapisania kilku adresów",
+]
+
+
+@pytest.mark.parametrize("text", REQUESTS_ELSEWHERE)
+def test_requests_for_a_new_option_in_other_languages_are_feature_requests(text):
+    assert classify(text, model=_flat_model()).intent is Intent.FEATURE_REQUEST
+
+
+def test_add_the_missing_item_is_not_a_feature_request():
+    # "add the missing product to my order" names no option: a bare "dodajcie" is no request for a feature
+    found = classify("dodajcie brakujący produkt do mojego zamówienia", model=_flat_model())
+    assert found.intent is not Intent.FEATURE_REQUEST, found.reasons
 
 
 # --- impersonation warnings, rhetorical questions, loops, crashes and sparks abroad ---
@@ -385,3 +605,165 @@ def test_a_colleague_called_sue_is_not_a_lawsuit():
         "Thanks Sue! I'm going to sue the courier",
     ):
         assert classify(threat).intent is Intent.CRISIS, threat
+
+
+# --- insults the rules name, never the words a customer uses about a product ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@northwind the whole lot of you are scumbags",
+        "your delivery lads are total twats",
+        "greedy bastards, every one of you",
+        "whoever runs this page is thick as shit",
+        "absolute dickheads in that call centre",
+        "the people running this shop are scum",
+    ],
+)
+def test_insults_are_abuse_in_words_and_go_on_the_record(text):
+    decision = triage(comment(text))
+    assert decision.intent is Intent.ABUSE and counts_as_abuse(decision), decision.reasons
+    # the model's reading is not what decided: the rules found the word
+    assert triage(comment(text), model=_flat_model()).intent is Intent.ABUSE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("the service is shit", "this router is a bastard to set up", "this mascara is amazing", "walkers welcome?"),
+        "there's a brown scum in the kettle after a week",
+    ],
+)
+def test_words_about_a_product_are_no_insult(text):
+    found = classify(text)
+    assert not any(r.startswith("abusive language: ") for r in found.reasons), found.reasons
+    # nor is a product one typo from a word of the lexicon's ("mascara" is not the Polish "masakra")
+    assert not any("masakra" in r for r in found.reasons), found.reasons
+
+
+# --- a problem denied is good news ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "three winters on your boiler cover and not one outage",
+        "moved house with you lot, nothing missing, nothing broken either way",
+        "Umzug der Leitung klappte, zero problemi, wie versprochen",
+        "not had a single problem with the new router",
+    ],
+)
+def test_a_problem_denied_is_no_problem_cue(text):
+    found = classify(text, model=_flat_model())
+    denied = ("complaint: outage", "complaint: missing", "unhappy: problem")
+    assert not [r for r in found.reasons if r.startswith(denied)], found.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # what a customer misses when it is absent stays a complaint
+        ("no signal at all since monday", "complaint: no signal"),
+        ("still no refund, not one word from anyone", "complaint: no refund"),
+        # a denial with a turn or a question is no good news
+        ("not a single delay all year but then the driver was rude", "complaint: delay"),
+        ("nothing missing from the box?", "complaint: missing"),
+        # the problem outside the denial's clause
+        ("not what I expected. outage again tonight", "complaint: outage"),
+    ],
+)
+def test_a_problem_not_denied_keeps_its_cue(text, kept):
+    found = classify(text, model=_flat_model())
+    assert kept in found.reasons, found.reasons
+
+
+# --- the model's abuse reading where it sees nobody needed ---
+
+
+def test_an_abuse_reading_without_an_abusive_word_or_a_need_is_set_aside():
+    text = "my cousin works at your Leeds store"
+    banter = _leaning_model(Intent.ABUSE, 0.1, escalate_min=0.3, intent_min=0.6)
+    decision = triage(comment(text), model=banter)
+    assert decision.intent is Intent.OTHER and not decision.escalate and not decision.unsure, decision.reasons
+    assert not counts_as_abuse(decision)
+    # where the model also sees a need for a person, its abuse reading stands
+    hostile = _leaning_model(Intent.ABUSE, 0.6, escalate_min=0.3, intent_min=0.6)
+    assert triage(comment(text), model=hostile).intent is Intent.ABUSE
+    # and an abusive word the rules know is abuse whatever the model sees
+    insult = triage(comment("your Leeds staff are idiots"), model=banter)
+    assert insult.intent is Intent.ABUSE and counts_as_abuse(insult)
+    # a weak abuse lean is no banter: "still waiting" in another language often reads so, and keeps its case
+    weak = _leaning_model(Intent.ABUSE, 0.1, escalate_min=0.3, intent_min=0.999)
+    waiting = triage(comment("todavía nada, sigo esperando"), _multilingual_policy(), model=weak)
+    assert waiting.unsure and waiting.escalate, waiting.reasons
+
+
+# --- thanks for a delay or an empty box, abroad ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grazie mille per il meraviglioso ritardo di una settimana 😍",
+        "Merci pour ce superbe colis vide, vraiment top",
+        "Danke für die wunderbare Verspätung, echt super",
+        "Gracias por el retraso de diez días, genial 😍",
+    ],
+)
+def test_thanks_beside_a_delay_or_an_empty_box_is_never_thanked(text):
+    found = classify(text)
+    assert found.intent is not Intent.PRAISE or found.unsure, found.reasons
+    assert triage(comment(text), _multilingual_policy()).reply_template != "praise"
+
+
+@pytest.mark.parametrize("text", ["zero ritardi e tutto perfetto, grazie", "llegó sin retrasos, gracias"])
+def test_a_delay_denied_is_no_problem_cue(text):
+    found = classify(text, model=_flat_model())
+    assert not any(r.startswith("unhappy: ") for r in found.reasons), found.reasons
+
+
+# --- thanks in the policy's other languages ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("Het werkt weer, heel erg bedankt", "dzięki, paczka już u mnie"),
+        *("Teşekkürler, sorun çözüldü", "makasih kak, udah sampai"),
+    ],
+)
+def test_thanks_in_other_languages_are_kind_words(text):
+    decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.3))
+    assert any(r.startswith("praise: ") for r in decision.reasons), decision.reasons
+    assert decision.intent is Intent.PRAISE and not decision.escalate and decision.reply_template == "other"
+
+
+@pytest.mark.parametrize("text", ["bedankt voor niks", "dzięki za nic", "tack för ingenting"])
+def test_thanks_for_nothing_in_those_languages_stays_a_complaint(text):
+    decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.9))
+    assert decision.intent is Intent.COMPLAINT and decision.escalate and decision.reply_template != "praise"
+
+
+# --- a deadline, a scheme's name and a backhanded compliment are no complaint cues ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the cut-off time for next day delivery on Fridays?",
+        "where do I send a delay repay claim for Tuesday's 8:05?",
+        "your new advert is so bad it's good honestly",
+    ],
+)
+def test_idioms_that_only_look_like_a_problem_are_no_complaint_cue(text):
+    found = classify(text, model=_flat_model())
+    assert not any(r.startswith(("complaint:", "unhappy:")) for r in found.reasons), found.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("the broadband was cut off again last night", "complaint: cut off"), ("the tea was so bad", "unhappy: bad")],
+)
+def test_the_same_words_outside_the_idiom_are_still_a_problem(text, kept):
+    assert kept in classify(text, model=_flat_model()).reasons

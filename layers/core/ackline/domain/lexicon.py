@@ -298,6 +298,10 @@ HARMLESS_IDIOMS = (
     "late night",
     "late nights",
     "late night opening",
+    # a deadline and a compensation scheme's name, not a service cut off or a delay complained of
+    *("cut off time", "cut-off time", "cutoff time", "delay repay"),
+    # "so bad it's good": a compliment to an advert
+    *("so bad it's good", "so bad its good"),
 )
 
 # "No delay at all", "not one dropout all week": a problem word under "no"/"not one"/"zero" that reports the
@@ -420,6 +424,10 @@ ABUSE = (
     "arschloch",
     *("beceriksiz", "adam olmaz", "goblok", "värdelöst företag", "värdelös", "bande de clowns"),
     *("idioten", "nieudacznicy"),
+    # insults only ever aimed at people (never "shit", which a customer says of a service they complain about); not
+    # "wankers": one edit from "wanders" and "walkers" for the typo tolerance, which reads every 7+ letter word
+    *("scumbag", "scumbags", "twat", "twats", "bastards", "thick as shit", "dickhead", "dickheads", "wanker"),
+    *("tosser", "tossers", "are scum", "absolute scum", "bunch of scum"),  # never a bare "scum": limescale in a kettle
 )
 ABUSE_EMOJI = frozenset({"🖕", "🤮", "💩"})
 
@@ -757,6 +765,11 @@ COMPLAINT_WEAK = (
     # Indonesian complaint-questions to the admin ("ini kenapa ya min?", "kok belum sampai?"): what is wrong, not
     # a request for information
     *("ini kenapa", "kenapa lagi", "kok belum", "kok gak", "kok nggak", "kok ga"),
+    # a delay or an empty box in the policy's other languages: thanks beside one ("grazie per il fantastico
+    # ritardo") is a sneer, never praise to thank for ("zero ritardi" and "senza ritardi" deny it: see DENIALS)
+    *("ritardo", "ritardi", "retraso", "retrasos", "atraso", "atrasos", "verspätung", "vertraging", "opóźnienie"),
+    *("gecikme", "försening", "forsinkelse", "colis vide", "caja vacía", "caixa vazia", "pacco vuoto"),
+    *("leeres paket", "lege doos", "pusta paczka", "boş kutu"),
 )
 
 # Sarcasm markers: praise words next to these do not count as praise.
@@ -907,6 +920,11 @@ FEATURE = (
     *("would be handy", "would be really handy", "would be useful", "would be really useful", "would be so useful"),
     *("wäre praktisch wenn", "vous pourriez ajouter", "pourriez-vous ajouter", "podríais añadir", "podrían añadir"),
     *("sarebbe utile", "poderiam adicionar", "zou handig zijn", "tambahin fitur"),
+    # "put in / add the option (the possibility) of ..." and "could you offer": a new option asked for by name
+    *("mettete la possibilità", "aggiungete la possibilità", "aggiungete l'opzione", "metan la opción"),
+    *("pongan la opción", "agreguen la opción", "añadan la opción", "podríais ofrecer", "podrían ofrecer"),
+    *("vous pourriez proposer", "pourriez-vous proposer", "coloquem a opção", "dodajcie opcję", "dodajcie możliwość"),
+    *("eklerseniz", "ekleseniz"),  # Turkish: "if you would add (it)"
 )
 
 PRAISE = (
@@ -966,6 +984,10 @@ PRAISE = (
     "adorei",
     "спасибо",
     "grazie",
+    # thanks in the policy's other languages (never "tak": Polish for "yes"); "thanks for nothing" in each is a
+    # complaint cue of its own (COMPLAINT_STRONG), so these never make a sneer praise
+    *("bedankt", "dank je", "dank u", "dankjewel", "tack", "takk", "dziękuję", "dzięki", "teşekkürler"),
+    *("teşekkür ederim", "sağ olun", "makasih", "terima kasih", "شكرا", "vielen dank"),
 )
 PRAISE_EMOJI = frozenset({"😍", "❤", "❤️", "💕", "🥹", "🙌", "🔥", "💯", "😊", "🥰", "💚", "💖", "🤩", "😻"})
 
@@ -1122,7 +1144,13 @@ SPAM_CONTACT = frozenset(
 SPAM_EMOJI = frozenset({"💰", "💵", "🚀", "🎁"})
 
 # Real words one typo away from a lexicon word: never "corrected" ("selling" is not "swelling").
-NOT_TYPOS = frozenset({"selling", "spelling", "smelling", "dwelling", "yelling", "telling", "shelling", "swelled"})
+NOT_TYPOS = frozenset(
+    {
+        *("selling", "spelling", "smelling", "dwelling", "yelling", "telling", "shelling", "swelled"),
+        # "bastard" said of a product ("a bastard to set up") is not the insult "bastards"; "mascara" is no "masakra"
+        *("bastard", "mascara"),
+    }
+)
 
 # Typical misspellings and apostrophe-less contractions, mapped before any lookup.
 TYPOS = {
@@ -1176,6 +1204,23 @@ RESOLVED = frozenset(
 )
 RESOLVED_PHRASES = ("came through", "came back", "went through", "back to normal")
 RESOLVABLE = frozenset({"problem", "problems", "problema", "problemi", "probleme", "issue", "refund", "refunded"})
+# Problems whose absence is good news: "not one outage in 3 years", "zero problemi", "nothing missing". Never what
+# a customer misses when it is absent ("no reply", "no signal", "not a single refund"): those stay complaints.
+GOOD_WHEN_ABSENT = frozenset(
+    {
+        *("problem", "problems", "issue", "issues", "outage", "outages", "wrong", "missing", "hassle", "delay"),
+        *("delays", "problema", "problemas", "problemi", "probleme", "problème", "problèmes", "ritardi", "ritardo"),
+        *("retraso", "retrasos", "atraso", "atrasos", "verspätung", "vertraging", "opóźnienie", "gecikme"),
+        *("försening", "forsinkelse"),
+    }
+)
+# ... and the words that deny them, beside the negators: "zero problems", "keine Probleme", "aucun problème"
+DENIALS = frozenset(
+    {
+        *("zero", "nessun", "nessuna", "ningún", "ninguna", "kein", "keine", "keinen", "aucun", "aucune"),
+        *("senza", "sin", "sem", "ohne", "sans", "zonder", "bez", "utan", "uden"),  # "without ..."
+    }
+)
 REQUEST_WORDS = frozenset(
     {
         *("please", "pls", "plz", "need", "needs", "get", "can", "could", "would", "will", "when", "want", "yet"),
@@ -1224,6 +1269,13 @@ SMALL_TALK_FILLERS = (
     *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you", "sorry", "oops"),  # noqa: RUF001 - Turkish dotless i
 )
 
+# Laughter: a private message that laughs and that neither the rules nor the model read as a need is banter ("lol my
+# mate demolished three of your meal deals"), not someone waiting for help. Never "jpp" ("j'en peux plus": as often
+# exasperation) nor "kk" (Indonesian "kakak" once elongations are squeezed).
+LAUGHTER_WORDS = frozenset({"lol", "lool", "lmao", "lmaoo", "lmfao", "rofl", "xd", "xdd", "mdr", "ptdr"})
+LAUGHTER_REPEATS = ("ha", "he", "ja", "je", "wk", "kw", "rs")  # "hahaha", "jajaja", "wkwkwk", "rsrsrs"
+LAUGHTER_EMOJI = frozenset({"😂", "🤣", "💀"})
+
 # Words that make a question this customer's own case (their order, account, booking) rather than general
 # information a published FAQ answers: such a question always reaches a person.
 OWN_CASE_WORDS = frozenset(
@@ -1265,6 +1317,12 @@ OWN_CASE_WORDS = frozenset(
         *("طلبي", "حسابي", "فاتورتي", "حجزي"),
     }
 )
+
+# The nouns above that a question can name without meaning the customer's own ("how do I set up a standing order",
+# "is there a minimum order", "a VAT receipt for a train ticket"): after an indefinite article they are generic.
+# Never after "the" ("where is the order I placed?"), nor the possessives, nor a noun standing alone.
+OWN_CASE_NOUNS = frozenset({"order", "account", "booking", "reservation", "refund", "parcel", "ticket", "bill"})
+INDEFINITE_ARTICLES = frozenset({"a", "an", "any"})
 
 # Named topics for feature requests, so demand can be counted per topic rather than per wording.
 FEATURE_TOPICS = {
