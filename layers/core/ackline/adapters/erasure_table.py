@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ackline.adapters.dynamodb_codec import decode, encode
@@ -28,18 +28,21 @@ class DynamoErasureStore:
         self._table = table_name
 
     def person_interactions(self, person: str) -> list[str]:
-        keys: list[str] = []
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": "PersonIndex",
             "KeyConditionExpression": "gsi3pk = :p",
             "ExpressionAttributeValues": {":p": {"S": f"PERSON#{person}"}},
         }
+        return [item["pk"]["S"].removeprefix("INT#") for item in self._every_item(request)]
+
+    def _every_item(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Every item a Query finds, page after page (an erasure that stopped at the first page would keep the rest)."""
         while True:
             page = self._client.query(**request)
-            keys.extend(item["pk"]["S"].removeprefix("INT#") for item in page.get("Items", []))
+            yield from page.get("Items", [])
             if "LastEvaluatedKey" not in page:
-                return keys
+                return
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def _delete(self, key: dict[str, Any]) -> None:
@@ -53,13 +56,7 @@ class DynamoErasureStore:
             "ExpressionAttributeValues": {":p": {"S": f"AUTHOR#{conversation_key}"}},
             "ProjectionExpression": "pk, sk",
         }
-        found: list[dict[str, Any]] = []
-        while True:
-            page = self._client.query(**request)
-            found.extend({"pk": item["pk"], "sk": item["sk"]} for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return found
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return [{"pk": item["pk"], "sk": item["sk"]} for item in self._every_item(request)]
 
     def erase(self, interaction_keys: Sequence[str], conversation_keys: Iterable[str]) -> None:
         targets = [{"pk": {"S": f"INT#{k}"}, "sk": {"S": "INT"}} for k in interaction_keys]
@@ -99,13 +96,7 @@ class DynamoErasureStore:
             "ExpressionAttributeValues": {":pk": {"S": f"CASE#{case_id}"}, ":case": {"S": "CASE"}},
             "ProjectionExpression": "pk, sk",
         }
-        keys: list[dict[str, Any]] = []
-        while True:
-            page = self._client.query(**request)
-            keys.extend({"pk": item["pk"], "sk": item["sk"]} for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        keys = [{"pk": item["pk"], "sk": item["sk"]} for item in self._every_item(request)]
         fan_out(
             lambda key: self._client.update_item(
                 TableName=self._table,
