@@ -324,11 +324,14 @@ def test_a_dm_that_only_laughs_gets_its_reply_without_a_case(text):
 
 @pytest.mark.parametrize("kind", [Kind.COMMENT, Kind.MESSAGE])
 def test_a_laugh_the_model_reads_literally_is_banter_without_a_case(kind):
-    # the model half reads a crisis in "has me dead" and sees a person needed: its doubts alone do not make a case
-    literal = _leaning_model(Intent.CRISIS, 0.9, escalate_min=0.3, intent_min=0.9999)
+    # the model half reads a crisis in "has me dead" and sees a person maybe needed: its doubts alone make no case
+    literal = _leaning_model(Intent.CRISIS, 0.45, escalate_min=0.3, intent_min=0.9999)
     decision = triage(comment("lol the dancing nan in your new advert has me dead 😂", kind=kind), model=literal)
     assert not decision.escalate and not decision.unsure and decision.reply_template == "other", decision.reasons
     assert "a laugh and no cue of a problem: banter, answered without a case" in decision.reasons
+    # ... but where it clearly sees a need, the laugh may be how the customer copes: a person looks
+    sure = _leaning_model(Intent.CRISIS, 0.9, escalate_min=0.3, intent_min=0.9999)
+    assert triage(comment("💀💀 the whole thing was someone else's", kind=kind), model=sure).escalate
 
 
 @pytest.mark.parametrize(
@@ -733,9 +736,26 @@ def test_a_delay_denied_is_no_problem_cue(text):
         *("Teşekkürler, sorun çözüldü", "makasih kak, udah sampai"),
     ],
 )
-def test_thanks_in_other_languages_are_kind_words(text):
+def test_thanks_alone_in_other_languages_where_the_model_hesitates_reaches_a_person(text):
+    # thanks beside words the lexicon cannot read is how "teşekkürler, hala bekliyorum" (thanks, still waiting)
+    # reads too: never thanked, and a person looks (a needless case costs seconds, a missed complaint a customer)
     decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.3))
     assert any(r.startswith("praise: ") for r in decision.reasons), decision.reasons
+    assert decision.intent is Intent.PRAISE and decision.escalate and decision.reply_template != "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["teşekkürler, hala bekliyorum", "muito obrigado pelo pacote vazio", "grazie, sono tre settimane che aspetto"],
+)
+def test_thanks_beside_a_complaint_the_lexicon_cannot_read_is_never_left_without_a_case(text):
+    decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.6))
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+@pytest.mark.parametrize("text", ["Het werkt weer, perfect, bedankt", "dzięki, paczka już u mnie, wonderful"])
+def test_a_compliment_beyond_thanks_abroad_gets_the_neutral_reply_without_a_case(text):
+    decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.3))
     assert decision.intent is Intent.PRAISE and not decision.escalate and decision.reply_template == "other"
 
 

@@ -1264,7 +1264,7 @@ SMALL_TALK = (
 # What may stand beside a greeting or thank-you in small talk without asking for anything
 SMALL_TALK_FILLERS = (
     *("ok", "okay", "okey", "okej", "oke", "k", "alright", "all right", "great", "perfect", "cool", "noted"),
-    *("will do", "got it", "lovely", "nice", "brilliant", "super", "again", "guys", "team", "all", "everyone"),
+    *("will do", "got it", "lovely", "nice", "brilliant", "super", "guys", "team", "all", "everyone"),
     *("d'accord", "parfait", "vale", "perfecto", "va bene", "perfeito", "blz", "beleza", "prima", "oké"),
     *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you", "sorry", "oops"),  # noqa: RUF001 - Turkish dotless i
 )
@@ -1323,6 +1323,18 @@ OWN_CASE_WORDS = frozenset(
 # Never after "the" ("where is the order I placed?"), nor the possessives, nor a noun standing alone.
 OWN_CASE_NOUNS = frozenset({"order", "account", "booking", "reservation", "refund", "parcel", "ticket", "bill"})
 INDEFINITE_ARTICLES = frozenset({"a", "an", "any"})
+# What a laugh beside makes a mishap, not banter ("😂 the driver threw it over the fence", "wkwkwk kurirnya kabur")
+SERVICE_NOUNS = frozenset(
+    {"delivery", "driver", "courier", "item", "items", "shopping", "package", "engineer", "kurir", "paket", "paketnya"}
+)
+# The thanks among the PRAISE words: thanks alone is not yet a compliment (see triage._beyond_thanks)
+THANKS = frozenset(
+    {
+        *("thank you", "thanks", "thank", "cheers", "appreciate", "gracias", "merci", "danke", "obrigado", "obrigada"),
+        *("grazie", "спасибо", "bedankt", "dank je", "dank u", "dankjewel", "tack", "takk", "dziękuję", "dzięki"),
+        *("teşekkürler", "teşekkür ederim", "sağ olun", "makasih", "terima kasih", "شكرا", "vielen dank"),
+    }
+)
 
 # Named topics for feature requests, so demand can be counted per topic rather than per wording.
 FEATURE_TOPICS = {

@@ -72,6 +72,11 @@ _FAKE_OF_OURS = re.compile(r"\bfake\s+(?:[\w@'-]+\s+){1,2}(?:page|account|profil
 # "sue" anywhere, and "sue" opening the message or a sentence (where a capital says nothing about a name)
 _SUE = re.compile(r"(?i)\bsue\b")
 _SUE_OPENS = re.compile(r"(?i)(?:^|[.!?]\s+)sue\b")
+# ... and "I will Sue you", "going to Sue Acme", "I'll Sue": a capital after a verb of intent is still the lawsuit
+_SUE_INTENDED = re.compile(
+    r"(?i)(?:\b(?:(?:going|want|wants|have|has|need|plan|planning|time|about|ready)\s+to|will|can|could|shall|"
+    r"should|must|might|would|gonna)|'ll|'d)\s+sue\b"
+)
 # "Make $5000 a week", "you can earn £300 per day", "$2k a month from home": what a money-making pitch promises,
 # as an opening imperative or a promise to the reader. A customer's own figures ("I made £20 a week less", "paying
 # £45 a month") are not in these shapes
@@ -256,8 +261,10 @@ def _signals(text: str) -> _Signals:
     if _only_named_sue(text):
         # "the lady at the Wrexham branch, Sue, went out of her way": a colleague's name, not a lawsuit
         cues = [c for c in cues if not (c.category == "legal" and c.phrase == "sue")]
-    if _reports_a_fix(cleaned, words, clauses, cues):
-        cues = [c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE)]
+    if fixed := _fixed_clauses(cleaned, words, clauses, cues):
+        cues = [
+            c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE and clauses[c.start] in fixed)
+        ]
     if not any(m in cleaned for m in _QUESTION_MARKS) and not _CONTRAST.intersection(words):
         # "not one outage in 3 years", "zero problemi": a problem denied, with no turn ("never had a problem until
         # this week") and nothing asked, is no problem
@@ -277,25 +284,29 @@ def _only_named_sue(text: str) -> bool:
     """Every "sue" in the text is the name Sue: capitalised mid-sentence ("thanks to Sue"), never "sue", "SUE" or
     a sentence's first word ("Sue you? We will.")."""
     found = _SUE.findall(text)
-    return bool(found) and all(word == "Sue" for word in found) and not _SUE_OPENS.search(text)
+    named = all(word == "Sue" for word in found) and not (_SUE_OPENS.search(text) or _SUE_INTENDED.search(text))
+    return bool(found) and named
 
 
-def _reports_a_fix(cleaned: str, words: list[str], clauses: list[int], cues: list[Cue]) -> bool:
-    """Thanks for a problem put right ("refund came through, thank you", "problem sorted, no complaints"): praise
-    or a no-problem idiom, a fix that is not negated, and nothing asked, turned or still awaited."""
+def _fixed_clauses(cleaned: str, words: list[str], clauses: list[int], cues: list[Cue]) -> set[int]:
+    """The clauses that report a problem put right, beside thanks ("refund came through, thank you", "problem
+    sorted, no complaints"): praise or a no-problem idiom, a fix that is not negated, and nothing asked, turned or
+    still awaited. Only a problem named in such a clause is masked: "problem sorted on the app, the website problem
+    persists" still has one."""
     if not any(c.category in {"praise", "praise_idiom", "no_problem_idiom"} for c in cues):
-        return False
+        return set()
     if any(m in cleaned for m in _QUESTION_MARKS) or lx.REQUEST_WORDS.intersection(words):
-        return False
+        return set()
     if _CONTRAST.intersection(words):
-        return False
+        return set()
     joined = f" {' '.join(words)} "
     fixes = [at for at, w in enumerate(words) if w in lx.RESOLVED]
     fixes += [joined[: joined.index(f" {p} ")].count(" ") for p in lx.RESOLVED_PHRASES if f" {p} " in joined]
-    return any(
-        not any(words[i] in lx.NEGATORS and clauses[i] == clauses[at] for i in range(max(0, at - 3), at))
+    return {
+        clauses[at]
         for at in fixes
-    )
+        if not any(words[i] in lx.NEGATORS and clauses[i] == clauses[at] for i in range(max(0, at - 3), at))
+    }
 
 
 # a question with two question marks and fewer words than this is a thread follow-up ("hello? anyone there?")
@@ -399,9 +410,11 @@ class _Verdict:
 def _urgent(text: str, signals: _Signals, sentiment: float) -> _Verdict | None:
     """What must never be missed or mistaken: spam, safety/legal/crisis, abuse, a concrete complaint."""
     spam_score, spam_reasons = _spam_score(text, signals)
-    if spam_score >= 2:
-        return _Verdict(Intent.SPAM, Severity.NONE, spam_reasons)
     kind, crisis_reasons = _crisis(signals)
+    # a safety, legal or security cue outweighs a pitch: a customer quoting the scam that took their card details
+    # ("'start earning $500 a week' your fake page said") must reach a person, never be suppressed as the scam
+    if spam_score >= 2 and not kind:
+        return _Verdict(Intent.SPAM, Severity.NONE, spam_reasons)
     if kind:
         severity = Severity.HIGH if kind == "legal" else Severity.CRITICAL
         return _Verdict(Intent.CRISIS, severity, crisis_reasons, crisis_kind=kind)
@@ -563,7 +576,7 @@ def _weigh(
     # praise the rules' words and the model both read needs the clearer sign of a person an agreed request needs
     agreed = in_words and sure_praise
     no_need_below = max(escalate_min, _AGREED_ESCALATE_MIN) if agreed else escalate_min
-    if doubts and kind_words and _only_lukewarm(text, doubts, seen, no_need_below, language):
+    if doubts and kind_words and _beyond_thanks(chosen) and _only_lukewarm(text, doubts, seen, no_need_below, language):
         # kind words, no problem, sarcasm, request or turn, and no sign a person is needed: only the thanks-fit
         # head hesitates. Not thanked (that needs its confidence), but nothing for a person to do either
         said.append(f"kind words, no need seen: a neutral reply without a case ({doubts[0]})")
@@ -589,6 +602,15 @@ def _agreed_request(chosen: _Verdict, seen: Prediction, signals: _Signals, inten
         and seen.probability >= intent_min
         and not any(r.startswith("model:") for r in chosen.reasons)
     )
+
+
+def _beyond_thanks(chosen: _Verdict) -> bool:
+    """Kind words that say more than thanks ("lovely", "brilliant service"), or praise the model read with no cue
+    at all. Thanks alone, where the thanks-fit head hesitates, is how sarcasm the lexicon lacks shows ("thank you
+    for charging me twice", "teşekkürler, hala bekliyorum", "muito obrigado pelo pacote vazio"): a case, not a
+    neutral reply left at that."""
+    praised = [r.removeprefix("praise: ") for r in chosen.reasons if r.startswith("praise: ")]
+    return not praised or any(p not in lx.THANKS for p in praised)
 
 
 def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, no_need_below: float, language: str) -> bool:
@@ -618,6 +640,8 @@ def _laughing_it_off(
         return False
     if not all(d.startswith(_BANTER_DOUBTS) for d in doubts):
         return False
+    if seen.escalate >= _AGREED_ESCALATE_MIN:
+        return False  # "💀💀 my whole delivery was someone else's shopping": the laugh is how they cope, not banter
     literal = seen.intent in {Intent.CRISIS, Intent.COMPLAINT, Intent.ABUSE, Intent.PRAISE}
     if any(d.startswith("a person may be needed") for d in doubts) and not literal:
         return False
@@ -743,23 +767,24 @@ def _small_talk_phrases() -> tuple[frozenset[str], frozenset[str], int]:
 
 def _small_talk(text: str) -> bool:
     """Only a greeting or a thank-you ("hello", "ok thanks", "good morning 🙏"): every word belongs to one, at
-    least one is a greeting or thanks (a bare "ok" or "yes" may answer an agent in a thread), nothing is asked,
-    and no number or link is given."""
+    least one is a greeting or thanks (a bare "ok" or "yes" may answer an agent in a thread), none is repeated,
+    nothing is asked, and no number or link is given."""
     if any(m in text for m in _QUESTION_MARKS) or any(ch.isdigit() for ch in text) or _URL.search(text):
         return False
     greetings, fillers, longest = _small_talk_phrases()
     words = tokens(clean(text))
-    at, greeted = 0, False
+    at, said = 0, []
     while at < len(words):
         for size in range(min(longest, len(words) - at), 0, -1):
             phrase = " ".join(words[at : at + size])
             if phrase in greetings or phrase in fillers:
-                greeted = greeted or phrase in greetings
+                said += [phrase] if phrase in greetings else []
                 at += size
                 break
         else:
             return False
-    return greeted
+    # "hello hello hello", "hi hi": calling out to an inbox nobody answers, not a greeting
+    return bool(said) and len(set(said)) == len(said)
 
 
 def classify(
@@ -817,7 +842,7 @@ def classify(
 
 def _only_laughing(text: str, words: list[str]) -> bool:
     """A laugh with nothing particular beside it: no order, bill or parcel, no amount, reference or quoted word."""
-    if lx.OWN_CASE_NOUNS.intersection(words) or _AMOUNT.search(text) or _REFERENCE.search(text):
+    if (lx.OWN_CASE_NOUNS | lx.SERVICE_NOUNS).intersection(words) or _AMOUNT.search(text) or _REFERENCE.search(text):
         return False
     return not _SCARE_QUOTES.search(text) and _laughing(text, words)
 
