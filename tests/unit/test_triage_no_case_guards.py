@@ -56,3 +56,27 @@ def test_a_laugh_beside_a_mishap_is_not_banter(text):
 def test_thanks_for_a_charge_is_never_left_without_a_case():
     decision = decide(comment("thank you for charging me twice"), default_policy())
     assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks for the help I guess",
+        "you guys are the best at losing parcels",
+        "thanks so much for the lovely surprise charge",
+        "fantastic service today, thank you (not)",
+    ],
+)
+def test_praise_taken_back_or_turned_on_a_failure_is_never_thanked(text):
+    decision = decide(comment(text), default_policy())
+    assert decision.reply_template != "praise" and decision.escalate, decision.reasons
+
+
+def test_thanks_beside_still_not_abroad_is_a_complaint():
+    decision = decide(comment("dzięki za pomoc, dalej nie mam prądu"), default_policy())
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+
+
+def test_plain_praise_is_still_thanked():
+    decision = decide(comment("lovely staff, thank you"), default_policy())
+    assert decision.reply_template == "praise" and not decision.escalate, decision.reasons

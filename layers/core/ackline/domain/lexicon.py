@@ -708,6 +708,12 @@ COMPLAINT_STRONG = (
     "quebrado",
     "rotto",
     "deluso",
+    # "still not / still no" in the policy's other languages: thanks beside one is a customer still waiting
+    # ("dzięki za pomoc, dalej nie mam prądu", "danke, immer noch kein Paket")
+    *("dalej nie", "nadal nie", "wciąż nie", "immer noch nicht", "immer noch kein", "immer noch keine"),
+    *("sigo sin", "todavía no", "aún no", "ancora non", "ancora niente", "ainda não", "ainda nada"),
+    *("nog steeds niet", "nog steeds geen", "fortfarande inte", "fortfarande ingen", "stadig ikke", "masih belum"),
+    *("belum juga", "hala gelmedi", "hâlâ gelmedi", "hala yok", "hâlâ yok"),
 )
 
 # A softer signal of an unhappy customer: escalated as a complaint when nothing more specific fits.

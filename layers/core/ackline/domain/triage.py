@@ -128,6 +128,12 @@ _SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
 # delight at paying is a sneer beside an amount ("love paying £45 a month for ..."), not in "love paying by card"
 _PAYING_SNEER = frozenset({"love paying", "love having to pay", "enjoy paying", "great paying", "nice paying"})
 _ABUSIVE_WORDS = "abusive language: "  # the reason the rules give for each abusive word they found
+# Praise taken back or turned on a failure: "fantastic service today (not)", "thanks for the help I guess", "you
+# are the best at losing parcels", "thanks for the lovely surprise charge"
+_BACKHANDED = re.compile(
+    r"(?i)\(not\)|\bnot!|\bi guess\b|\bi suppose\b|\bsurprise (?:charge|charges|bill|fee|fees|cost)\b"
+    r"|\bbest at (?:losing|ignoring|cancel+ing|breaking|delaying|forgetting|overcharging)\b"
+)
 _SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
 
 
@@ -512,6 +518,8 @@ def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str
         doubts.append("request cue: a question")
     if turn := sorted(_CONTRAST.intersection(signals.words)):
         doubts.append(f"contrast cue: {turn[0]}")
+    if backhanded := _BACKHANDED.search(text):
+        doubts.append(f"sarcasm cue: {backhanded.group(0).lower()}")
     # VADER's lexicon is English: elsewhere its score is noise ("großes Lob", "un puto temazo")
     if sentiment <= policy.thresholds.negative_sentiment and language == "en":
         doubts.append("negative sentiment")
