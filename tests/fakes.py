@@ -460,9 +460,9 @@ class InMemoryAuthorLedger:
         self.abuse[author_key] = (started, keys)
         return len(keys)
 
-    def abuse_count(self, author_key: str, now: float, window_seconds: int) -> int:
+    def standing(self, author_key: str, now: float, window_seconds: int) -> tuple[int, bool]:
         started, keys = self.abuse.get(author_key, (now, set()))
-        return 0 if started < now - window_seconds else len(keys)
+        return (0 if started < now - window_seconds else len(keys)), self.is_flagged(author_key)
 
     def is_flagged(self, author_key: str) -> bool:
         return author_key in self.flags

@@ -41,9 +41,9 @@ def test_flagging_does_not_disturb_the_count(aws, dynamodb):
 def test_the_count_can_be_read_without_counting(aws, dynamodb):
     for ledger in _ledgers(aws, dynamodb):
         author = f"facebook#p#{type(ledger).__name__}-reader"
-        assert ledger.abuse_count(author, 1_000.0, HOUR) == 0  # never seen
+        assert ledger.standing(author, 1_000.0, HOUR)[0] == 0  # never seen
         ledger.record_abuse(author, "facebook#r1", 1_000.0, HOUR)
         ledger.record_abuse(author, "facebook#r2", 1_010.0, HOUR)
-        assert ledger.abuse_count(author, 1_020.0, HOUR) == 2
-        assert ledger.abuse_count(author, 1_030.0, HOUR) == 2  # reading counted nothing
-        assert ledger.abuse_count(author, 1_000.0 + HOUR + 1, HOUR) == 0  # the window has passed
+        assert ledger.standing(author, 1_020.0, HOUR)[0] == 2
+        assert ledger.standing(author, 1_030.0, HOUR)[0] == 2  # reading counted nothing
+        assert ledger.standing(author, 1_000.0 + HOUR + 1, HOUR)[0] == 0  # the window has passed

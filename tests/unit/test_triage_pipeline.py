@@ -97,7 +97,7 @@ def test_abuse_on_the_models_word_alone_is_judged_by_the_record_but_never_counte
     assert store.get(counted.key).decision.action is Action.REPLY
     assert store.get(unsure.key).decision.action is Action.ESCALATE_ONLY
     # ... yet only the message in abusive words is on the record
-    assert ledger.abuse_count(author, 1_002.0, policy.thresholds.abuse_window_hours * 3600) == 1
+    assert ledger.standing(author, 1_002.0, policy.thresholds.abuse_window_hours * 3600)[0] == 1
     # and however many such messages come, they never flag the author
     more = [
         comment("whoever packed this should be ashamed of themselves", external_id=f"m{i}", received_at=1_002.0 + i)

@@ -185,8 +185,8 @@ class AuthorLedger(Protocol):
     def record_abuse(self, author_key: str, interaction_key: str, now: float, window_seconds: int) -> int:
         """Count one abusive message (idempotent per interaction); returns the author's count in the window."""
 
-    def abuse_count(self, author_key: str, now: float, window_seconds: int) -> int:
-        """The author's abusive messages counted in the window so far (a read: nothing is counted)."""
+    def standing(self, author_key: str, now: float, window_seconds: int) -> tuple[int, bool]:
+        """(abusive messages counted in the window so far, flagged): one read, nothing counted."""
 
     def is_flagged(self, author_key: str) -> bool: ...
 

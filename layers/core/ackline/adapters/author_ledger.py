@@ -67,16 +67,17 @@ class DynamoAuthorLedger:
                     raise
         raise RuntimeError(f"abuse count for {author_key} kept changing; retry the delivery")
 
-    def abuse_count(self, author_key: str, now: float, window_seconds: int) -> int:
+    def standing(self, author_key: str, now: float, window_seconds: int) -> tuple[int, bool]:
         found = self._client.get_item(
             TableName=self._table,
             Key=_key(author_key),
             ConsistentRead=True,
-            ProjectionExpression="abuse_keys, window_started",
+            ProjectionExpression="abuse_keys, window_started, flagged_reason",
         ).get("Item", {})
+        flagged = "flagged_reason" in found
         if "window_started" not in found or float(found["window_started"]["N"]) < now - window_seconds:
-            return 0  # no window yet, or it has passed: the next counted message starts a new one
-        return len(found.get("abuse_keys", {}).get("SS", []))
+            return 0, flagged  # no window yet, or it has passed: the next counted message starts a new one
+        return len(found.get("abuse_keys", {}).get("SS", [])), flagged
 
     def is_flagged(self, author_key: str) -> bool:
         found = self._client.get_item(

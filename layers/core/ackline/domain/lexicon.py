@@ -779,14 +779,11 @@ COMPLAINT_WEAK = (
 )
 
 # Sarcasm markers: praise words next to these do not count as praise.
+# delight at paying ("love paying £40 a month for ..."): said to a brand, the sneer of a customer it failed
+PAYING_SNEERS = ("love paying", "love having to pay", "enjoy paying", "great paying", "nice paying")
 SARCASM = (
     "yeah right",
-    # delight at paying ("love paying £40 a month for ..."): said to a brand, the sneer of a customer it failed
-    "love paying",
-    "love having to pay",
-    "enjoy paying",
-    "great paying",
-    "nice paying",
+    *PAYING_SNEERS,
     "thanks for nothing",
     "oh great",
     "oh brilliant",

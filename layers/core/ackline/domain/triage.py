@@ -126,7 +126,7 @@ _CONTRAST = frozenset(
 # sarcasm that stands on its own; the other markers ("thanks a lot") need an unhappy cue beside them
 _SELF_EVIDENT_SARCASM = frozenset({"yeah right", "thanks for nothing", "/s"})
 # delight at paying is a sneer beside an amount ("love paying £45 a month for ..."), not in "love paying by card"
-_PAYING_SNEER = frozenset({"love paying", "love having to pay", "enjoy paying", "great paying", "nice paying"})
+_PAYING_SNEER = frozenset(lx.PAYING_SNEERS)
 _ABUSIVE_WORDS = "abusive language: "  # the reason the rules give for each abusive word they found
 # Praise taken back or turned on a failure: "fantastic service today (not)", "thanks for the help I guess", "you
 # are the best at losing parcels", "thanks for the lovely surprise charge"

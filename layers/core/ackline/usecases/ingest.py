@@ -104,14 +104,14 @@ def _with_standing(
     # idempotent per interaction, so a redelivered webhook does not count twice.
     author = interaction.conversation_key
     window = policy.thresholds.abuse_window_hours * 3600
-    flagged = ledger.is_flagged(author)
     if counts_as_abuse(decision):
         count = ledger.record_abuse(author, interaction.key, interaction.received_at, window)
-        standing = AuthorStanding(abuse_count=count, flagged=flagged)
+        standing = AuthorStanding(abuse_count=count, flagged=ledger.is_flagged(author))
     else:
         # abuse on the model's word alone, not sure enough for the record: judged by the record so far (a repeat
-        # abuser still gets no public reply), but never counted, and never what flags the author
-        count = ledger.abuse_count(author, interaction.received_at, window) + 1
+        # abuser still gets no public reply), but never counted, and never what flags the author (one read)
+        count, flagged = ledger.standing(author, interaction.received_at, window)
+        count += 1
         standing = AuthorStanding(abuse_count=count, flagged=flagged, counted=False)
     decision = decide(interaction, policy, standing)
     if decision.flag_author:
