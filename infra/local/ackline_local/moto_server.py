@@ -209,11 +209,16 @@ class LocalMotoServer(ThreadedMotoServer):
         )
         from werkzeug.serving import make_server
 
+        class QuietRequestHandler(MotoRequestHandler):
+            def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+                # werkzeug's access line for every request (thousands a second under a burst, each taking the
+                # logging lock) said nothing the stack's own logs do not; errors are still logged
+                pass
+
         self.middleware = SerialisedDynamoDB(DomainDispatcherApplication(create_backend_app), self.dynamodb_lock)
         _serving.add(self.middleware)
-        self._server = make_server(
-            self._ip_address, self._port, self.middleware, True, request_handler=MotoRequestHandler
-        )
+        handler = MotoRequestHandler if self._verbose else QuietRequestHandler
+        self._server = make_server(self._ip_address, self._port, self.middleware, True, request_handler=handler)
         self._server_ready_event.set()
         self._server.serve_forever()
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import boto3
 from botocore.config import Config
 
+from ackline.adapters.fan_out import MAX_THREADS
 from ackline.settings import get_settings
 
 if TYPE_CHECKING:
@@ -47,8 +48,16 @@ if TYPE_CHECKING:
     from ackline.domain.model import Platform
     from ackline.domain.policy import BrandPolicy
 
-# Fail fast inside a webhook's few seconds rather than hang; the adaptive mode backs off on throttling.
-_AWS_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "adaptive"})
+# Fail fast inside a webhook's few seconds rather than hang; the adaptive mode backs off on throttling. The pool
+# holds a connection for every thread of the widest fan-out (botocore's default is 10: a 16-thread fan-out opened
+# six new connections each time, TLS handshakes included), twice over for the local stack, which runs several
+# invocations of a function at once on its clients.
+_AWS_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=5,
+    retries={"max_attempts": 3, "mode": "adaptive"},
+    max_pool_connections=2 * MAX_THREADS,
+)
 
 
 def clock() -> float:

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ackline.adapters.fan_out import fan_out
+from ackline.adapters.fan_out import MAX_THREADS, fan_out
 from ackline.domain.shield import AuthorRate
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-WRITE_THREADS = 16
+WRITE_THREADS = MAX_THREADS
 # a minute's counter is read only during that minute; TTL deletes it within a day or two of this
 RETENTION_SECONDS = 3600
 

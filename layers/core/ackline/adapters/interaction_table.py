@@ -34,7 +34,7 @@ from pydantic import BaseModel
 
 from ackline.adapters.dynamodb_codec import decode, encode, encode_value, sortable_time
 from ackline.adapters.dynamodb_failures import settle
-from ackline.adapters.fan_out import fan_out
+from ackline.adapters.fan_out import MAX_THREADS, fan_out
 from ackline.adapters.raw_payload import pack, unpack
 from ackline.adapters.unsettled_keys import SETTLED_STATUSES, unsettled_keys
 from ackline.domain.delivery import DeliveryReport
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 ACTIVITY_RETENTION_SECONDS = 90 * 24 * 3600
-WRITE_THREADS = 16  # boto3 clients are thread-safe; 16 keeps a 1,000-update delivery well inside a second
+WRITE_THREADS = MAX_THREADS  # boto3 clients are thread-safe; 16 keeps a 1,000-update delivery well inside a second
 BATCH_GET_LIMIT = 100  # DynamoDB's BatchGetItem maximum  # reactions and read receipts are kept 90 days, not forever
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 SUPPRESSED_BUCKETS = 8
