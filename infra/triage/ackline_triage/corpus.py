@@ -9,7 +9,10 @@ the engine (the independent corpus), and so were `en_public_2.jsonl` (public com
 guideline (they read no code and no lexicon). `en_public_3.jsonl` (380 public comments), `en_private_3.jsonl`
 (380 DMs) and `multilingual_3.jsonl` (the same 12 languages, 33 each) came the same way, weighted toward the
 messages that need no person (general questions, praise, small talk, suggestions), where the engine asked for
-people needlessly. One guideline difference was reconciled on the later files: their
+people needlessly. `en_public_4.jsonl` (320), `en_private_4.jsonl` (320) and `multilingual_4.jsonl` (the 12
+languages, 30 each) came the same way, about 55% needing no person, with the look-alikes that do need one (thanks
+after a fix beside thanks with a problem left, slang praise beside sarcasm, generic beside own-order questions). One
+guideline difference was reconciled on the later files: their
 insults without a threat were marked "no person needed"; the first files mark every abusive message for a
 person (the product counts and flags abusers, and blocking is a person's call), so the later files were
 relabelled to match. `legacy_333.jsonl` is the project's first labelled set, written by the
@@ -40,6 +43,7 @@ INDEPENDENT = frozenset(
     {
         *("en_social", "multilingual", "en_public_2", "en_private_2", "multilingual_2"),
         *("en_public_3", "en_private_3", "multilingual_3"),
+        *("en_public_4", "en_private_4", "multilingual_4"),
     }
 )
 SPLITS = ("train", "dev", "test")
