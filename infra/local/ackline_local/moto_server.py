@@ -31,6 +31,9 @@ moto is a test double, not a database, and two of its habits break the guarantee
    that value already, and the author shield's read of it failed with a KeyError, so Ingest answered 503 to a
    webhook from an author seen in an earlier minute (issue 8: every 503 of a 2-minute soak was this one).
 
+5. `backends.list_of_moto_modules` is read once: moto's server called it for every request, listing its own
+   package directory and stat-ing each of its ~150 entries (a twentieth of the stack's CPU under a burst).
+
 These are monkeypatches of moto internals, checked against the versions `pyproject.toml` allows
 (`SUPPORTED_MOTO`); `apply_moto_patches()` refuses to run on a moto whose internals are not the expected ones
 rather than silently doing nothing.
@@ -264,7 +267,15 @@ def apply_moto_patches() -> None:
         _announce_sqs_changes()
         _bound_and_announce_sns_publishes()
         _return_every_updated_attribute()
+        _list_moto_modules_once()
         _patched = True
+
+
+def _list_moto_modules_once() -> None:
+    from moto import backends
+
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
 
 
 class WeakInstances:
