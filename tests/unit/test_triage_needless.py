@@ -216,6 +216,52 @@ def test_a_problem_not_yet_put_right_keeps_its_case(text):
     assert decision.escalate and decision.reply_template != "praise", decision.reasons
 
 
+# thanks after a fix that names the fixed problem: a fix that takes the problem as its object, an arrival or a working
+# thing after it, or thanks for the fix itself, in the problem's own clause
+PUT_RIGHT = [
+    "thanks for the quick swap on the faulty charger, new one works great",
+    "thank you so much for the refund, that was quick",
+    "thanks for replacing my broken kettle, the new one works perfectly",
+    "the missing parcel finally showed up, thanks for chasing it",
+]
+# ... and the near misses: a problem in a clause with no fix, a fix that did not hold or is negated, a wait, sarcasm,
+# a charge no fix undoes, an arrival that brought the problem
+NOT_PUT_RIGHT = [
+    "cheers for fixing it, broke again an hour later",
+    "thanks for replacing my broken kettle, the new one is broken too",
+    "my parcel arrived broken, thanks",
+    "thanks for the swap, faulty again",
+    "thanks for chasing, my parcel is still lost",
+    "thanks for the refund, I was charged twice",
+    "the broken heater got replaced, thank you so much 🙄",
+    "thanks for the replacement, the faulty one never got collected",
+    "thanks for the 'replacement', it is faulty too",
+    "the faulty router was never replaced, thanks",
+]
+
+
+@pytest.mark.parametrize("text", PUT_RIGHT)
+def test_thanks_after_a_fix_that_names_the_problem_is_not_a_complaint(text):
+    found = classify(text, model=_flat_model(praise_min=0.7, escalate_min=0.6, intent_min=1.1))
+    assert found.intent is Intent.PRAISE, found.reasons
+    assert not any(r.startswith(("unhappy:", "complaint:")) for r in found.reasons)
+
+
+@pytest.mark.parametrize("text", NOT_PUT_RIGHT)
+def test_a_fix_that_did_not_hold_or_a_problem_beside_it_keeps_the_case(text):
+    decision = triage(comment(text))
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+def test_thanks_for_a_refund_beside_a_tiny_amount_is_never_thanked():
+    # the sarcasm of "thanks for the refund... of £2 out of £80" shows only in the amount: the problem word is not
+    # masked (it reads as a remark about money today: no thanks, but no case either)
+    decision = triage(comment("thanks for the refund… of £2 out of £80"))
+    assert decision.intent is not Intent.PRAISE and decision.reply_template != "praise", decision.reasons
+    found = classify("thanks for the refund… of £2 out of £80", model=_flat_model(intent_min=1.1))
+    assert found.intent is not Intent.PRAISE, found.reasons
+
+
 # --- kind words the thanks-fit head hesitates on, with no need seen ---
 
 

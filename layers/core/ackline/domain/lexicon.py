@@ -1207,6 +1207,28 @@ RESOLVED = frozenset(
 )
 RESOLVED_PHRASES = ("came through", "came back", "went through", "back to normal")
 RESOLVABLE = frozenset({"problem", "problems", "problema", "problemi", "probleme", "issue", "refund", "refunded"})
+# Thanks after a fix that names the fixed problem (triage._put_right): the fixes that take the problem as their object
+# ("replaced my faulty charger"), the arrivals and working things that put a problem before them right ("the missing
+# parcel showed up", "new one works great"), and what a customer thanks for when it is the fix itself ("thanks for
+# the refund", "cheers for chasing it"). Never a problem no fix undoes (NEVER_PUT_RIGHT): harm, distress, a charge.
+FIX_VERBS = frozenset(
+    {*("replaced", "replacing", "swapped", "swapping", "repaired", "repairing", "refunded", "reconnected", "restored")}
+)
+ARRIVED = frozenset({"arrived", "arrives", "delivered"})
+ARRIVED_PHRASES = (
+    *("showed up", "turned up", "came through", "came back", "went through", "back to normal", "all good now"),
+    *("works great", "works perfectly", "works fine", "works now", "working now", "working fine", "working perfectly"),
+    *("udah masuk", "sudah masuk"),
+)
+FIX_NOUNS = frozenset(
+    {
+        *("refund", "swap", "replacement", "replacing", "repair", "repairing", "chasing", "sorting", "fixing"),
+        *("exchange", "reconnecting", "restoring", "credit"),
+    }
+)
+NEVER_PUT_RIGHT = frozenset(
+    {*("charged twice", "double charged", "overcharged", "rude", "scam", "useless", "worst", "never again")}
+)
 # Problems whose absence is good news: "not one outage in 3 years", "zero problemi", "nothing missing". Never what
 # a customer misses when it is absent ("no reply", "no signal", "not a single refund"): those stay complaints.
 GOOD_WHEN_ABSENT = frozenset(

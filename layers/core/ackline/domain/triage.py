@@ -271,6 +271,8 @@ def _signals(text: str) -> _Signals:
         cues = [
             c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE and clauses[c.start] in fixed)
         ]
+    if put_right := _put_right(cleaned, words, clauses, cues):
+        cues = [c for c in cues if c not in put_right]
     if not any(m in cleaned for m in _QUESTION_MARKS) and not _CONTRAST.intersection(words):
         # "not one outage in 3 years", "zero problemi": a problem denied, with no turn ("never had a problem until
         # this week") and nothing asked, is no problem
@@ -313,6 +315,54 @@ def _fixed_clauses(cleaned: str, words: list[str], clauses: list[int], cues: lis
         for at in fixes
         if not any(words[i] in lx.NEGATORS and clauses[i] == clauses[at] for i in range(max(0, at - 3), at))
     }
+
+
+def _put_right(cleaned: str, words: list[str], clauses: list[int], cues: list[Cue]) -> list[Cue]:
+    """Thanks after a fix that names the fixed problem ("thanks for the quick swap on the faulty charger, new one works
+    great", "cheers for the refund, much appreciated", "points finally showed up, thanks for chasing it"): the problem
+    cues that only name what was put right. A problem is put right in its own clause only: a fix that takes it as its
+    object ("replaced my faulty charger"), an arrival or a working thing after it ("the missing parcel showed up", never
+    "arrived broken"), or thanks for the fix itself ("thanks for the swap on the faulty charger"). Nothing of it holds
+    beside a question, a request or a wait ("still", "again"), a turn, sarcasm that stands alone or takes the praise
+    back, irony in quotes, or an amount of money ("thanks for the refund... of £2 out of £80"); a problem in a clause
+    with no fix ("new one is broken too", "broke again an hour later") stays, and so does a negated fix."""
+    problems = [c for c in cues if c.category in {"complaint", "unhappy"} and c.phrase not in lx.NEVER_PUT_RIGHT]
+    if not problems or not any(c.category in {"praise", "praise_idiom", "no_problem_idiom"} for c in cues):
+        return []
+    if any(m in cleaned for m in _QUESTION_MARKS) or lx.REQUEST_WORDS.intersection(words):
+        return []
+    if _CONTRAST.intersection(words) or _BACKHANDED.search(cleaned) or _SCARE_QUOTES.search(cleaned):
+        return []
+    sarcasm = {c.phrase for c in cues if c.category == "sarcasm"}
+    if sarcasm & _SELF_EVIDENT_SARCASM or _AMOUNT.search(cleaned) or any(e in cleaned for e in lx.SARCASM_EMOJI):
+        return []
+
+    def fix(at: int) -> bool:  # not negated ("never showed up", "has not arrived", "not fixed")
+        return not any(words[i] in lx.NEGATORS and clauses[i] == clauses[at] for i in range(max(0, at - 3), at))
+
+    joined = f" {' '.join(words)} "
+
+    def starts(phrases: Iterable[str]) -> list[int]:  # the word each phrase opens at
+        found = (m.start() for p in phrases for m in re.finditer(f" {re.escape(p)} ", joined))
+        return [joined[: at + 1].count(" ") - 1 for at in found]
+
+    # a fix whose object is the problem, anywhere in the clause; an arrival or a working thing, after the problem
+    takes = [at for at, w in enumerate(words) if w in lx.RESOLVED or w in lx.FIX_VERBS]
+    after = starts(lx.ARRIVED_PHRASES) + [at for at, w in enumerate(words) if w in lx.ARRIVED]
+    # thanks for the fix itself: "thanks for the refund", "cheers for chasing it", "thank you for the replacement"
+    thanked = [
+        at
+        for at in starts(("thanks for", "thank you for", "cheers for", "thanks so much for", "thank you so much for"))
+        if lx.FIX_NOUNS.intersection(w for i, w in enumerate(words) if clauses[i] == clauses[at] and i > at)
+    ]
+    right = []
+    for cue in problems:
+        clause = clauses[cue.start]
+        if any(clauses[at] == clause and fix(at) for at in takes + thanked) or any(
+            clauses[at] == clause and at >= cue.end and fix(at) for at in after
+        ):
+            right.append(cue)
+    return right
 
 
 # a question with two question marks and fewer words than this is a thread follow-up ("hello? anyone there?")
