@@ -119,6 +119,34 @@ NOT_SMALL_TALK = [
 ]
 
 
+# a reply that closes a thread (the next step is the customer's) and a message taken back, in other languages too
+THREAD_CLOSINGS = [
+    *("ah ok got it", "fair enough, will do", "no worries, I'll try that", "ok I'll wait for the email", "understood"),
+    *("will try again tomorrow", "makes sense, thanks", "oops zły czat", "entschuldigung, falscher chat"),
+]
+# ... never what hands the next step to us (accepting an offer, answering a request, agreeing to a proposal), nor a
+# closing beside a problem, a question or a number
+NOT_THREAD_CLOSINGS = [
+    *("ok", "yes please", "sure", "done", "yep that's me", "sounds good", "got it, but it still doesn't work"),
+    *("no worries, when will it arrive?", "fair enough, I want a refund then", "ok I'll wait for the refund"),
+    *("testing 123", "falscher Artikel geliefert", "will try again tomorrow, the app keeps crashing"),
+]
+
+
+@pytest.mark.parametrize("text", THREAD_CLOSINGS)
+def test_a_reply_that_closes_a_thread_needs_no_person(text):
+    decision = triage(dm(text), _multilingual_policy())
+    assert decision.intent is Intent.OTHER and not decision.escalate, decision.reasons
+    assert decision.reply_template == "other" and not decision.unsure
+
+
+@pytest.mark.parametrize("text", NOT_THREAD_CLOSINGS)
+def test_a_reply_that_hands_the_next_step_to_us_keeps_its_person(text):
+    decision = triage(dm(text), _multilingual_policy())
+    assert decision.escalate, decision.reasons
+    assert "small talk: a greeting or thanks, nothing asked" not in decision.reasons
+
+
 @pytest.mark.parametrize("text", SMALL_TALK)
 def test_a_greeting_or_thanks_in_a_dm_gets_a_warm_reply_and_no_case(text):
     decision = triage(dm(text))

@@ -1270,6 +1270,7 @@ SMALL_TALK = (
     *("hello", "hi", "hiya", "hey", "heya", "hi there", "hello there", "hey there", "good morning"),
     *("good afternoon", "good evening", "morning", "evening", "greetings"),
     *("thanks", "thank you", "thank u", "thanks so much", "thank you so much", "thanks very much", "thx", "ty"),
+    *("thnx", "thanx"),
     *("cheers", "many thanks", "much appreciated", "appreciate it"),
     *("hallo", "guten morgen", "guten tag", "moin", "danke", "danke schön", "vielen dank"),
     *("bonjour", "bonsoir", "salut", "coucou", "merci", "merci beaucoup"),
@@ -1285,6 +1286,21 @@ SMALL_TALK = (
     # a message taken back ("sorry wrong chat"): nothing for anyone to do
     *("wrong chat", "sent by mistake", "sent that by mistake", "ignore that", "please ignore"),
     "ignore my last message",
+    # ... and in the policy's other languages ("sorry falscher chat", "scusate chat sbagliata", "eh maaf salah kirim")
+    *("falscher chat", "mauvais chat", "mauvaise conversation", "chat equivocado", "chat sbagliata", "chat errado"),
+    *("mandei no chat errado", "verkeerde chat", "zły czat", "fel chatt", "forkert chat", "yanlış sohbet"),  # noqa: RUF001
+    *("salah kirim", "salah chat", "غلطت في الشات"),
+)
+# A reply that closes a thread: the customer has what they need and the next step is theirs ("ok got it", "makes
+# sense", "no worries", "I'll try that", "ok I'll wait for the email then"). Counted like a greeting in small talk.
+# Never what hands the next step to us: "yes please" and "sure" accept an offer, "done" and "yep that's me" answer an
+# agent's request, "sounds good" agrees to what we proposed; those, and a bare "ok", keep their person.
+THREAD_CLOSINGS = (
+    *("got it", "makes sense", "that makes sense", "fair enough", "no worries", "no problem", "np", "understood"),
+    *("all good", "i will try that", "i will try that then", "i will give that a go", "i will have a look later"),
+    *("i will have a look", "i will wait for the email", "i will wait for the email then", "i will check later"),
+    *("will try again tomorrow", "i will try again tomorrow", "will try again later", "i will try again later"),
+    *("just testing", "testing", "test", "just testing if this works"),
 )
 # What may stand beside a greeting or thank-you in small talk without asking for anything
 SMALL_TALK_FILLERS = (
@@ -1292,6 +1308,8 @@ SMALL_TALK_FILLERS = (
     *("will do", "got it", "lovely", "nice", "brilliant", "super", "guys", "team", "all", "everyone"),
     *("d'accord", "parfait", "vale", "perfecto", "va bene", "perfeito", "blz", "beleza", "prima", "oké"),
     *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you", "sorry", "oops"),  # noqa: RUF001 - Turkish dotless i
+    *("ah", "ahh", "right", "then", "undskyld", "oj", "sorki", "scusate", "scusa", "foi mal", "maaf", "eh", "pardon"),
+    *("آسف", "entschuldigung", "perdón", "desculpa", "przepraszam", "förlåt"),
 )
 
 # Laughter: a private message that laughs and that neither the rules nor the model read as a need is banter ("lol my

@@ -818,7 +818,7 @@ def _adopt(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: fl
 
 @lru_cache(maxsize=1)
 def _small_talk_phrases() -> tuple[frozenset[str], frozenset[str], int]:
-    greetings = frozenset(phrase_key(p) for p in lx.SMALL_TALK)
+    greetings = frozenset(phrase_key(p) for p in (*lx.SMALL_TALK, *lx.THREAD_CLOSINGS))
     fillers = frozenset(phrase_key(p) for p in lx.SMALL_TALK_FILLERS)
     return greetings, fillers, max(len(k.split(" ")) for k in greetings | fillers)
 
