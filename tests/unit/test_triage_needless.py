@@ -861,3 +861,30 @@ def test_idioms_that_only_look_like_a_problem_are_no_complaint_cue(text):
 )
 def test_the_same_words_outside_the_idiom_are_still_a_problem(text, kept):
     assert kept in classify(text, model=_flat_model()).reasons
+
+
+# --- a question how to do something to one's own kind of thing is the help pages' topic ---
+
+HOW_TO = ["how do I update my email address", "can I link my loyalty card to the app?", "how can I turn off my alerts"]
+# ... never a request for something to be done for this customer, a "my" the procedure does not take, or a case noun
+NOT_HOW_TO = [
+    "how do I get my money back",
+    "can I add my son to my phone plan?",
+    "can I change the name on the voucher before I give it to my mum?",
+    "how do I change my order?",
+    "how do I reset my password, it says my account is locked",
+    "can I update my address? order 5531207",
+]
+
+
+@pytest.mark.parametrize("text", HOW_TO)
+def test_how_to_do_something_to_ones_own_kind_of_thing_is_pointed_to_the_help_pages(text):
+    # a model sure that questions need no person: only the own-case rules can hold one back
+    decision = triage(comment(text), model=_flat_model(general_max=0.9))
+    assert decision.reply_template == "general_question" and not decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize("text", NOT_HOW_TO)
+def test_a_question_about_this_customers_own_case_still_reaches_a_person(text):
+    decision = triage(comment(text), model=_flat_model(general_max=0.9))
+    assert decision.escalate and decision.reply_template != "general_question", decision.reasons

@@ -1364,6 +1364,16 @@ OWN_CASE_WORDS = frozenset(
 # The nouns above that a question can name without meaning the customer's own ("how do I set up a standing order",
 # "is there a minimum order", "a VAT receipt for a train ticket"): after an indefinite article they are generic.
 # Never after "the" ("where is the order I placed?"), nor the possessives, nor a noun standing alone.
+# How to do something to one's own kind of thing ("how do I reset my password", "can I use my points online"):
+# the help pages' topic whatever its "my" (triage._how_to). Procedures anyone follows, never a request for something to
+# be done for this customer ("how do I get my money back", "can I have my refund", "can I add my daughter to my plan").
+HOW_TO_FRAMES = ("how do i", "how can i", "how to", "can i", "is it possible to", "where do i", "where can i")
+HOW_TO_VERBS = frozenset(
+    {
+        *("reset", "change", "update", "delete", "use", "find", "transfer", "link", "set up", "turn off"),
+        *("turn on", "redeem", "switch", "move", "pause", "check", "see", "download", "log in", "sign in"),
+    }
+)
 OWN_CASE_NOUNS = frozenset({"order", "account", "booking", "reservation", "refund", "parcel", "ticket", "bill"})
 INDEFINITE_ARTICLES = frozenset({"a", "an", "any"})
 # What a laugh beside makes a mishap, not banter ("😂 the driver threw it over the fence", "wkwkwk kurirnya kabur")

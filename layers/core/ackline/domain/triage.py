@@ -777,11 +777,27 @@ def _general_question(text: str, signals: _Signals, seen: Prediction, general_ma
     return seen.question_escalate < general_max and not problem and not own and not follow_up and not troubled
 
 
+def _how_to(words: list[str]) -> set[int]:
+    """Where a question asks how to do something to one's own kind of thing ("how do I reset my password", "can I use
+    my points online", "how do I find my nearest store"): the help pages' topic, whatever its "my". The positions of
+    each "my" that is the object of a procedure verb right after the frame: "how do I get my money back" is this
+    customer's case (no procedure), "can I change the name before I give it to my sister" is not that frame's "my",
+    and an order, account, refund, booking, bill, parcel or ticket still makes it the customer's own."""
+    joined = f" {' '.join(words)} "
+    found = set()
+    for frame in lx.HOW_TO_FRAMES:
+        for verb in lx.HOW_TO_VERBS:
+            for match in re.finditer(f" {frame} {verb} my ", joined):
+                found.add(joined[: match.end() - 1].count(" ") - 1)
+    return found
+
+
 def _names_own_case(words: list[str]) -> bool:
     """A word that makes the question this customer's own case ("my", "order", "pedido"), unless it is an English
     case noun after an indefinite article within two words: "a standing order", "any booking"."""
+    how_to = _how_to(words)
     for at, word in enumerate(words):
-        if word not in lx.OWN_CASE_WORDS:
+        if word not in lx.OWN_CASE_WORDS or at in how_to:
             continue
         generic = word in lx.OWN_CASE_NOUNS and lx.INDEFINITE_ARTICLES.intersection(words[max(0, at - 2) : at])
         if not generic:
