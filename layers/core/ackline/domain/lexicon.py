@@ -1226,6 +1226,31 @@ FIX_NOUNS = frozenset(
         *("exchange", "reconnecting", "restoring", "credit"),
     }
 )
+# A report that the problem is put right, beside thanks (triage._reports_a_fix): "that fixed it", "works again",
+# "the refund came through", in the policy's languages. Thanks with one of these is more than thanks alone.
+FIX_REPORTS = (
+    *("fixed it", "that fixed it", "sorted it", "all sorted", "it is sorted", "all working", "working again"),
+    *("works again", "works now", "working now", "looks right now", "all good now", "came through", "showed up"),
+    *("arrived", "activated", "back on", "back up", "refund came", "refund arrived", "money is back"),
+    *("werkt weer", "werkt nu", "funktioniert wieder", "geht wieder", "ist angekommen", "marche à nouveau"),
+    *("ça marche", "fonctionne à nouveau", "funciona de nuevo", "ya funciona", "ha llegado", "llegó"),
+    *("funziona di nuovo", "ora funziona", "è arrivato", "está tudo a funcionar", "voltou a funcionar", "chegou"),
+    *("działa", "przyszedł", "przyszła", "doszło", "fungerar igen", "virker igen", "geldi", "yattı"),  # noqa: RUF001
+    *("всё пришло", "пришло", "работает", "sudah masuk", "udah masuk", "sudah bisa", "udah bisa", "وصل", "رجعت"),
+    *("sudah sampai", "udah sampai", "już u mnie", "już jest"),
+    # "problem solved", "sorun çözüldü", "alles erledigt"; never a fix in progress ("they're fixing it now")
+    *sorted(w for w in RESOLVED if not w.endswith("ing")),
+)
+# ... and what denies or defers such a report, before it or just after ("funktioniert nicht", "ça marche pas", "todavía
+# no llegó", "не работает", "belum masuk", "ما وصل")
+FIX_DENIALS = frozenset(
+    {
+        *NEGATORS,
+        *("ne", "pas", "no", "não", "nao", "non", "nie", "nicht", "niet", "inte", "ikke", "не", "нет", "belum"),
+        *("tidak", "gak", "nggak", "ga", "لم", "ما", "لا", "noch", "toujours", "todavía", "ancora", "ainda"),
+        *("jeszcze", "fortfarande", "stadig", "hala", "ещё", "еще", "masih", "kein", "keine", "nunca", "mai"),
+    }
+)
 NEVER_PUT_RIGHT = frozenset(
     {*("charged twice", "double charged", "overcharged", "rude", "scam", "useless", "worst", "never again")}
 )

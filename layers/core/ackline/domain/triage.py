@@ -634,7 +634,8 @@ def _weigh(
     # praise the rules' words and the model both read needs the clearer sign of a person an agreed request needs
     agreed = in_words and sure_praise
     no_need_below = max(escalate_min, _AGREED_ESCALATE_MIN) if agreed else escalate_min
-    if doubts and kind_words and _beyond_thanks(chosen) and _only_lukewarm(text, doubts, seen, no_need_below, language):
+    more_than_thanks = _beyond_thanks(chosen) or _reports_a_fix(text, signals)
+    if doubts and kind_words and more_than_thanks and _only_lukewarm(text, doubts, seen, no_need_below, language):
         # kind words, no problem, sarcasm, request or turn, and no sign a person is needed: only the thanks-fit
         # head hesitates. Not thanked (that needs its confidence), but nothing for a person to do either
         said.append(f"kind words, no need seen: a neutral reply without a case ({doubts[0]})")
@@ -669,6 +670,26 @@ def _beyond_thanks(chosen: _Verdict) -> bool:
     neutral reply left at that."""
     praised = [r.removeprefix("praise: ") for r in chosen.reasons if r.startswith("praise: ")]
     return not praised or any(p not in lx.THANKS for p in praised)
+
+
+def _reports_a_fix(text: str, signals: _Signals) -> bool:
+    """Thanks beside a report that the problem is put right ("Thanks Priya, that fixed it", "zwrot przyszedł na konto,
+    dzięki", "het werkt weer, bedankt"): more than thanks alone, which is how sarcasm the lexicon lacks shows ("thank
+    you for charging me twice"). Never denied or deferred around it ("never arrived", "funktioniert nicht", "ça marche
+    pas", "belum masuk"), asked about, awaited ("still", "when", "yet") or taken back in quotes."""
+    if any(m in text for m in _QUESTION_MARKS) or _SCARE_QUOTES.search(text):
+        return False
+    words = signals.words
+    if (lx.REQUEST_WORDS - {"again"}).intersection(words):
+        return False
+    joined = f" {' '.join(words)} "
+    for phrase in lx.FIX_REPORTS:
+        for match in re.finditer(f" {re.escape(phrase_key(phrase))} ", joined):
+            at = joined[: match.start() + 1].count(" ") - 1
+            end = at + len(phrase_key(phrase).split(" "))
+            if not any(w in lx.FIX_DENIALS for w in words[max(0, at - 3) : end + 2]):
+                return True
+    return False
 
 
 def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, no_need_below: float, language: str) -> bool:
