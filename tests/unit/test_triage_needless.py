@@ -374,9 +374,10 @@ def test_praise_the_rules_and_the_model_both_read_needs_a_clearer_sign_of_a_pers
     assert agreed.reply_template == "other"
     # a clear sign: unsure, and a person
     assert triage(comment(text), model=_praising_model(thanks_fit=0.4, escalate=0.6)).escalate
-    # where only the rules read praise, the ordinary threshold holds
+    # where only the rules read praise, the same even odds hold (no cue, no quotes: see the kind-words tests below)
     alone = triage(comment(text), model=_hesitant_model(thanks_fit=0.4, escalate=0.4))
-    assert alone.unsure and alone.escalate, alone.reasons
+    assert not alone.unsure and not alone.escalate and alone.reply_template == "other", alone.reasons
+    assert triage(comment(text), model=_hesitant_model(thanks_fit=0.4, escalate=0.6)).escalate
 
 
 # --- banter in a private message: a laugh and no need ---
@@ -928,4 +929,35 @@ def test_thanks_beside_a_fix_reported_gets_the_neutral_reply_without_a_case(text
 @pytest.mark.parametrize("text", FIX_NOT_REPORTED)
 def test_thanks_beside_a_fix_denied_or_awaited_keeps_its_case(text):
     decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.4))
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+# --- kind words the escalation head hesitates on: below even odds, no cue, no quotes ---
+
+KIND_WORDS = ["the staff at the Leeds store were brilliant", "Ordered Monday, here Tuesday. Lovely 😍"]
+
+
+@pytest.mark.parametrize("text", KIND_WORDS)
+def test_kind_words_the_escalation_head_hesitates_on_get_the_neutral_reply_without_a_case(text):
+    decision = triage(comment(text), model=_hesitant_model(thanks_fit=0.4, escalate=0.45))
+    assert decision.intent is Intent.PRAISE and not decision.escalate and not decision.unsure, decision.reasons
+    assert decision.reply_template == "other"
+    # from even odds a person looks; and a thanks-fit below its floor is how sarcasm without a cue shows
+    for model in (_hesitant_model(thanks_fit=0.4, escalate=0.5), _hesitant_model(thanks_fit=0.2, escalate=0.45)):
+        held = triage(comment(text), model=model)
+        assert held.escalate and held.reply_template == "unsure", held.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Love that my "waterproof" jacket lets in more water than it keeps out',
+        "Thanks for the 'free upgrade' that doubled my bill",
+        "thanks Acme",  # thanks alone, where the heads hesitate
+        "lovely, another delay",
+        "brilliant service as always 🙄",
+    ],
+)
+def test_irony_thanks_alone_or_a_cue_beside_kind_words_keeps_the_case_where_the_head_hesitates(text):
+    decision = triage(comment(text), model=_hesitant_model(thanks_fit=0.4, escalate=0.45))
     assert decision.escalate and decision.reply_template != "praise", decision.reasons

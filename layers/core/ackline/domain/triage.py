@@ -631,9 +631,11 @@ def _weigh(
         return _Weighed(chosen, confidence, False, said, quiet_praise=chosen.intent is Intent.PRAISE)
     in_words = _praise_in_words(chosen)
     kind_words = in_words or (language == "en" and _praise_the_rules_left_open(verdict, chosen))
-    # praise the rules' words and the model both read needs the clearer sign of a person an agreed request needs
-    agreed = in_words and sure_praise
-    no_need_below = max(escalate_min, _AGREED_ESCALATE_MIN) if agreed else escalate_min
+    # kind words in the rules' own words need the clearer sign of a person an agreed request needs, whether or not the
+    # model reads praise too: an escalation head between the threshold and even odds, with no cue, no quotes and a
+    # thanks-fit above its floor, is hesitation, not a need (out of fold over train and dev, every message that needed a
+    # person there had its irony in quotes: 'the "free upgrade" that doubled my bill')
+    no_need_below = max(escalate_min, _AGREED_ESCALATE_MIN) if in_words else escalate_min
     more_than_thanks = _beyond_thanks(chosen) or _reports_a_fix(text, signals)
     if doubts and kind_words and more_than_thanks and _only_lukewarm(text, doubts, seen, no_need_below, language):
         # kind words, no problem, sarcasm, request or turn, and no sign a person is needed: only the thanks-fit
@@ -700,7 +702,8 @@ def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, no_need_below
     floor = _QUIET_PRAISE_MIN if language in {"en", UNDETERMINED} else _QUIET_PRAISE_MIN_ELSEWHERE
     if seen.praise_ok < floor or _SCARE_QUOTES.search(text):
         return False
-    return all(d.startswith("not confidently positive") for d in doubts)
+    # (the escalation head's own doubt is settled by the bound above)
+    return all(d.startswith(("not confidently positive", "a person may be needed")) for d in doubts)
 
 
 # What the model alone may doubt about a laugh: slang it reads literally ("demolished", "he's dead 😂", "unhinged")
