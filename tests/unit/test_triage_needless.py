@@ -281,13 +281,26 @@ def test_a_fix_that_did_not_hold_or_a_problem_beside_it_keeps_the_case(text):
     assert decision.escalate and decision.reply_template != "praise", decision.reasons
 
 
-def test_thanks_for_a_refund_beside_a_tiny_amount_is_never_thanked():
-    # the sarcasm of "thanks for the refund... of £2 out of £80" shows only in the amount: the problem word is not
-    # masked (it reads as a remark about money today: no thanks, but no case either)
-    decision = triage(comment("thanks for the refund… of £2 out of £80"))
-    assert decision.intent is not Intent.PRAISE and decision.reply_template != "praise", decision.reasons
-    found = classify("thanks for the refund… of £2 out of £80", model=_flat_model(intent_min=1.1))
-    assert found.intent is not Intent.PRAISE, found.reasons
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks for the refund… of £2 out of £80",
+        "thank you for the generous refund of all of €4",
+        "cheers for the credit, a whopping $3",
+        "thanks, got £5 of the £60 back",
+    ],
+)
+def test_thanks_for_a_sum_made_small_on_purpose_is_a_complaint(text):
+    # the sarcasm shows only in the amount: the problem word is not masked, and the belittled sum is the sneer
+    decision = triage(comment(text))
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+    assert "sarcasm: an amount belittled beside thanks" in decision.reasons
+
+
+@pytest.mark.parametrize("text", ["refund of £80 arrived, thanks", "thanks for the 20% off, saved me £12"])
+def test_thanks_beside_a_plain_amount_is_no_sneer(text):
+    decision = triage(comment(text))
+    assert "sarcasm: an amount belittled beside thanks" not in decision.reasons and not decision.escalate
 
 
 # --- kind words the thanks-fit head hesitates on, with no need seen ---

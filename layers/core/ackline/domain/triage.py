@@ -496,6 +496,9 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     # ... and so is thanks for a "free" upgrade that added £15: a quoted word beside kind words and money
     if _IRONIC_QUOTE.search(text) and (signals.phrases("praise") or signals.phrases("praise_idiom")):
         sneer.append("a word in quotes beside thanks")
+    # ... and thanks for a sum made small on purpose: "a whopping £2", "£2 out of £80", "all of €3"
+    if _IRONIC_AMOUNT.search(text) and (signals.phrases("praise") or signals.phrases("praise_idiom")):
+        sneer.append("an amount belittled beside thanks")
     if sneer and (signals.of("price") or signals.of("price_neutral")):
         return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, []), [f"sarcasm: {m}" for m in sneer])
     if price := _price(text, words, signals, bool(unhappy) or negative):
@@ -542,6 +545,13 @@ _AGREED_ESCALATE_MIN = 0.5
 # ... and so does a price objection they agree on, where the model's complaint reading stays below this (out of fold
 # over train and dev: every agreed objection below it that needed a person had an escalation reading above 0.5)
 _PRICE_REMARK_COMPLAINT_MAX = 0.1
+# a sum made small on purpose: an ironic magnitude before it ("a whopping £2", "a generous €3", "all of $5") or a part
+# of a whole ("£2 out of £80", "£5 of the £60 back"). Beside thanks, it is what the thanks is really about
+_MONEY = r"(?:[£$€]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|eur|usd|gbp|quid|pounds|euros|dollars))"
+_IRONIC_AMOUNT = re.compile(
+    rf"(?i)\b(?:a\s+(?:whole|whopping|massive|generous|huge|grand\s+total\s+of)|all\s+of|whole)\s+{_MONEY}"
+    rf"|{_MONEY}\s+(?:out\s+of|of\s+the|of\s+my)\s+{_MONEY}"
+)
 # a word in quotes ("the 'priority' boarding", the "free" upgrade): perhaps the customer's irony
 _SCARE_QUOTES = re.compile(r"[\"“”«»]|&quot;|(?<!\w)'\w[^']{0,30}'(?!\w)")
 # ... surely so in lower case ('the "free" upgrade'), where a capitalised one is as often a product's name
