@@ -974,3 +974,21 @@ def test_kind_words_the_escalation_head_hesitates_on_get_the_neutral_reply_witho
 def test_irony_thanks_alone_or_a_cue_beside_kind_words_keeps_the_case_where_the_head_hesitates(text):
     decision = triage(comment(text), model=_hesitant_model(thanks_fit=0.4, escalate=0.45))
     assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+# --- a laugh where only the model reads praise: the neutral reply, never thanks ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lol your admin is on one today", "haha the admin replying to everyone", "wkwk adminnya lucu banget balas komen"],
+)
+def test_a_laugh_where_only_the_model_reads_praise_gets_the_neutral_reply(text):
+    decision = triage(comment(text), _multilingual_policy(), model=_praising_model(thanks_fit=0.95))
+    assert decision.reply_template == "other" and not decision.escalate, decision.reasons
+
+
+def test_praise_the_rules_read_beside_a_laugh_or_the_model_reads_without_one_is_still_thanked():
+    sure = _praising_model(thanks_fit=0.95)
+    assert triage(comment("haha love it, brilliant"), model=sure).reply_template == "praise"
+    assert triage(comment("the new seasonal blend is lowkey addictive"), model=sure).reply_template == "praise"

@@ -1343,6 +1343,9 @@ SMALL_TALK_FILLERS = (
 LAUGHTER_WORDS = frozenset({"lol", "lool", "lmao", "lmaoo", "lmfao", "rofl", "xd", "xdd", "mdr", "ptdr"})
 LAUGHTER_REPEATS = ("ha", "he", "ja", "je", "wk", "kw", "rs")  # "hahaha", "jajaja", "wkwkwk", "rsrsrs"
 LAUGHTER_EMOJI = frozenset({"😂", "🤣", "💀"})
+# ... and the short spellings, which only ever hold a thanks back (triage._laugh_only_the_model_praises), never make
+# banter of a need: "haha", "wkwk", "jaja", "kkkk"
+SHORT_LAUGHS = frozenset({"haha", "hehe", "hihi", "wkwk", "jaja", "jeje", "kkkk", "rsrs", "hahah", "lolz"})
 
 # Words that make a question this customer's own case (their order, account, booking) rather than general
 # information a published FAQ answers: such a question always reaches a person.

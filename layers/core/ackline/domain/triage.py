@@ -654,7 +654,19 @@ def _weigh(
         return _Weighed(chosen, confidence, False, said, quiet_praise=True)
     if doubts:
         return _Weighed(chosen, confidence, True, [*said, *(f"unsure: {d}" for d in doubts)])
-    return _Weighed(chosen, confidence, False, said)
+    # "min nya lucu bgt balesin komen wkwk", "lol 10/10 would get lost again": a laugh where only the model reads
+    # praise is banter or irony, never sure enough for thanks. The neutral reply, and (no doubt) no case
+    banter = _laugh_only_the_model_praises(text, verdict, chosen, signals.words)
+    said += ["praise only the model reads, beside a laugh: the neutral reply, not thanks"] if banter else []
+    return _Weighed(chosen, confidence, False, said, quiet_praise=banter)
+
+
+def _laugh_only_the_model_praises(text: str, verdict: _Verdict, chosen: _Verdict, words: list[str]) -> bool:
+    """Praise the model reads where the rules read no kind word (nothing at all, or only a sentiment score), beside a
+    laugh in any spelling, short ones too ("haha", "wkwk")."""
+    only_the_model = verdict.intent is Intent.OTHER or (verdict.intent is Intent.PRAISE and verdict.by_sentiment)
+    laugh = _laughing(text, words) or bool(lx.SHORT_LAUGHS.intersection(words))
+    return chosen.intent is Intent.PRAISE and only_the_model and laugh
 
 
 def _agreed_request(chosen: _Verdict, seen: Prediction, signals: _Signals, intent_min: float) -> bool:
