@@ -133,6 +133,35 @@ NOT_THREAD_CLOSINGS = [
 ]
 
 
+# the season's greetings, to the brand by name or to everyone; never beside a problem, a question or a rolled eye
+SEASONS_GREETINGS = [
+    "happy new year Northwind 🎉",
+    "Merry Christmas everyone x",
+    "have a great weekend",
+    "frohe Weihnachten",
+]
+NOT_SEASONS_GREETINGS = [
+    "merry christmas, still no parcel",
+    "happy friday Northwind, where is my refund?",
+    "happy new year Northwind 🙄",
+    "thanks 🙄",
+]
+
+
+@pytest.mark.parametrize("text", SEASONS_GREETINGS)
+def test_the_seasons_greetings_in_a_dm_are_small_talk(text):
+    decision = triage(dm(text), _multilingual_policy())
+    assert decision.intent is Intent.OTHER and not decision.escalate, decision.reasons
+    assert "small talk: a greeting or thanks, nothing asked" in decision.reasons
+
+
+@pytest.mark.parametrize("text", NOT_SEASONS_GREETINGS)
+def test_a_greeting_beside_a_problem_a_question_or_a_rolled_eye_is_not_small_talk(text):
+    decision = triage(dm(text), _multilingual_policy())
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+    assert "small talk: a greeting or thanks, nothing asked" not in decision.reasons
+
+
 @pytest.mark.parametrize("text", THREAD_CLOSINGS)
 def test_a_reply_that_closes_a_thread_needs_no_person(text):
     decision = triage(dm(text), _multilingual_policy())

@@ -1308,6 +1308,13 @@ SMALL_TALK = (
     *("merhaba", "selam", "günaydın", "teşekkürler", "teşekkür ederim", "sağolun", "sağ olun", "sağol"),  # noqa: RUF001 - Turkish dotless i
     *("halo", "pagi", "selamat pagi", "makasih", "terima kasih", "thanks kak", "makasih kak"),
     *("مرحبا", "السلام عليكم", "صباح الخير", "شكرا", "شكرا جزيلا"),
+    # the season's greetings ("merry christmas everyone x", "happy friday acme team 🎉", "feliz viernes")
+    *("merry christmas", "happy christmas", "happy new year", "happy holidays", "happy easter", "happy friday"),
+    *("happy weekend", "have a good weekend", "have a great weekend", "have a nice weekend", "have a nice day"),
+    *("have a great day", "frohe weihnachten"),
+    *("schönes wochenende", "joyeux noël", "bonne année", "bon week-end", "feliz navidad", "feliz año nuevo"),
+    *("feliz viernes", "buen finde", "buon natale", "buon weekend", "feliz natal", "bom fim de semana"),
+    *("prettige feestdagen", "fijn weekend", "wesołych świąt", "god jul", "god helg", "iyi bayramlar", "selamat pagi"),
     # a message taken back ("sorry wrong chat"): nothing for anyone to do
     *("wrong chat", "sent by mistake", "sent that by mistake", "ignore that", "please ignore"),
     "ignore my last message",
@@ -1333,6 +1340,7 @@ SMALL_TALK_FILLERS = (
     *("will do", "got it", "lovely", "nice", "brilliant", "super", "guys", "team", "all", "everyone"),
     *("d'accord", "parfait", "vale", "perfecto", "va bene", "perfeito", "blz", "beleza", "prima", "oké"),
     *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you", "sorry", "oops"),  # noqa: RUF001 - Turkish dotless i
+    *("x", "xx", "xxx", "folks", "y'all"),
     *("ah", "ahh", "right", "then", "undskyld", "oj", "sorki", "scusate", "scusa", "foi mal", "maaf", "eh", "pardon"),
     *("آسف", "entschuldigung", "perdón", "desculpa", "przepraszam", "förlåt"),
 )

@@ -885,14 +885,18 @@ def _small_talk_phrases() -> tuple[frozenset[str], frozenset[str], int]:
     return greetings, fillers, max(len(k.split(" ")) for k in greetings | fillers)
 
 
-def _small_talk(text: str) -> bool:
+def _small_talk(text: str, brand: str = "") -> bool:
     """Only a greeting or a thank-you ("hello", "ok thanks", "good morning 🙏"): every word belongs to one, at
     least one is a greeting or thanks (a bare "ok" or "yes" may answer an agent in a thread), none is repeated,
-    nothing is asked, and no number or link is given."""
+    nothing is asked, no number or link is given and no eye is rolled. The brand's own name is who is greeted."""
     if any(m in text for m in _QUESTION_MARKS) or any(ch.isdigit() for ch in text) or _URL.search(text):
         return False
+    if any(e in text for e in lx.SARCASM_EMOJI | _SARCASM_EMOJI_ALONE):
+        return False  # "thanks 🙄" is no thank-you
     greetings, fillers, longest = _small_talk_phrases()
-    words = tokens(clean(text))
+    # the brand's own name beside a greeting ("morning acme ☀️", "happy friday acme team") is who is greeted
+    named = {w for w in tokens(clean(brand)) if len(w) > 2}
+    words = [w for w in tokens(clean(text)) if w not in named]
     at, said = 0, []
     while at < len(words):
         for size in range(min(longest, len(words) - at), 0, -1):
@@ -924,7 +928,7 @@ def classify(
         sentiment = 0.0
     rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
     language = detect_language(text, signals.words)
-    if _small_talk(text):
+    if _small_talk(text, policy.brand.name):
         # nothing to weigh: a warm "we're here if you need anything", and no case (a thank-you is not praise
         # to answer with delight, and "hello" waits for the customer's next message, which is triaged on its own)
         return Classification(
