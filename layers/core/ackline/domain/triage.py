@@ -497,7 +497,7 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     if _IRONIC_QUOTE.search(text) and (signals.phrases("praise") or signals.phrases("praise_idiom")):
         sneer.append("a word in quotes beside thanks")
     # ... and thanks for a sum made small on purpose: "a whopping £2", "£2 out of £80", "all of €3"
-    if _IRONIC_AMOUNT.search(text) and (signals.phrases("praise") or signals.phrases("praise_idiom")):
+    if (signals.phrases("praise") or signals.phrases("praise_idiom")) and _IRONIC_AMOUNT.search(text):
         sneer.append("an amount belittled beside thanks")
     if sneer and (signals.of("price") or signals.of("price_neutral")):
         return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, []), [f"sarcasm: {m}" for m in sneer])
@@ -547,7 +547,8 @@ _AGREED_ESCALATE_MIN = 0.5
 _PRICE_REMARK_COMPLAINT_MAX = 0.1
 # a sum made small on purpose: an ironic magnitude before it ("a whopping £2", "a generous €3", "all of $5") or a part
 # of a whole ("£2 out of £80", "£5 of the £60 back"). Beside thanks, it is what the thanks is really about
-_MONEY = r"(?:[£$€]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|eur|usd|gbp|quid|pounds|euros|dollars))"
+# (a number only from the start of its digits: a long run of digits must not be tried from each of its positions)
+_MONEY = r"(?:[£$€]\s?\d[\d.,]*|(?<![\d.,])\d[\d.,]*\s?(?:€|eur|usd|gbp|quid|pounds|euros|dollars)\b)"
 _IRONIC_AMOUNT = re.compile(
     rf"(?i)\b(?:a\s+(?:whole|whopping|massive|generous|huge|grand\s+total\s+of)|all\s+of|whole)\s+{_MONEY}"
     rf"|{_MONEY}\s+(?:out\s+of|of\s+the|of\s+my)\s+{_MONEY}"
