@@ -1207,6 +1207,53 @@ RESOLVED = frozenset(
 )
 RESOLVED_PHRASES = ("came through", "came back", "went through", "back to normal")
 RESOLVABLE = frozenset({"problem", "problems", "problema", "problemi", "probleme", "issue", "refund", "refunded"})
+# Thanks after a fix that names the fixed problem (triage._put_right): the fixes that take the problem as their object
+# ("replaced my faulty charger"), the arrivals and working things that put a problem before them right ("the missing
+# parcel showed up", "new one works great"), and what a customer thanks for when it is the fix itself ("thanks for
+# the refund", "cheers for chasing it"). Never a problem no fix undoes (NEVER_PUT_RIGHT): harm, distress, a charge.
+FIX_VERBS = frozenset(
+    {*("replaced", "replacing", "swapped", "swapping", "repaired", "repairing", "refunded", "reconnected", "restored")}
+)
+ARRIVED = frozenset({"arrived", "arrives", "delivered"})
+ARRIVED_PHRASES = (
+    *("showed up", "turned up", "came through", "came back", "went through", "back to normal", "all good now"),
+    *("works great", "works perfectly", "works fine", "works now", "working now", "working fine", "working perfectly"),
+    *("udah masuk", "sudah masuk"),
+)
+FIX_NOUNS = frozenset(
+    {
+        *("refund", "swap", "replacement", "replacing", "repair", "repairing", "chasing", "sorting", "fixing"),
+        *("exchange", "reconnecting", "restoring", "credit"),
+    }
+)
+# A report that the problem is put right, beside thanks (triage._reports_a_fix): "that fixed it", "works again",
+# "the refund came through", in the policy's languages. Thanks with one of these is more than thanks alone.
+FIX_REPORTS = (
+    *("fixed it", "that fixed it", "sorted it", "all sorted", "it is sorted", "all working", "working again"),
+    *("works again", "works now", "working now", "looks right now", "all good now", "came through", "showed up"),
+    *("arrived", "activated", "back on", "back up", "refund came", "refund arrived", "money is back"),
+    *("werkt weer", "werkt nu", "funktioniert wieder", "geht wieder", "ist angekommen", "marche à nouveau"),
+    *("ça marche", "fonctionne à nouveau", "funciona de nuevo", "ya funciona", "ha llegado", "llegó"),
+    *("funziona di nuovo", "ora funziona", "è arrivato", "está tudo a funcionar", "voltou a funcionar", "chegou"),
+    *("działa", "przyszedł", "przyszła", "doszło", "fungerar igen", "virker igen", "geldi", "yattı"),  # noqa: RUF001
+    *("всё пришло", "пришло", "работает", "sudah masuk", "udah masuk", "sudah bisa", "udah bisa", "وصل", "رجعت"),
+    *("sudah sampai", "udah sampai", "już u mnie", "już jest"),
+    # "problem solved", "sorun çözüldü", "alles erledigt"; never a fix in progress ("they're fixing it now")
+    *sorted(w for w in RESOLVED if not w.endswith("ing")),
+)
+# ... and what denies or defers such a report, before it or just after ("funktioniert nicht", "ça marche pas", "todavía
+# no llegó", "не работает", "belum masuk", "ما وصل")
+FIX_DENIALS = frozenset(
+    {
+        *NEGATORS,
+        *("ne", "pas", "no", "não", "nao", "non", "nie", "nicht", "niet", "inte", "ikke", "не", "нет", "belum"),
+        *("tidak", "gak", "nggak", "ga", "لم", "ما", "لا", "noch", "toujours", "todavía", "ancora", "ainda"),
+        *("jeszcze", "fortfarande", "stadig", "hala", "ещё", "еще", "masih", "kein", "keine", "nunca", "mai"),
+    }
+)
+NEVER_PUT_RIGHT = frozenset(
+    {*("charged twice", "double charged", "overcharged", "rude", "scam", "useless", "worst", "never again")}
+)
 # Problems whose absence is good news: "not one outage in 3 years", "zero problemi", "nothing missing". Never what
 # a customer misses when it is absent ("no reply", "no signal", "not a single refund"): those stay complaints.
 GOOD_WHEN_ABSENT = frozenset(
@@ -1248,6 +1295,7 @@ SMALL_TALK = (
     *("hello", "hi", "hiya", "hey", "heya", "hi there", "hello there", "hey there", "good morning"),
     *("good afternoon", "good evening", "morning", "evening", "greetings"),
     *("thanks", "thank you", "thank u", "thanks so much", "thank you so much", "thanks very much", "thx", "ty"),
+    *("thnx", "thanx"),
     *("cheers", "many thanks", "much appreciated", "appreciate it"),
     *("hallo", "guten morgen", "guten tag", "moin", "danke", "danke schön", "vielen dank"),
     *("bonjour", "bonsoir", "salut", "coucou", "merci", "merci beaucoup"),
@@ -1260,9 +1308,31 @@ SMALL_TALK = (
     *("merhaba", "selam", "günaydın", "teşekkürler", "teşekkür ederim", "sağolun", "sağ olun", "sağol"),  # noqa: RUF001 - Turkish dotless i
     *("halo", "pagi", "selamat pagi", "makasih", "terima kasih", "thanks kak", "makasih kak"),
     *("مرحبا", "السلام عليكم", "صباح الخير", "شكرا", "شكرا جزيلا"),
+    # the season's greetings ("merry christmas everyone x", "happy friday acme team 🎉", "feliz viernes")
+    *("merry christmas", "happy christmas", "happy new year", "happy holidays", "happy easter", "happy friday"),
+    *("happy weekend", "have a good weekend", "have a great weekend", "have a nice weekend", "have a nice day"),
+    *("have a great day", "frohe weihnachten"),
+    *("schönes wochenende", "joyeux noël", "bonne année", "bon week-end", "feliz navidad", "feliz año nuevo"),
+    *("feliz viernes", "buen finde", "buon natale", "buon weekend", "feliz natal", "bom fim de semana"),
+    *("prettige feestdagen", "fijn weekend", "wesołych świąt", "god jul", "god helg", "iyi bayramlar", "selamat pagi"),
     # a message taken back ("sorry wrong chat"): nothing for anyone to do
     *("wrong chat", "sent by mistake", "sent that by mistake", "ignore that", "please ignore"),
     "ignore my last message",
+    # ... and in the policy's other languages ("sorry falscher chat", "scusate chat sbagliata", "eh maaf salah kirim")
+    *("falscher chat", "mauvais chat", "mauvaise conversation", "chat equivocado", "chat sbagliata", "chat errado"),
+    *("mandei no chat errado", "verkeerde chat", "zły czat", "fel chatt", "forkert chat", "yanlış sohbet"),  # noqa: RUF001
+    *("salah kirim", "salah chat", "غلطت في الشات"),
+)
+# A reply that closes a thread: the customer has what they need and the next step is theirs ("ok got it", "makes
+# sense", "no worries", "I'll try that", "ok I'll wait for the email then"). Counted like a greeting in small talk.
+# Never what hands the next step to us: "yes please" and "sure" accept an offer, "done" and "yep that's me" answer an
+# agent's request, "sounds good" agrees to what we proposed; those, and a bare "ok", keep their person.
+THREAD_CLOSINGS = (
+    *("got it", "makes sense", "that makes sense", "fair enough", "no worries", "no problem", "np", "understood"),
+    *("all good", "i will try that", "i will try that then", "i will give that a go", "i will have a look later"),
+    *("i will have a look", "i will wait for the email", "i will wait for the email then", "i will check later"),
+    *("will try again tomorrow", "i will try again tomorrow", "will try again later", "i will try again later"),
+    *("just testing", "testing", "test", "just testing if this works"),
 )
 # What may stand beside a greeting or thank-you in small talk without asking for anything
 SMALL_TALK_FILLERS = (
@@ -1270,6 +1340,9 @@ SMALL_TALK_FILLERS = (
     *("will do", "got it", "lovely", "nice", "brilliant", "super", "guys", "team", "all", "everyone"),
     *("d'accord", "parfait", "vale", "perfecto", "va bene", "perfeito", "blz", "beleza", "prima", "oké"),
     *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you", "sorry", "oops"),  # noqa: RUF001 - Turkish dotless i
+    *("x", "xx", "xxx", "folks", "y'all"),
+    *("ah", "ahh", "right", "then", "undskyld", "oj", "sorki", "scusate", "scusa", "foi mal", "maaf", "eh", "pardon"),
+    *("آسف", "entschuldigung", "perdón", "desculpa", "przepraszam", "förlåt"),
 )
 
 # Laughter: a private message that laughs and that neither the rules nor the model read as a need is banter ("lol my
@@ -1278,6 +1351,9 @@ SMALL_TALK_FILLERS = (
 LAUGHTER_WORDS = frozenset({"lol", "lool", "lmao", "lmaoo", "lmfao", "rofl", "xd", "xdd", "mdr", "ptdr"})
 LAUGHTER_REPEATS = ("ha", "he", "ja", "je", "wk", "kw", "rs")  # "hahaha", "jajaja", "wkwkwk", "rsrsrs"
 LAUGHTER_EMOJI = frozenset({"😂", "🤣", "💀"})
+# ... and the short spellings, which only ever hold a thanks back (triage._laugh_only_the_model_praises), never make
+# banter of a need: "haha", "wkwk", "jaja", "kkkk"
+SHORT_LAUGHS = frozenset({"haha", "hehe", "hihi", "wkwk", "jaja", "jeje", "kkkk", "rsrs", "hahah", "lolz"})
 
 # Words that make a question this customer's own case (their order, account, booking) rather than general
 # information a published FAQ answers: such a question always reaches a person.
@@ -1324,6 +1400,16 @@ OWN_CASE_WORDS = frozenset(
 # The nouns above that a question can name without meaning the customer's own ("how do I set up a standing order",
 # "is there a minimum order", "a VAT receipt for a train ticket"): after an indefinite article they are generic.
 # Never after "the" ("where is the order I placed?"), nor the possessives, nor a noun standing alone.
+# How to do something to one's own kind of thing ("how do I reset my password", "can I use my points online"):
+# the help pages' topic whatever its "my" (triage._how_to). Procedures anyone follows, never a request for something to
+# be done for this customer ("how do I get my money back", "can I have my refund", "can I add my daughter to my plan").
+HOW_TO_FRAMES = ("how do i", "how can i", "how to", "can i", "is it possible to", "where do i", "where can i")
+HOW_TO_VERBS = frozenset(
+    {
+        *("reset", "change", "update", "delete", "use", "find", "transfer", "link", "set up", "turn off"),
+        *("turn on", "redeem", "switch", "move", "pause", "check", "see", "download", "log in", "sign in"),
+    }
+)
 OWN_CASE_NOUNS = frozenset({"order", "account", "booking", "reservation", "refund", "parcel", "ticket", "bill"})
 INDEFINITE_ARTICLES = frozenset({"a", "an", "any"})
 # What a laugh beside makes a mishap, not banter ("😂 the driver threw it over the fence", "wkwkwk kurirnya kabur")

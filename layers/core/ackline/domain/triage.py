@@ -271,6 +271,8 @@ def _signals(text: str) -> _Signals:
         cues = [
             c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE and clauses[c.start] in fixed)
         ]
+    if put_right := _put_right(cleaned, words, clauses, cues):
+        cues = [c for c in cues if c not in put_right]
     if not any(m in cleaned for m in _QUESTION_MARKS) and not _CONTRAST.intersection(words):
         # "not one outage in 3 years", "zero problemi": a problem denied, with no turn ("never had a problem until
         # this week") and nothing asked, is no problem
@@ -313,6 +315,54 @@ def _fixed_clauses(cleaned: str, words: list[str], clauses: list[int], cues: lis
         for at in fixes
         if not any(words[i] in lx.NEGATORS and clauses[i] == clauses[at] for i in range(max(0, at - 3), at))
     }
+
+
+def _put_right(cleaned: str, words: list[str], clauses: list[int], cues: list[Cue]) -> list[Cue]:
+    """Thanks after a fix that names the fixed problem ("thanks for the quick swap on the faulty charger, new one works
+    great", "cheers for the refund, much appreciated", "points finally showed up, thanks for chasing it"): the problem
+    cues that only name what was put right. A problem is put right in its own clause only: a fix that takes it as its
+    object ("replaced my faulty charger"), an arrival or a working thing after it ("the missing parcel showed up", never
+    "arrived broken"), or thanks for the fix itself ("thanks for the swap on the faulty charger"). Nothing of it holds
+    beside a question, a request or a wait ("still", "again"), a turn, sarcasm that stands alone or takes the praise
+    back, irony in quotes, or an amount of money ("thanks for the refund... of £2 out of £80"); a problem in a clause
+    with no fix ("new one is broken too", "broke again an hour later") stays, and so does a negated fix."""
+    problems = [c for c in cues if c.category in {"complaint", "unhappy"} and c.phrase not in lx.NEVER_PUT_RIGHT]
+    if not problems or not any(c.category in {"praise", "praise_idiom", "no_problem_idiom"} for c in cues):
+        return []
+    if any(m in cleaned for m in _QUESTION_MARKS) or lx.REQUEST_WORDS.intersection(words):
+        return []
+    if _CONTRAST.intersection(words) or _BACKHANDED.search(cleaned) or _SCARE_QUOTES.search(cleaned):
+        return []
+    sarcasm = {c.phrase for c in cues if c.category == "sarcasm"}
+    if sarcasm & _SELF_EVIDENT_SARCASM or _AMOUNT.search(cleaned) or any(e in cleaned for e in lx.SARCASM_EMOJI):
+        return []
+
+    def fix(at: int) -> bool:  # not negated ("never showed up", "has not arrived", "not fixed")
+        return not any(words[i] in lx.NEGATORS and clauses[i] == clauses[at] for i in range(max(0, at - 3), at))
+
+    joined = f" {' '.join(words)} "
+
+    def starts(phrases: Iterable[str]) -> list[int]:  # the word each phrase opens at
+        found = (m.start() for p in phrases for m in re.finditer(f" {re.escape(p)} ", joined))
+        return [joined[: at + 1].count(" ") - 1 for at in found]
+
+    # a fix whose object is the problem, anywhere in the clause; an arrival or a working thing, after the problem
+    takes = [at for at, w in enumerate(words) if w in lx.RESOLVED or w in lx.FIX_VERBS]
+    after = starts(lx.ARRIVED_PHRASES) + [at for at, w in enumerate(words) if w in lx.ARRIVED]
+    # thanks for the fix itself: "thanks for the refund", "cheers for chasing it", "thank you for the replacement"
+    thanked = [
+        at
+        for at in starts(("thanks for", "thank you for", "cheers for", "thanks so much for", "thank you so much for"))
+        if lx.FIX_NOUNS.intersection(w for i, w in enumerate(words) if clauses[i] == clauses[at] and i > at)
+    ]
+    right = []
+    for cue in problems:
+        clause = clauses[cue.start]
+        if any(clauses[at] == clause and fix(at) for at in takes + thanked) or any(
+            clauses[at] == clause and at >= cue.end and fix(at) for at in after
+        ):
+            right.append(cue)
+    return right
 
 
 # a question with two question marks and fewer words than this is a thread follow-up ("hello? anyone there?")
@@ -446,6 +496,9 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     # ... and so is thanks for a "free" upgrade that added £15: a quoted word beside kind words and money
     if _IRONIC_QUOTE.search(text) and (signals.phrases("praise") or signals.phrases("praise_idiom")):
         sneer.append("a word in quotes beside thanks")
+    # ... and thanks for a sum made small on purpose: "a whopping £2", "£2 out of £80", "all of €3"
+    if (signals.phrases("praise") or signals.phrases("praise_idiom")) and _IRONIC_AMOUNT.search(text):
+        sneer.append("an amount belittled beside thanks")
     if sneer and (signals.of("price") or signals.of("price_neutral")):
         return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, []), [f"sarcasm: {m}" for m in sneer])
     if price := _price(text, words, signals, bool(unhappy) or negative):
@@ -492,6 +545,14 @@ _AGREED_ESCALATE_MIN = 0.5
 # ... and so does a price objection they agree on, where the model's complaint reading stays below this (out of fold
 # over train and dev: every agreed objection below it that needed a person had an escalation reading above 0.5)
 _PRICE_REMARK_COMPLAINT_MAX = 0.1
+# a sum made small on purpose: an ironic magnitude before it ("a whopping £2", "a generous €3", "all of $5") or a part
+# of a whole ("£2 out of £80", "£5 of the £60 back"). Beside thanks, it is what the thanks is really about
+# (a number only from the start of its digits: a long run of digits must not be tried from each of its positions)
+_MONEY = r"(?:[£$€]\s?\d[\d.,]*|(?<![\d.,])\d[\d.,]*\s?(?:€|eur|usd|gbp|quid|pounds|euros|dollars)\b)"
+_IRONIC_AMOUNT = re.compile(
+    rf"(?i)\b(?:a\s+(?:whole|whopping|massive|generous|huge|grand\s+total\s+of)|all\s+of|whole)\s+{_MONEY}"
+    rf"|{_MONEY}\s+(?:out\s+of|of\s+the|of\s+my)\s+{_MONEY}"
+)
 # a word in quotes ("the 'priority' boarding", the "free" upgrade): perhaps the customer's irony
 _SCARE_QUOTES = re.compile(r"[\"“”«»]|&quot;|(?<!\w)'\w[^']{0,30}'(?!\w)")
 # ... surely so in lower case ('the "free" upgrade'), where a capitalised one is as often a product's name
@@ -581,17 +642,32 @@ def _weigh(
         return _Weighed(chosen, confidence, False, said, quiet_praise=chosen.intent is Intent.PRAISE)
     in_words = _praise_in_words(chosen)
     kind_words = in_words or (language == "en" and _praise_the_rules_left_open(verdict, chosen))
-    # praise the rules' words and the model both read needs the clearer sign of a person an agreed request needs
-    agreed = in_words and sure_praise
-    no_need_below = max(escalate_min, _AGREED_ESCALATE_MIN) if agreed else escalate_min
-    if doubts and kind_words and _beyond_thanks(chosen) and _only_lukewarm(text, doubts, seen, no_need_below, language):
+    # kind words in the rules' own words need the clearer sign of a person an agreed request needs, whether or not the
+    # model reads praise too: an escalation head between the threshold and even odds, with no cue, no quotes and a
+    # thanks-fit above its floor, is hesitation, not a need (out of fold over train and dev, every message that needed a
+    # person there had its irony in quotes: 'the "free upgrade" that doubled my bill')
+    no_need_below = max(escalate_min, _AGREED_ESCALATE_MIN) if in_words else escalate_min
+    more_than_thanks = _beyond_thanks(chosen) or _reports_a_fix(text, signals)
+    if doubts and kind_words and more_than_thanks and _only_lukewarm(text, doubts, seen, no_need_below, language):
         # kind words, no problem, sarcasm, request or turn, and no sign a person is needed: only the thanks-fit
         # head hesitates. Not thanked (that needs its confidence), but nothing for a person to do either
         said.append(f"kind words, no need seen: a neutral reply without a case ({doubts[0]})")
         return _Weighed(chosen, confidence, False, said, quiet_praise=True)
     if doubts:
         return _Weighed(chosen, confidence, True, [*said, *(f"unsure: {d}" for d in doubts)])
-    return _Weighed(chosen, confidence, False, said)
+    # "min nya lucu bgt balesin komen wkwk", "lol 10/10 would get lost again": a laugh where only the model reads
+    # praise is banter or irony, never sure enough for thanks. The neutral reply, and (no doubt) no case
+    banter = _laugh_only_the_model_praises(text, verdict, chosen, signals.words)
+    said += ["praise only the model reads, beside a laugh: the neutral reply, not thanks"] if banter else []
+    return _Weighed(chosen, confidence, False, said, quiet_praise=banter)
+
+
+def _laugh_only_the_model_praises(text: str, verdict: _Verdict, chosen: _Verdict, words: list[str]) -> bool:
+    """Praise the model reads where the rules read no kind word (nothing at all, or only a sentiment score), beside a
+    laugh in any spelling, short ones too ("haha", "wkwk")."""
+    only_the_model = verdict.intent is Intent.OTHER or (verdict.intent is Intent.PRAISE and verdict.by_sentiment)
+    laugh = _laughing(text, words) or bool(lx.SHORT_LAUGHS.intersection(words))
+    return chosen.intent is Intent.PRAISE and only_the_model and laugh
 
 
 def _agreed_request(chosen: _Verdict, seen: Prediction, signals: _Signals, intent_min: float) -> bool:
@@ -621,6 +697,26 @@ def _beyond_thanks(chosen: _Verdict) -> bool:
     return not praised or any(p not in lx.THANKS for p in praised)
 
 
+def _reports_a_fix(text: str, signals: _Signals) -> bool:
+    """Thanks beside a report that the problem is put right ("Thanks Priya, that fixed it", "zwrot przyszedł na konto,
+    dzięki", "het werkt weer, bedankt"): more than thanks alone, which is how sarcasm the lexicon lacks shows ("thank
+    you for charging me twice"). Never denied or deferred around it ("never arrived", "funktioniert nicht", "ça marche
+    pas", "belum masuk"), asked about, awaited ("still", "when", "yet") or taken back in quotes."""
+    if any(m in text for m in _QUESTION_MARKS) or _SCARE_QUOTES.search(text):
+        return False
+    words = signals.words
+    if (lx.REQUEST_WORDS - {"again"}).intersection(words):
+        return False
+    joined = f" {' '.join(words)} "
+    for phrase in lx.FIX_REPORTS:
+        for match in re.finditer(f" {re.escape(phrase_key(phrase))} ", joined):
+            at = joined[: match.start() + 1].count(" ") - 1
+            end = at + len(phrase_key(phrase).split(" "))
+            if not any(w in lx.FIX_DENIALS for w in words[max(0, at - 3) : end + 2]):
+                return True
+    return False
+
+
 def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, no_need_below: float, language: str) -> bool:
     """Kind words whose only doubt is the thanks-fit head's confidence, where that head is not low (a low one is how
     sarcasm without a cue shows: "thanks for the 'priority' boarding") and the model sees no need for a person."""
@@ -629,7 +725,8 @@ def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, no_need_below
     floor = _QUIET_PRAISE_MIN if language in {"en", UNDETERMINED} else _QUIET_PRAISE_MIN_ELSEWHERE
     if seen.praise_ok < floor or _SCARE_QUOTES.search(text):
         return False
-    return all(d.startswith("not confidently positive") for d in doubts)
+    # (the escalation head's own doubt is settled by the bound above)
+    return all(d.startswith(("not confidently positive", "a person may be needed")) for d in doubts)
 
 
 # What the model alone may doubt about a laugh: slang it reads literally ("demolished", "he's dead 😂", "unhinged")
@@ -727,11 +824,27 @@ def _general_question(text: str, signals: _Signals, seen: Prediction, general_ma
     return seen.question_escalate < general_max and not problem and not own and not follow_up and not troubled
 
 
+def _how_to(words: list[str]) -> set[int]:
+    """Where a question asks how to do something to one's own kind of thing ("how do I reset my password", "can I use
+    my points online", "how do I find my nearest store"): the help pages' topic, whatever its "my". The positions of
+    each "my" that is the object of a procedure verb right after the frame: "how do I get my money back" is this
+    customer's case (no procedure), "can I change the name before I give it to my sister" is not that frame's "my",
+    and an order, account, refund, booking, bill, parcel or ticket still makes it the customer's own."""
+    joined = f" {' '.join(words)} "
+    found = set()
+    for frame in lx.HOW_TO_FRAMES:
+        for verb in lx.HOW_TO_VERBS:
+            for match in re.finditer(f" {frame} {verb} my ", joined):
+                found.add(joined[: match.end() - 1].count(" ") - 1)
+    return found
+
+
 def _names_own_case(words: list[str]) -> bool:
     """A word that makes the question this customer's own case ("my", "order", "pedido"), unless it is an English
     case noun after an indefinite article within two words: "a standing order", "any booking"."""
+    how_to = _how_to(words)
     for at, word in enumerate(words):
-        if word not in lx.OWN_CASE_WORDS:
+        if word not in lx.OWN_CASE_WORDS or at in how_to:
             continue
         generic = word in lx.OWN_CASE_NOUNS and lx.INDEFINITE_ARTICLES.intersection(words[max(0, at - 2) : at])
         if not generic:
@@ -768,19 +881,23 @@ def _adopt(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: fl
 
 @lru_cache(maxsize=1)
 def _small_talk_phrases() -> tuple[frozenset[str], frozenset[str], int]:
-    greetings = frozenset(phrase_key(p) for p in lx.SMALL_TALK)
+    greetings = frozenset(phrase_key(p) for p in (*lx.SMALL_TALK, *lx.THREAD_CLOSINGS))
     fillers = frozenset(phrase_key(p) for p in lx.SMALL_TALK_FILLERS)
     return greetings, fillers, max(len(k.split(" ")) for k in greetings | fillers)
 
 
-def _small_talk(text: str) -> bool:
+def _small_talk(text: str, brand: str = "") -> bool:
     """Only a greeting or a thank-you ("hello", "ok thanks", "good morning 🙏"): every word belongs to one, at
     least one is a greeting or thanks (a bare "ok" or "yes" may answer an agent in a thread), none is repeated,
-    nothing is asked, and no number or link is given."""
+    nothing is asked, no number or link is given and no eye is rolled. The brand's own name is who is greeted."""
     if any(m in text for m in _QUESTION_MARKS) or any(ch.isdigit() for ch in text) or _URL.search(text):
         return False
+    if any(e in text for e in lx.SARCASM_EMOJI | _SARCASM_EMOJI_ALONE):
+        return False  # "thanks 🙄" is no thank-you
     greetings, fillers, longest = _small_talk_phrases()
-    words = tokens(clean(text))
+    # the brand's own name beside a greeting ("morning acme ☀️", "happy friday acme team") is who is greeted
+    named = {w for w in tokens(clean(brand)) if len(w) > 2}
+    words = [w for w in tokens(clean(text)) if w not in named]
     at, said = 0, []
     while at < len(words):
         for size in range(min(longest, len(words) - at), 0, -1):
@@ -812,7 +929,7 @@ def classify(
         sentiment = 0.0
     rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
     language = detect_language(text, signals.words)
-    if _small_talk(text):
+    if _small_talk(text, policy.brand.name):
         # nothing to weigh: a warm "we're here if you need anything", and no case (a thank-you is not praise
         # to answer with delight, and "hello" waits for the customer's next message, which is triaged on its own)
         return Classification(
