@@ -6,7 +6,9 @@ import pytest
 from ackline.domain.decide import decide
 from ackline.domain.model import Action, Intent, Kind
 from ackline.domain.policy import default_policy
+from ackline.domain.triage import classify, triage
 from tests.unit.builders import comment
+from tests.unit.test_triage_needless import _flat_model, _hesitant_model, _multilingual_policy
 
 
 def dm(text: str):
@@ -80,3 +82,126 @@ def test_thanks_beside_still_not_abroad_is_a_complaint():
 def test_plain_praise_is_still_thanked():
     decision = decide(comment("lovely staff, thank you"), default_policy())
     assert decision.reply_template == "praise" and not decision.escalate, decision.reasons
+
+
+# --- review of the no-case rules of rules-18: the holes it found (each with the reading that must hold) ---
+
+# thanks after a fix, and then a new problem in words the lexicon lacks, a fix that did not hold, an arrival that
+# brought the problem, the wrong thing refunded, "oh great"
+NOT_PUT_RIGHT_AFTER_ALL = [
+    "my faulty washing machine was replaced, thanks, the new one flooded the kitchen",
+    "thanks for the swap, the faulty router works great for ten minutes then dies",
+    "thanks for the swap, the faulty router works great for five minutes then cuts out",
+    "my broken order arrived today thanks",
+    "refunded the wrong item, thanks",
+    "broken boiler repaired thanks, engineer left a gas smell in the kitchen",
+    "thanks for the quick repair on the broken lift, my mum was trapped in it for two hours",
+    "oh great, thanks for replacing my faulty phone with a refurbished one that dies every night",
+    "thanks for swapping my faulty meter, now the bill has tripled",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PUT_RIGHT_AFTER_ALL)
+def test_a_fix_followed_by_a_new_problem_keeps_its_problem_word(text):
+    # the rules' reading alone (a model that never overrides them): the problem word is not masked
+    found = classify(text, model=_flat_model(praise_min=0.7, escalate_min=0.6, intent_min=1.1))
+    assert found.intent in {Intent.COMPLAINT, Intent.CRISIS}, found.reasons
+    decision = triage(comment(text), default_policy())
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+def test_a_problem_read_as_put_right_is_never_thanked_with_the_praise_template():
+    sure = _hesitant_model(thanks_fit=0.95, escalate=0.05)
+    put_right = triage(comment("thanks for the quick swap on the faulty charger, new one works great"), model=sure)
+    assert put_right.intent is Intent.PRAISE and not put_right.escalate, put_right.reasons
+    assert put_right.reply_template == "other"
+    plain = triage(comment("thanks, lovely service"), model=sure)
+    assert plain.reply_template == "praise", plain.reasons
+
+
+# thanks and a fix report, then a clause that limits or undoes it, in the policy's other languages
+FIX_UNDONE_ELSEWHERE = [
+    "teşekkürler, para yattı, yarısı eksik",  # noqa: RUF001 - Turkish dotless i
+    "obrigado, o reembolso chegou mas só metade",
+    "obrigado, chegou mas veio partido",
+    "obrigado, chegou, faltam peças",
+    "gracias, llegó, abierto y vacío",
+    "gracias, ya funciona, solo una hora",
+    "danke, geht wieder, für zehn Minuten",
+    "bedankt, werkt weer, tot de volgende storing",
+    "merci ça marche, enfin pendant cinq minutes",
+    "thanks, that fixed it for about an hour",
+]
+
+
+@pytest.mark.parametrize("text", FIX_UNDONE_ELSEWHERE)
+def test_a_fix_report_limited_or_undone_keeps_its_case(text):
+    decision = triage(dm(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.4))
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["zwrot przyszedł na konto, dzięki wielkie za pomoc", "Thanks Leah, the bill looks right now. Appreciate it."],
+)
+def test_a_fix_report_beside_thanks_alone_still_needs_no_case(text):
+    decision = triage(comment(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.4))
+    assert not decision.escalate and decision.reply_template == "other", decision.reasons
+
+
+# small talk: no emoji but a friendly one, never curt or shouted, thread closings only in a private message
+NOT_SMALL_TALK_AFTER_ALL = [
+    *("have a nice day 🖕", "ok got it 🖕", "understood 😭", "merry christmas 😭", "ok got it 😢", "fair enough 😞"),
+    *("got it 💔", "got it 😡", "no problem 😡", "no worries, i will try again tomorrow 😤", "have a great weekend 😡"),
+    *("UNDERSTOOD.", "FAIR ENOUGH.", "understood!!!", "Have a nice day.", "ok. have a nice day then"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_SMALL_TALK_AFTER_ALL)
+def test_a_closing_with_an_unfriendly_emoji_or_said_curtly_is_not_small_talk(text):
+    decision = triage(dm(text), _multilingual_policy())
+    assert decision.escalate, decision.reasons
+    assert "small talk: a greeting or thanks, nothing asked" not in decision.reasons
+
+
+@pytest.mark.parametrize("text", ["no problem", "testing", "got it"])
+def test_a_thread_closing_is_small_talk_only_in_a_private_message(text):
+    assert "small talk: a greeting or thanks, nothing asked" not in triage(comment(text), default_policy()).reasons
+    assert "small talk: a greeting or thanks, nothing asked" in triage(dm(text), default_policy()).reasons
+
+
+@pytest.mark.parametrize("text", ["thanks 🙏", "merry christmas 🎄", "got it 👍", "have a great weekend!!"])
+def test_small_talk_with_a_friendly_emoji_still_needs_no_case(text):
+    decision = triage(dm(text), _multilingual_policy())
+    assert not decision.escalate and "small talk: a greeting or thanks, nothing asked" in decision.reasons
+
+
+# "how do I <verb> my <thing>": never a way out, this customer's own case or a hazard
+NOT_HELP_PAGES = [
+    *("how do I transfer my number to another network?", "how do I switch my supplier?"),
+    *("how do I turn off my auto renewal?", "how do I delete my profile permanently?", "how do I delete my data?"),
+    *("how do I transfer my balance to another bank?", "how do I turn off my gas?", "how do I redeem my compensation?"),
+    *("how do I check my claim?", "how do I use my warranty?", "how do I find my package?"),
+    "how do I check my delivery status?",
+]
+
+
+@pytest.mark.parametrize("text", NOT_HELP_PAGES)
+def test_a_way_out_an_own_case_or_a_hazard_is_not_a_help_pages_question(text):
+    decision = triage(comment(text), default_policy(), model=_flat_model(general_max=0.9))
+    assert decision.escalate and decision.reply_template != "general_question", decision.reasons
+
+
+# a customer leaving, however kindly, and thanks for a sum far smaller than the one beside it
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thank you, you've been great, please close my account",
+        "great service, I'll be switching to your competitor next month",
+        "thanks for the £2 refund on an £80 order",
+        "thanks for refunding £2 of £80",
+    ],
+)
+def test_a_kind_goodbye_or_a_belittled_refund_reaches_a_person(text):
+    decision = triage(comment(text), default_policy())
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons

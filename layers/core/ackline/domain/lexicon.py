@@ -1220,6 +1220,44 @@ ARRIVED_PHRASES = (
     *("works great", "works perfectly", "works fine", "works now", "working now", "working fine", "working perfectly"),
     *("udah masuk", "sudah masuk"),
 )
+# ... of which an arrival ("arrived", "showed up") puts right only a problem of absence or lateness: "the missing parcel
+# showed up", never "my broken order arrived" (it arrived broken)
+ARRIVAL_PUTS_RIGHT = frozenset(
+    {*("missing", "lost", "late", "delayed", "delay", "delays", "chasing", "outage", "refund", "not arrived")}
+)
+ARRIVALS = frozenset({*ARRIVED, "showed up", "turned up", "came through", "came back", "went through", "udah masuk"})
+# What may stand beside a fix report and thanks without saying anything more (triage._put_right, _reports_a_fix):
+# "thanks for the quick swap on the faulty charger, new one works great", "the refund came through this morning,
+# thank you". Any other word in another clause ("the new one flooded the kitchen", "faltam peças") keeps the case.
+BESIDE_A_FIX = frozenset(
+    {
+        *("the", "a", "an", "that", "this", "it", "is", "was", "has", "been", "so", "very", "really", "much", "too"),
+        *("for", "new", "one", "now", "all", "finally", "today", "yesterday", "morning", "quick", "quickly", "fast"),
+        *("great", "perfect", "perfectly", "well", "fine", "works", "working", "you", "your", "guys", "team", "and"),
+        *("lovely", "brilliant", "amazing", "excellent", "appreciated", "help", "everything", "me", "i", "we", "just"),
+        *("again", "sorted", "thank", "thanks", "cheers", "kind", "super", "fab", "wonderful", "awesome", "x", "xx"),
+        *("my", "on", "in", "about", "after", "of", "to", "end"),
+        *("muito", "mucho", "muchas", "sehr", "vielen", "bardzo", "çok", "beaucoup", "grazie", "mille", "tutto"),
+        *("perfekt", "parfait", "perfecto", "perfeito", "perfetto", "prima", "top", "geweldig", "świetnie"),
+    }
+)
+# ... and what opens more said about the fixed thing: "my faulty phone with a refurbished one that dies every night"
+RELATIVES = frozenset({"which", "that", "who", "with", "and", "but", "where", "except"})
+# A fix that did not hold ("works great for ten minutes then dies", "that fixed it for about an hour", "solo una hora",
+# "für zehn Minuten"): never a problem put right
+FIX_NOT_HELD = (
+    r"\bfor\s+(?:about\s+|around\s+|like\s+|only\s+|just\s+)?(?:a|an|one|two|three|four|five|six|ten|twenty|few|"
+    r"couple(?:\s+of)?|\d+)\s+(?:\w+\s+)?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)\b"
+    r"|\bonly\s+(?:a|an|one|\d+)\s+(?:hour|minute|min|day)s?\b|\bthen\s+(?:it\s+)?(?:dies|died|stops|stopped|cuts|cut|"
+    r"crashes|crashed|drops|dropped|fails|failed|breaks|broke|goes|went)\b|\bcuts?\s+out\b|\b(?:dies|died)\s+every\b"
+    # ... and in the policy's other languages: "pendant cinq minutes", "für zehn Minuten", "solo una hora", "durou uma
+    # hora", "tot de volgende storing"
+    r"|\b(?:pendant|für|durante|per|voor|przez|während)\s+(?:\w+\s+)?(?:minutes?|minuten?|minutos?|minuti|minut\w*|"
+    r"heures?|stunden?|horas?|ore|uur|godzin\w*|secondes|sekunden|segundos|timmar|timer|dakika|saat|menit|jam)\b"
+    r"|\b(?:solo|sólo|só|nur|seulement|alleen|tylko|bara|kun|sadece|cuma|hanya)\s+(?:una?|uma|eine?n?|une?|één|een|"
+    r"jedn\w*|en|et|bir|satu|\w+)\s+(?:hora|heure|stunde|uur|ora|godzin\w*|timme|time|saat|jam|minut\w*|minuto)\b"
+    r"|\bdurou\s+(?:uma|um|só)\b|\btot\s+de\s+volgende\b|\bjusqu'?\s?à\s+la\s+prochaine\b"
+)
 FIX_NOUNS = frozenset(
     {
         *("refund", "swap", "replacement", "replacing", "repair", "repairing", "chasing", "sorting", "fixing"),
@@ -1334,6 +1372,20 @@ THREAD_CLOSINGS = (
     *("will try again tomorrow", "i will try again tomorrow", "will try again later", "i will try again later"),
     *("just testing", "testing", "test", "just testing if this works"),
 )
+# ... and the farewells among SMALL_TALK: said curtly ("Have a nice day.", "have a nice day then"), a brush-off
+FAREWELLS = (
+    *("have a good weekend", "have a great weekend", "have a nice weekend", "have a nice day", "have a great day"),
+)
+# The only emoji small talk may carry: friendly ones ("thanks 🙏", "merry christmas 🎄"). Any other ("got it 😡",
+# "understood 😭", "have a nice day 🖕") keeps the message's case.
+SMALL_TALK_EMOJI = frozenset(
+    {
+        *("🙂", "😊", "😀", "😄", "😁", "😃", "☺", "😉", "😘", "🤗", "🥰", "😍", "🥳", "👍", "👌", "🙏", "🙌", "👋"),
+        *("❤", "♥", "💕", "💖", "💗", "💙", "💚", "💛", "🧡", "💜", "🤍", "☀", "🌞", "☕", "🎉", "🎊", "🎄", "🎅"),
+        *("🎁", "✨", "🌟", "⭐", "🌸", "💐", "🍀", "🎆", "🐣", "🌷", "🤝", "💪", "😎", "🍻", "🥂", "🍾", "🙈"),
+        *("😅", "🤞", "😆", "🤩", "💫", "🌈", "🌻", "🎈"),
+    }
+)
 # What may stand beside a greeting or thank-you in small talk without asking for anything
 SMALL_TALK_FILLERS = (
     *("ok", "okay", "okey", "okej", "oke", "k", "alright", "all right", "great", "perfect", "cool", "noted"),
@@ -1341,7 +1393,7 @@ SMALL_TALK_FILLERS = (
     *("d'accord", "parfait", "vale", "perfecto", "va bene", "perfeito", "blz", "beleza", "prima", "oké"),
     *("tamam", "tamamdır", "kak", "min", "تمام", "you", "to you", "and you", "sorry", "oops"),  # noqa: RUF001 - Turkish dotless i
     *("x", "xx", "xxx", "folks", "y'all"),
-    *("ah", "ahh", "right", "then", "undskyld", "oj", "sorki", "scusate", "scusa", "foi mal", "maaf", "eh", "pardon"),
+    *("ah", "ahh", "right", "undskyld", "oj", "sorki", "scusate", "scusa", "foi mal", "maaf", "eh", "pardon"),
     *("آسف", "entschuldigung", "perdón", "desculpa", "przepraszam", "förlåt"),
 )
 
@@ -1406,8 +1458,19 @@ OWN_CASE_WORDS = frozenset(
 HOW_TO_FRAMES = ("how do i", "how can i", "how to", "can i", "is it possible to", "where do i", "where can i")
 HOW_TO_VERBS = frozenset(
     {
-        *("reset", "change", "update", "delete", "use", "find", "transfer", "link", "set up", "turn off"),
-        *("turn on", "redeem", "switch", "move", "pause", "check", "see", "download", "log in", "sign in"),
+        *("reset", "change", "update", "use", "find", "link", "set up", "turn on", "turn off", "redeem", "move"),
+        *("pause", "check", "see", "download", "log in", "sign in"),
+    }
+)
+# ... never a way out (transfer, switch, delete, cancel, close: a person should see who leaves or asks for their
+# data), and never when the thing is this customer's own case, a renewal or contract, or a hazard: "how do I check my
+# claim", "how do I find my package", "how do I turn off my auto renewal", "how do I turn off my gas"
+HOW_TO_OWN_OBJECTS = frozenset(
+    {
+        *("claim", "claims", "compensation", "warranty", "guarantee", "package", "parcel", "delivery", "deliveries"),
+        *("order", "orders", "account", "booking", "refund", "ticket", "bill", "data", "complaint", "case"),
+        *("gas", "boiler", "electricity", "power", "meter", "heating", "carbon", "alarm", "smoke", "water"),
+        *("auto", "renewal", "subscription", "contract", "membership", "direct", "payments", "plan", "number"),
     }
 )
 OWN_CASE_NOUNS = frozenset({"order", "account", "booking", "reservation", "refund", "parcel", "ticket", "bill"})

@@ -27,6 +27,7 @@ person.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -120,7 +121,7 @@ _CONTRAST = frozenset(
         # the same turn in the policy's other languages ("Personal super, aber das Zimmer ...")
         *("aber", "leider", "allerdings", "mais", "malheureusement", "pero", "lamentablemente"),
         *("ma", "però", "purtroppo", "infelizmente", "porém", "maar", "helaas", "ale", "niestety"),
-        *("ama", "fakat", "maalesef", "tyvärr", "desværre", "tapi", "sayangnya", "لكن", "للأسف"),
+        *("mas", "ama", "fakat", "maalesef", "tyvärr", "desværre", "tapi", "sayangnya", "لكن", "للأسف"),
     }
 )
 # sarcasm that stands on its own; the other markers ("thanks a lot") need an unhappy cue beside them
@@ -135,6 +136,20 @@ _BACKHANDED = re.compile(
     r"|\bbest at (?:losing|ignoring|cancel+ing|breaking|delaying|forgetting|overcharging)\b"
 )
 _SARCASM_EMOJI_ALONE = frozenset({"🙄", "🙃", "😒"})
+_FIX_NOT_HELD = re.compile(lx.FIX_NOT_HELD)
+# a customer leaving, however kindly ("you've been great, please close my account", "I'll be switching to your
+# competitor"): a person should see it
+_LEAVING = re.compile(
+    r"\b(?:close|cancel|delete|terminate|end)\s+(?:my|our)\s+(?:\w+\s+)?(?:account|subscription|contract|membership|"
+    r"plan|service)\b|\b(?:switch|switching|moving|move|going|leaving|go)\s+(?:over\s+)?to\s+(?:your|a|another|the)\s+"
+    r"(?:\w+\s+)?(?:competitor|competition|rival|provider|supplier|network)s?\b|\bleaving\s+you\b"
+)
+# "refunded the wrong item", "sent me the wrong size": the wrong thing is the problem, not what was put right
+_WRONG_THING = re.compile(
+    r"\b(?:refunded|sent|delivered|replaced|gave|brought|shipped|refunding|sending|delivering)\s+(?:me\s+|us\s+)?"
+    r"(?:the|a|an)\s+wrong\b"
+)
+_OH_GREAT = re.compile(r"(?:^|[.!,]\s*)oh\s+(?:great|brilliant|lovely|perfect|wonderful|fantastic)\b")
 
 
 @dataclass(frozen=True)
@@ -200,6 +215,7 @@ class _Signals:
     clauses: list[int]  # the clause (sentence part) each word is in: negation does not cross a comma
     cues: list[Cue] = field(default_factory=list)
     emoji: set[str] = field(default_factory=set)
+    put_right: list[Cue] = field(default_factory=list)  # problem words masked as put right (never thanked for)
 
     def of(self, category: str) -> list[Cue]:
         return [c for c in self.cues if c.category == category]
@@ -271,7 +287,8 @@ def _signals(text: str) -> _Signals:
         cues = [
             c for c in cues if not (c.category == "unhappy" and c.phrase in lx.RESOLVABLE and clauses[c.start] in fixed)
         ]
-    if put_right := _put_right(cleaned, words, clauses, cues):
+    put_right = _put_right(cleaned, words, clauses, cues)
+    if put_right:
         cues = [c for c in cues if c not in put_right]
     if not any(m in cleaned for m in _QUESTION_MARKS) and not _CONTRAST.intersection(words):
         # "not one outage in 3 years", "zero problemi": a problem denied, with no turn ("never had a problem until
@@ -285,7 +302,7 @@ def _signals(text: str) -> _Signals:
     if _AMOUNT.search(cleaned):
         cues.append(Cue("price_neutral", "an amount of money", 0, 0))
     emoji = {e for e in _ALL_EMOJI if e in cleaned}
-    return _Signals(words=words, clauses=clauses, cues=cues, emoji=emoji)
+    return _Signals(words=words, clauses=clauses, cues=cues, emoji=emoji, put_right=put_right)
 
 
 def _only_named_sue(text: str) -> bool:
@@ -325,16 +342,12 @@ def _put_right(cleaned: str, words: list[str], clauses: list[int], cues: list[Cu
     "arrived broken"), or thanks for the fix itself ("thanks for the swap on the faulty charger"). Nothing of it holds
     beside a question, a request or a wait ("still", "again"), a turn, sarcasm that stands alone or takes the praise
     back, irony in quotes, or an amount of money ("thanks for the refund... of £2 out of £80"); a problem in a clause
-    with no fix ("new one is broken too", "broke again an hour later") stays, and so does a negated fix."""
+    with no fix ("new one is broken too", "broke again an hour later") stays, and so does a negated fix; and only
+    when the fix is all the message says beside thanks ("the new one flooded the kitchen" after it keeps the case)."""
     problems = [c for c in cues if c.category in {"complaint", "unhappy"} and c.phrase not in lx.NEVER_PUT_RIGHT]
     if not problems or not any(c.category in {"praise", "praise_idiom", "no_problem_idiom"} for c in cues):
         return []
-    if any(m in cleaned for m in _QUESTION_MARKS) or lx.REQUEST_WORDS.intersection(words):
-        return []
-    if _CONTRAST.intersection(words) or _BACKHANDED.search(cleaned) or _SCARE_QUOTES.search(cleaned):
-        return []
-    sarcasm = {c.phrase for c in cues if c.category == "sarcasm"}
-    if sarcasm & _SELF_EVIDENT_SARCASM or _AMOUNT.search(cleaned) or any(e in cleaned for e in lx.SARCASM_EMOJI):
+    if _no_fix_reading(cleaned, words, cues):
         return []
 
     def fix(at: int) -> bool:  # not negated ("never showed up", "has not arrived", "not fixed")
@@ -355,14 +368,102 @@ def _put_right(cleaned: str, words: list[str], clauses: list[int], cues: list[Cu
         for at in starts(("thanks for", "thank you for", "cheers for", "thanks so much for", "thank you so much for"))
         if lx.FIX_NOUNS.intersection(w for i, w in enumerate(words) if clauses[i] == clauses[at] and i > at)
     ]
+    arrivals = set(starts(a for a in lx.ARRIVALS if " " in a)) | {at for at in after if words[at] in lx.ARRIVALS}
+    plain = _plain_words(words, cues)
+    fixes = set(takes + thanked + after)
+    for at in after:  # the whole phrase ("works great", "showed up") is the fix, not more words beside it
+        fixes |= set(range(at, at + 2))
+
+    def nothing_after(at: int) -> bool:  # "the missing parcel arrived", never "... arrived opened and empty"
+        rest = [i for i in range(at + 1, len(words)) if clauses[i] == clauses[at]]
+        return all(i in plain or i in fixes for i in rest)
+
     right = []
     for cue in problems:
         clause = clauses[cue.start]
-        if any(clauses[at] == clause and fix(at) for at in takes + thanked) or any(
-            clauses[at] == clause and at >= cue.end and fix(at) for at in after
-        ):
+        # "thanks for replacing my faulty phone with a refurbished one that dies every night": more than the fixed
+        # thing's name after the problem is more than a fix
+        said = [i for i in range(cue.end, len(words)) if clauses[i] == clause and i not in plain and i not in fixes]
+        if len(said) > _MORE_THAN_A_NAME or lx.RELATIVES.intersection(words[i] for i in said):
+            continue
+        took = any(clauses[at] == clause and fix(at) for at in takes + thanked)
+        came = [at for at in after if clauses[at] == clause and at >= cue.end and fix(at)]
+        # an arrival puts right only what was absent or late ("my broken order arrived today" arrived broken)
+        came = [at for at in came if at not in arrivals or (cue.phrase in lx.ARRIVAL_PUTS_RIGHT and nothing_after(at))]
+        if took or came:
             right.append(cue)
-    return right
+    # the fix report must be all the message says beside thanks: any other clause with content ("the new one flooded
+    # the kitchen", "now the bill has tripled") keeps every problem word
+    return right if right and _nothing_more(words, clauses, right, fixes, plain, cues) else []
+
+
+def _no_fix_reading(cleaned: str, words: list[str], cues: list[Cue]) -> bool:
+    """What rules out reading thanks as a fix put right: a question, a request or a wait, a turn, sarcasm or irony,
+    an amount, a fix that did not hold ("works great for ten minutes then dies"), the wrong thing refunded or sent,
+    "oh great"."""
+    if any(m in cleaned for m in _QUESTION_MARKS) or lx.REQUEST_WORDS.intersection(words):
+        return True
+    if _CONTRAST.intersection(words) or _BACKHANDED.search(cleaned) or _SCARE_QUOTES.search(cleaned):
+        return True
+    sarcasm = {c.phrase for c in cues if c.category == "sarcasm"}
+    if sarcasm & _SELF_EVIDENT_SARCASM or _AMOUNT.search(cleaned) or any(e in cleaned for e in lx.SARCASM_EMOJI):
+        return True
+    return bool(_FIX_NOT_HELD.search(cleaned) or _WRONG_THING.search(cleaned) or _OH_GREAT.search(cleaned))
+
+
+def _nothing_more(
+    words: list[str], clauses: list[int], right: list[Cue], fixes: set[int], plain: set[int], cues: list[Cue]
+) -> bool:
+    """Every clause but the fixed problems' own reports a fix too, or says only thanks."""
+    fixed = {clauses[c.start] for c in right}
+    reports = set(_fix_reports(words))
+    for clause in set(clauses) - fixed:
+        at = [i for i, c in enumerate(clauses) if c == clause]
+        if not any(i in fixes or i in reports for i in at) and not _says_only_thanks(at, plain, cues):
+            return False
+    return True
+
+
+# a problem's clause may name the thing put right after it in this many words ("the faulty charger", "login issue is
+# sorted on my end after the update"), and a clause of thanks may say this much more ("dzięki wielkie za pomoc")
+_MORE_THAN_A_NAME = 3
+
+
+def _says_only_thanks(at: list[int], plain: set[int], cues: list[Cue]) -> bool:
+    """A clause of plain words, or of thanks or kind words and a few more ("appreciate you sticking with it", "makasih
+    banyak yaa"), with no problem word in it."""
+    if all(i in plain for i in at):
+        return True
+    inside = [c for c in cues if c.start in at]
+    if any(c.category in {"complaint", "unhappy", "sarcasm"} for c in inside):
+        return False
+    kind = any(c.category in {"praise", "praise_idiom"} for c in inside)
+    return kind and len([i for i in at if i not in plain]) <= _MORE_THAN_A_NAME
+
+
+def _fix_reports(words: list[str]) -> list[int]:
+    """The positions of the words of each fix report (lx.FIX_REPORTS) in the message."""
+    joined = f" {' '.join(words)} "
+    found: list[int] = []
+    for phrase in lx.FIX_REPORTS:
+        key = phrase_key(phrase)
+        for match in re.finditer(f" {re.escape(key)} ", joined):
+            at = joined[: match.start() + 1].count(" ") - 1
+            found += range(at, at + len(key.split(" ")))
+    return found
+
+
+def _plain_words(words: list[str], cues: list[Cue]) -> set[int]:
+    """The positions of words that say nothing beyond thanks and kind words: kind-word cues, greetings and fillers,
+    and the plain words beside a fix (lx.BESIDE_A_FIX); a name right after thanks ("thanks Priya") too."""
+    plain = {
+        i for c in cues if c.category in {"praise", "praise_idiom", "no_problem_idiom"} for i in range(c.start, c.end)
+    }
+    greetings, fillers, _ = _small_talk_phrases()
+    small = {w for p in greetings | fillers for w in p.split(" ")} - {w for p in lx.THREAD_CLOSINGS for w in p.split()}
+    plain |= {i for i, w in enumerate(words) if w in lx.BESIDE_A_FIX or w in small}
+    plain |= {i + 1 for i, w in enumerate(words[:-1]) if w in lx.THANKS}
+    return plain
 
 
 # a question with two question marks and fewer words than this is a thread follow-up ("hello? anyone there?")
@@ -497,7 +598,9 @@ def _everyday(text: str, signals: _Signals, sentiment: float, policy: BrandPolic
     if _IRONIC_QUOTE.search(text) and (signals.phrases("praise") or signals.phrases("praise_idiom")):
         sneer.append("a word in quotes beside thanks")
     # ... and thanks for a sum made small on purpose: "a whopping £2", "£2 out of £80", "all of €3"
-    if (signals.phrases("praise") or signals.phrases("praise_idiom")) and _IRONIC_AMOUNT.search(text):
+    if (signals.phrases("praise") or signals.phrases("praise_idiom")) and (
+        _IRONIC_AMOUNT.search(text) or _small_part(text)
+    ):
         sneer.append("an amount belittled beside thanks")
     if sneer and (signals.of("price") or signals.of("price_neutral")):
         return _Verdict(Intent.COMPLAINT, _complaint_severity(sentiment, []), [f"sarcasm: {m}" for m in sneer])
@@ -553,6 +656,30 @@ _IRONIC_AMOUNT = re.compile(
     rf"(?i)\b(?:a\s+(?:whole|whopping|massive|generous|huge|grand\s+total\s+of)|all\s+of|whole)\s+{_MONEY}"
     rf"|{_MONEY}\s+(?:out\s+of|of\s+the|of\s+my)\s+{_MONEY}"
 )
+# ... and a sum beside a far larger one it was paid against: "the £2 refund on an £80 order", "refunding £2 of £80"
+_PART_OF = re.compile(
+    rf"(?i)({_MONEY})\s+(?:\w+\s+){{0,2}}?(?:on|of|for|against)\s+(?:an?\s+|my\s+|the\s+|our\s+)?({_MONEY})"
+)
+_SMALL_PART = 0.25
+
+
+def _small_part(text: str) -> bool:
+    """A sum a quarter or less of the one beside it ("£2 refund on an £80 order"): made small on purpose."""
+    for match in _PART_OF.finditer(text):
+        part, whole = (_amount_of(match.group(i)) for i in (1, 2))
+        if part is not None and whole and part <= _SMALL_PART * whole:
+            return True
+    return False
+
+
+def _amount_of(money: str) -> float | None:
+    digits = re.search(r"\d[\d,]*(?:\.\d+)?", money)
+    try:
+        return float(digits.group(0).replace(",", "")) if digits else None
+    except ValueError:
+        return None
+
+
 # a word in quotes ("the 'priority' boarding", the "free" upgrade): perhaps the customer's irony
 _SCARE_QUOTES = re.compile(r"[\"“”«»]|&quot;|(?<!\w)'\w[^']{0,30}'(?!\w)")
 # ... surely so in lower case ('the "free" upgrade'), where a capitalised one is as often a product's name
@@ -581,6 +708,10 @@ def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str
         doubts.append(f"contrast cue: {turn[0]}")
     if backhanded := _BACKHANDED.search(text):
         doubts.append(f"sarcasm cue: {backhanded.group(0).lower()}")
+    if not_held := _FIX_NOT_HELD.search(clean(text)):
+        doubts.append(f"problem cue: a fix that did not hold ({not_held.group(0).lower()})")
+    if leaving := _LEAVING.search(clean(text)):
+        doubts.append(f"request cue: leaving us ({leaving.group(0).lower()})")
     # VADER's lexicon is English: elsewhere its score is noise ("großes Lob", "un puto temazo")
     if sentiment <= policy.thresholds.negative_sentiment and language == "en":
         doubts.append("negative sentiment")
@@ -659,7 +790,10 @@ def _weigh(
     # praise is banter or irony, never sure enough for thanks. The neutral reply, and (no doubt) no case
     banter = _laugh_only_the_model_praises(text, verdict, chosen, signals.words)
     said += ["praise only the model reads, beside a laugh: the neutral reply, not thanks"] if banter else []
-    return _Weighed(chosen, confidence, False, said, quiet_praise=banter)
+    # a problem word read as put right is a reading, never sure enough for a praise template: the neutral reply
+    masked = chosen.intent is Intent.PRAISE and bool(signals.put_right)
+    said += ["a problem read as put right: the neutral reply, not thanks"] if masked else []
+    return _Weighed(chosen, confidence, False, said, quiet_praise=banter or masked)
 
 
 def _laugh_only_the_model_praises(text: str, verdict: _Verdict, chosen: _Verdict, words: list[str]) -> bool:
@@ -704,17 +838,31 @@ def _reports_a_fix(text: str, signals: _Signals) -> bool:
     pas", "belum masuk"), asked about, awaited ("still", "when", "yet") or taken back in quotes."""
     if any(m in text for m in _QUESTION_MARKS) or _SCARE_QUOTES.search(text):
         return False
-    words = signals.words
-    if (lx.REQUEST_WORDS - {"again"}).intersection(words):
+    words, clauses = signals.words, signals.clauses
+    if (lx.REQUEST_WORDS - {"again"}).intersection(words) or _CONTRAST.intersection(words):
         return False
+    if _FIX_NOT_HELD.search(clean(text)):
+        return False
+    plain = _plain_words(words, signals.cues)
     joined = f" {' '.join(words)} "
+    reported: set[int] = set()
     for phrase in lx.FIX_REPORTS:
         for match in re.finditer(f" {re.escape(phrase_key(phrase))} ", joined):
             at = joined[: match.start() + 1].count(" ") - 1
             end = at + len(phrase_key(phrase).split(" "))
-            if not any(w in lx.FIX_DENIALS for w in words[max(0, at - 3) : end + 2]):
-                return True
-    return False
+            if any(w in lx.FIX_DENIALS for w in words[max(0, at - 3) : end + 2]):
+                return False
+            # a few words may name what was put right ("zwrot przyszedł na konto"), no more after it
+            said = [i for i in range(end, len(words)) if clauses[i] == clauses[at] and i not in plain]
+            if len(said) > 2:
+                return False
+            reported.add(clauses[at])
+    if not reported:
+        return False
+    # the report must be all the message says beside thanks, in every language: "gracias, llegó, abierto y vacío",
+    # "danke, geht wieder, für zehn Minuten", "obrigado, chegou, faltam peças" keep their case
+    others = {clause for clause in clauses if clause not in reported}
+    return all(_says_only_thanks([i for i, c in enumerate(clauses) if c == o], plain, signals.cues) for o in others)
 
 
 def _only_lukewarm(text: str, doubts: list[str], seen: Prediction, no_need_below: float, language: str) -> bool:
@@ -835,7 +983,10 @@ def _how_to(words: list[str]) -> set[int]:
     for frame in lx.HOW_TO_FRAMES:
         for verb in lx.HOW_TO_VERBS:
             for match in re.finditer(f" {frame} {verb} my ", joined):
-                found.add(joined[: match.end() - 1].count(" ") - 1)
+                at = joined[: match.end() - 1].count(" ") - 1
+                # "how do I check my claim", "how do I find my package", "how do I turn on my gas": their own case
+                if not lx.HOW_TO_OWN_OBJECTS.intersection(words[at + 1 : at + 3]):
+                    found.add(at)
     return found
 
 
@@ -886,14 +1037,40 @@ def _small_talk_phrases() -> tuple[frozenset[str], frozenset[str], int]:
     return greetings, fillers, max(len(k.split(" ")) for k in greetings | fillers)
 
 
-def _small_talk(text: str, brand: str = "") -> bool:
+@lru_cache(maxsize=1)
+def _closings() -> frozenset[str]:
+    """The thread closings and farewells ("got it", "fair enough", "have a nice day"): a reply in a conversation."""
+    return frozenset(phrase_key(p) for p in (*lx.THREAD_CLOSINGS, *lx.FAREWELLS))
+
+
+def _unfriendly_emoji(text: str) -> bool:
+    """Any emoji but the few friendly ones small talk may carry ("thanks 🙏", "merry christmas 🎄"): "got it 😡",
+    "understood 😭" and "have a nice day 🖕" are no small talk."""
+    for ch in text:
+        if ch in lx.SMALL_TALK_EMOJI or ch in "\ufe0f\u200d" or 0x1F3FB <= ord(ch) <= 0x1F3FF:
+            continue
+        if ord(ch) >= 0x1F000 or (0x2190 <= ord(ch) <= 0x2BFF and unicodedata.category(ch) == "So"):
+            return True
+    return False
+
+
+def _curt(text: str, thread_closing: bool) -> bool:
+    """A closing said curtly or shouted: "UNDERSTOOD.", "understood!!!", "Have a nice day.", "ok. have a nice day then"
+    (a "then" is no filler any more). "have a great weekend!!" is friendly; "got it!!" is not."""
+    letters = [ch for ch in text if ch.isalpha()]
+    shouted = len(letters) >= 4 and all(ch.isupper() for ch in letters)
+    return shouted or (thread_closing and "!!" in text) or text.rstrip().endswith(".")
+
+
+def _small_talk(text: str, brand: str = "", kind: Kind | None = None) -> bool:
     """Only a greeting or a thank-you ("hello", "ok thanks", "good morning 🙏"): every word belongs to one, at
     least one is a greeting or thanks (a bare "ok" or "yes" may answer an agent in a thread), none is repeated,
-    nothing is asked, no number or link is given and no eye is rolled. The brand's own name is who is greeted."""
+    nothing is asked, no number or link is given, no emoji but a friendly one. The brand's own name is who is greeted.
+    A thread closing ("got it", "no worries") only in a private message, and never curt or shouted."""
     if any(m in text for m in _QUESTION_MARKS) or any(ch.isdigit() for ch in text) or _URL.search(text):
         return False
-    if any(e in text for e in lx.SARCASM_EMOJI | _SARCASM_EMOJI_ALONE):
-        return False  # "thanks 🙄" is no thank-you
+    if _unfriendly_emoji(text):
+        return False  # "thanks 🙄" is no thank-you, nor "got it 😡"
     greetings, fillers, longest = _small_talk_phrases()
     # the brand's own name beside a greeting ("morning acme ☀️", "happy friday acme team") is who is greeted
     named = {w for w in tokens(clean(brand)) if len(w) > 2}
@@ -908,8 +1085,17 @@ def _small_talk(text: str, brand: str = "") -> bool:
                 break
         else:
             return False
+    closing = [p for p in said if p in _closings()]
+    in_thread = bool(set(closing) & _thread_closings())
+    if closing and (_curt(text, in_thread) or (in_thread and kind is not Kind.MESSAGE)):
+        return False
     # "hello hello hello", "hi hi": calling out to an inbox nobody answers, not a greeting
     return bool(said) and len(set(said)) == len(said)
+
+
+@lru_cache(maxsize=1)
+def _thread_closings() -> frozenset[str]:
+    return frozenset(phrase_key(p) for p in lx.THREAD_CLOSINGS)
 
 
 def classify(
@@ -929,7 +1115,7 @@ def classify(
         sentiment = 0.0
     rules = _urgent(text, signals, sentiment) or _everyday(text, signals, sentiment, policy)
     language = detect_language(text, signals.words)
-    if _small_talk(text, policy.brand.name):
+    if _small_talk(text, policy.brand.name, kind):
         # nothing to weigh: a warm "we're here if you need anything", and no case (a thank-you is not praise
         # to answer with delight, and "hello" waits for the customer's next message, which is triaged on its own)
         return Classification(
