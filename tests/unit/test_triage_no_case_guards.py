@@ -200,8 +200,14 @@ def test_a_way_out_an_own_case_or_a_hazard_is_not_a_help_pages_question(text):
         "great service, I'll be switching to your competitor next month",
         "thanks for the £2 refund on an £80 order",
         "thanks for refunding £2 of £80",
+        "danke für die Erstattung von 2 € von 80 €",
     ],
 )
 def test_a_kind_goodbye_or_a_belittled_refund_reaches_a_person(text):
     decision = triage(comment(text), default_policy())
     assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+def test_an_abusive_emoji_beside_kind_words_is_never_thanked():
+    decision = triage(comment("happy new year 💩"), default_policy())
+    assert decision.reply_template != "praise", decision.reasons

@@ -651,20 +651,22 @@ _PRICE_REMARK_COMPLAINT_MAX = 0.1
 # a sum made small on purpose: an ironic magnitude before it ("a whopping £2", "a generous €3", "all of $5") or a part
 # of a whole ("£2 out of £80", "£5 of the £60 back"). Beside thanks, it is what the thanks is really about
 # (a number only from the start of its digits: a long run of digits must not be tried from each of its positions)
-_MONEY = r"(?:[£$€]\s?\d[\d.,]*|(?<![\d.,])\d[\d.,]*\s?(?:€|eur|usd|gbp|quid|pounds|euros|dollars)\b)"
+_MONEY = r"(?:[£$€]\s?\d[\d.,]*|(?<![\d.,])\d[\d.,]*\s?(?:€|(?:eur|usd|gbp|quid|pounds|euros|dollars)\b))"
 _IRONIC_AMOUNT = re.compile(
     rf"(?i)\b(?:a\s+(?:whole|whopping|massive|generous|huge|grand\s+total\s+of)|all\s+of|whole)\s+{_MONEY}"
     rf"|{_MONEY}\s+(?:out\s+of|of\s+the|of\s+my)\s+{_MONEY}"
 )
 # ... and a sum beside a far larger one it was paid against: "the £2 refund on an £80 order", "refunding £2 of £80"
 _PART_OF = re.compile(
-    rf"(?i)({_MONEY})\s+(?:\w+\s+){{0,2}}?(?:on|of|for|against)\s+(?:an?\s+|my\s+|the\s+|our\s+)?({_MONEY})"
+    rf"(?i)({_MONEY})\s+(?:\w+\s+){{0,2}}?(?:on|of|for|against|von|auf|de|sur|di|su|van|op|z|na|od)\s+"
+    rf"(?:an?\s+|my\s+|the\s+|our\s+|einer?\s+|une?\s+)?({_MONEY})"
 )
 _SMALL_PART = 0.25
 
 
 def _small_part(text: str) -> bool:
-    """A sum a quarter or less of the one beside it ("£2 refund on an £80 order"): made small on purpose."""
+    """A sum a quarter or less of the one beside it ("£2 refund on an £80 order", "2 € von 80 €"): made small on
+    purpose."""
     for match in _PART_OF.finditer(text):
         part, whole = (_amount_of(match.group(i)) for i in (1, 2))
         if part is not None and whole and part <= _SMALL_PART * whole:
@@ -708,6 +710,8 @@ def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str
         doubts.append(f"contrast cue: {turn[0]}")
     if backhanded := _BACKHANDED.search(text):
         doubts.append(f"sarcasm cue: {backhanded.group(0).lower()}")
+    # "happy new year 💩": an abusive emoji beside kind words is not abuse, but never thanks either
+    doubts += [f"sarcasm cue: {e}" for e in sorted(signals.emoji & lx.ABUSE_EMOJI)]
     if not_held := _FIX_NOT_HELD.search(clean(text)):
         doubts.append(f"problem cue: a fix that did not hold ({not_held.group(0).lower()})")
     if leaving := _LEAVING.search(clean(text)):
