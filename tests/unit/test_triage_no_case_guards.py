@@ -211,3 +211,34 @@ def test_a_kind_goodbye_or_a_belittled_refund_reaches_a_person(text):
 def test_an_abusive_emoji_beside_kind_words_is_never_thanked():
     decision = triage(comment("happy new year 💩"), default_policy())
     assert decision.reply_template != "praise", decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text", ["lol cheers, the driver threw it over the fence", "thanks for the help 😂", "haha thank you so much"]
+)
+def test_thanks_beside_a_laugh_is_never_thanked_back(text):
+    # as often a sneer as a thank-you, and what follows may be a problem the lexicon has no word for
+    for message in (comment(text), dm(text)):
+        decision = decide(message, default_policy())
+        assert decision.reply_template != "praise", decision.reasons
+
+
+def test_thanks_a_laugh_and_a_mishap_reach_a_person():
+    decision = decide(dm("lol cheers, the driver threw it over the fence"), default_policy())
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+
+
+def test_kind_words_and_a_laugh_are_still_thanked():
+    decision = decide(comment("haha thanks so much, you guys are the best"), default_policy())
+    assert decision.reply_template == "praise" and not decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize("text", ["happy christmas 🖕", "have a nice day 🖕", "love the new store 🖕"])
+def test_the_middle_finger_is_abuse_whatever_stands_beside_it(text):
+    decision = decide(comment(text), default_policy())
+    assert decision.intent is Intent.ABUSE and decision.escalate, decision.reasons
+
+
+def test_a_playful_emoji_beside_kind_words_is_not_abuse():
+    decision = decide(comment("the kids love the 💩 plushie"), default_policy())
+    assert decision.intent is not Intent.ABUSE, decision.reasons

@@ -430,6 +430,8 @@ ABUSE = (
     *("tosser", "tossers", "are scum", "absolute scum", "bunch of scum"),  # never a bare "scum": limescale in a kettle
 )
 ABUSE_EMOJI = frozenset({"🖕", "🤮", "💩"})
+# abuse whatever else the message says (🤮 and 💩 can be play: "the kids love the 💩 plushie")
+INSULT_EMOJI = frozenset({"🖕"})
 
 # A concrete problem: something broke, is missing, late, wrong, charged, unanswered. Beats every softer signal.
 COMPLAINT_STRONG = (

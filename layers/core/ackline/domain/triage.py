@@ -578,7 +578,10 @@ def _urgent(text: str, signals: _Signals, sentiment: float) -> _Verdict | None:
     concrete = signals.phrases("complaint")
     # an emoji alone is abuse only where nothing kind is said ("the kids love the 💩 plushie" is not)
     kind_words = signals.phrases("praise") + signals.phrases("praise_idiom")
-    abuse = signals.phrases("abuse") + ([] if kind_words else sorted(signals.emoji & lx.ABUSE_EMOJI))
+    # ... but the middle finger is an insult whatever stands beside it ("happy christmas 🖕")
+    insult = sorted(signals.emoji & lx.INSULT_EMOJI)
+    abuse = signals.phrases("abuse") + insult + ([] if kind_words else sorted(signals.emoji & lx.ABUSE_EMOJI))
+    abuse = list(dict.fromkeys(abuse))
     if abuse and not concrete:
         return _Verdict(Intent.ABUSE, Severity.MEDIUM, [f"{_ABUSIVE_WORDS}{p}" for p in abuse])
     if concrete:
@@ -712,6 +715,11 @@ def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str
         doubts.append(f"sarcasm cue: {backhanded.group(0).lower()}")
     # "happy new year 💩": an abusive emoji beside kind words is not abuse, but never thanks either
     doubts += [f"sarcasm cue: {e}" for e in sorted(signals.emoji & lx.ABUSE_EMOJI)]
+    # thanks and a laugh, and no other kind word: "lol cheers, the driver threw it over the fence" is as often a
+    # sneer as a thank-you, and a problem in words the lexicon lacks may follow
+    praised = signals.phrases("praise")
+    if praised and all(p in lx.THANKS for p in praised) and _laughing_at_all(text, signals.words):
+        doubts.append("sarcasm cue: a laugh beside thanks")
     if not_held := _FIX_NOT_HELD.search(clean(text)):
         doubts.append(f"problem cue: a fix that did not hold ({not_held.group(0).lower()})")
     if leaving := _LEAVING.search(clean(text)):
@@ -804,8 +812,12 @@ def _laugh_only_the_model_praises(text: str, verdict: _Verdict, chosen: _Verdict
     """Praise the model reads where the rules read no kind word (nothing at all, or only a sentiment score), beside a
     laugh in any spelling, short ones too ("haha", "wkwk")."""
     only_the_model = verdict.intent is Intent.OTHER or (verdict.intent is Intent.PRAISE and verdict.by_sentiment)
-    laugh = _laughing(text, words) or bool(lx.SHORT_LAUGHS.intersection(words))
-    return chosen.intent is Intent.PRAISE and only_the_model and laugh
+    return chosen.intent is Intent.PRAISE and only_the_model and _laughing_at_all(text, words)
+
+
+def _laughing_at_all(text: str, words: list[str]) -> bool:
+    """A laugh in any spelling, short ones too ("haha", "wkwk"): enough to hold thanks back, never to make banter."""
+    return _laughing(text, words) or bool(lx.SHORT_LAUGHS.intersection(words))
 
 
 def _agreed_request(chosen: _Verdict, seen: Prediction, signals: _Signals, intent_min: float) -> bool:
