@@ -80,6 +80,7 @@ def test_a_flood_from_one_author_never_crowds_out_other_customers(shield_stack):
     assert 1 <= len(flood_replies) <= LIMIT * minutes
     # every message is stored, none lost
     assert _stored(stack, FLOODER) == 1000
+
     # and a person hears of the flood (a case), not 994 times
     # (the flood's earlier messages may open the case; the one over the limit adds its reason from the follow-up
     # queue, which can still be working when the last reply is sent)
