@@ -8,7 +8,7 @@ SAM := $(TOOLS)/bin/sam
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help install lock tools browser dev dev-reset soak demo test test-fast test-unit test-integration test-e2e test-browser lint typecheck template-check build build-check bench eval train clean
+.PHONY: help install lock tools browser dev dev-reset soak demo test test-fast test-unit test-integration test-e2e test-browser lint typecheck template-check build build-check bench eval oof train clean
 
 help:
 	@echo "make dev    - install, then run the whole stack locally (webhooks on 127.0.0.1:3000)"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench  - print speed and cost figures, write bench/results.json"
 	@echo "make soak   - 30 min at 20 webhooks/s against a fresh local stack, printing its memory"
 	@echo "make eval   - score triage on the labelled corpus, per split (train/dev/test) and source"
+	@echo "make oof    - the triage rules out of fold over train+dev (ARGS=\"--save NAME\" / \"--against NAME\")"
 	@echo "make train  - refit the triage model on the corpus' train+dev splits (writes the layer's model file)"
 
 # The app's virtualenv: exactly requirements.lock (every runtime and dev dependency, pinned), then the project
@@ -124,6 +125,11 @@ soak: install
 
 eval: install
 	$(PY) -m ackline_triage.evaluate
+
+# The engine out of fold over train+dev (each message judged by a fold model that never saw it): for rule work, whose
+# figures on train/dev are otherwise in-sample. Fold models are cached in .cache/oof (first run ~5 min, then seconds).
+oof: install
+	$(PY) -m ackline_triage.oof $(ARGS)
 
 # Fits on train+dev with thresholds picked out-of-fold (5 folds), writes layers/core/ackline/domain/triage_model.json.gz (commit it).
 train: install
