@@ -242,3 +242,44 @@ def test_the_middle_finger_is_abuse_whatever_stands_beside_it(text):
 def test_a_playful_emoji_beside_kind_words_is_not_abuse():
     decision = decide(comment("the kids love the 💩 plushie"), default_policy())
     assert decision.intent is not Intent.ABUSE, decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "love that my 'express' order is now arriving after the event I bought it for 🥳 thanks",
+        'Fantastic, the "unlimited" data plan just throttled me to dial-up speeds. Love it.',
+    ],
+)
+def test_a_word_in_quotes_beside_kind_words_is_never_thanked(text):
+    # quotes are how irony is marked: the praise words around them say the opposite
+    for message in (comment(text), dm(text)):
+        decision = decide(message, default_policy())
+        assert decision.reply_template != "praise" and decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize("text", ["ur customer service team are thick as sh*t", "you're all f**king idiots"])
+def test_a_swear_word_with_its_letters_starred_out_is_read_as_the_word(text):
+    decision = decide(dm(text), default_policy())
+    assert decision.intent is Intent.ABUSE and decision.escalate, decision.reasons
+
+
+def test_an_exclamation_mark_is_not_a_starred_word():
+    decision = decide(comment("wow! love it, the new store is gorgeous"), default_policy())
+    assert decision.intent is Intent.PRAISE and not decision.escalate, decision.reasons
+
+
+@pytest.mark.parametrize("text", ["@acme_support got it, cheers", "thanks 🙂 will do"])
+def test_thanks_alone_gets_the_neutral_reply_not_the_praise_template(text):
+    decision = decide(comment(text), default_policy())
+    assert decision.reply_template != "praise" and not decision.escalate, decision.reasons
+
+
+def test_praise_only_the_model_reads_in_a_message_to_a_friend_is_not_answered():
+    decision = decide(comment("@tom_h this is your sign to finally buy a proper coat"), default_policy())
+    assert decision.action is Action.SUPPRESS and not decision.escalate, decision.reasons
+
+
+def test_kind_words_to_us_while_tagging_a_friend_are_still_answered():
+    decision = decide(comment("@tom_h the staff at the Leeds store were lovely, go there"), default_policy())
+    assert decision.action is not Action.SUPPRESS, decision.reasons

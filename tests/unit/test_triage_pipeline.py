@@ -85,7 +85,7 @@ def test_abuse_on_the_models_word_alone_is_judged_by_the_record_but_never_counte
     policy = default_policy()
     counted = comment("you lot are a disgrace", external_id="a1", received_at=1_000.0)
     # the model alone reads this as abuse, short of near certain (checked first: a refit may read it otherwise)
-    unsure = comment("whoever packed this should be ashamed of themselves", external_id="a2", received_at=1_001.0)
+    unsure = comment("whoever packed this wants sacking", external_id="a2", received_at=1_001.0)
     from ackline.domain.decide import decide
     from ackline.domain.triage import counts_as_abuse
 
@@ -100,7 +100,7 @@ def test_abuse_on_the_models_word_alone_is_judged_by_the_record_but_never_counte
     assert ledger.standing(author, 1_002.0, policy.thresholds.abuse_window_hours * 3600)[0] == 1
     # and however many such messages come, they never flag the author
     more = [
-        comment("whoever packed this should be ashamed of themselves", external_id=f"m{i}", received_at=1_002.0 + i)
+        comment("whoever packed this wants sacking", external_id=f"m{i}", received_at=1_002.0 + i)
         for i in range(5)
     ]
     ingest(more, store, RecordingDispatcher(), ledger=ledger, policy=policy)

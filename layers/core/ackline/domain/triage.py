@@ -256,7 +256,7 @@ def _words_and_clauses(cleaned: str) -> tuple[list[str], list[int]]:
 
 
 def _signals(text: str) -> _Signals:
-    cleaned = clean(text)
+    cleaned = _unmasked(clean(text))
     raw_words, clauses = _words_and_clauses(cleaned)
     fuzzy = _lexicon().fuzzy
     words = [w if w in lx.NOT_TYPOS else fuzzy.correct(w) for w in raw_words]
@@ -303,6 +303,26 @@ def _signals(text: str) -> _Signals:
         cues.append(Cue("price_neutral", "an amount of money", 0, 0))
     emoji = {e for e in _ALL_EMOJI if e in cleaned}
     return _Signals(words=words, clauses=clauses, cues=cues, emoji=emoji, put_right=put_right)
+
+
+# A swear word with letters starred out ("sh*t", "f**k", "b!tch"): the lexicon reads the word it stands for
+_MASKED = re.compile(r"(?<![\w*#@$!%])[a-z]+[*#@$!%]+[a-z*#@$!%]*")
+_MASKABLE = (
+    *("fuck", "fucking", "fucked", "fucker", "fuckers", "shit", "shite", "shitty", "bitch", "bitches", "cunt"),
+    *("cunts", "twat", "twats", "bastard", "bastards", "wanker", "wankers", "asshole", "arsehole", "dickhead"),
+    *("dickheads", "crap", "crappy", "piss", "pissed", "bollocks", "idiots", "morons", "scum", "scumbags"),
+)
+
+
+def _unmasked(cleaned: str) -> str:
+    def word(match: re.Match[str]) -> str:
+        masked = match.group(0)
+        if masked[-1] in "!" and masked[:-1].isalpha():
+            return masked  # "wow!" is not a starred word
+        shape = re.compile("".join(c if c.isalpha() else "[a-z]" for c in masked))
+        return next((w for w in _MASKABLE if shape.fullmatch(w)), masked)
+
+    return _MASKED.sub(word, cleaned) if any(c in cleaned for c in "*#@$!%") else cleaned
 
 
 def _only_named_sue(text: str) -> bool:
@@ -713,6 +733,9 @@ def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str
         doubts.append(f"contrast cue: {turn[0]}")
     if backhanded := _BACKHANDED.search(text):
         doubts.append(f"sarcasm cue: {backhanded.group(0).lower()}")
+    # a word in quotes beside kind words is how irony is marked ('my "express" order', 'the "unlimited" plan')
+    if quoted := _SCARE_QUOTES.search(text):
+        doubts.append(f"sarcasm cue: a word in quotes ({quoted.group(0)[:12]})")
     # "happy new year 💩": an abusive emoji beside kind words is not abuse, but never thanks either
     doubts += [f"sarcasm cue: {e}" for e in sorted(signals.emoji & lx.ABUSE_EMOJI)]
     # thanks and a laugh, and no other kind word: "lol cheers, the driver threw it over the fence" is as often a
@@ -775,7 +798,9 @@ def _weigh(
     needs_person_min = (
         max(escalate_min, _AGREED_ESCALATE_MIN) if _agreed_request(chosen, seen, signals, intent_min) else escalate_min
     )
-    if seen.escalate >= needs_person_min and not sure_praise:
+    # praise the model is sure of may overrule a hesitant escalation head (slang it reads literally), never one at
+    # even odds or above: "love that my 'express' order is now arriving after the event 🥳 thanks" (0.62)
+    if seen.escalate >= needs_person_min and (not sure_praise or seen.escalate >= _AGREED_ESCALATE_MIN):
         doubts.append(f"a person may be needed ({seen.escalate:.2f})")
     # "I've DMed you": waiting for us elsewhere, whatever else the message says (never thanked, never left)
     doubts += [f"follow-up cue: {p}" for p in signals.phrases("follow_up")]
@@ -805,7 +830,11 @@ def _weigh(
     # a problem word read as put right is a reading, never sure enough for a praise template: the neutral reply
     masked = chosen.intent is Intent.PRAISE and bool(signals.put_right)
     said += ["a problem read as put right: the neutral reply, not thanks"] if masked else []
-    return _Weighed(chosen, confidence, False, said, quiet_praise=banter or masked)
+    # thanks and no other kind word ("got it, cheers", "thanks!") is closing a thread more often than praising: a
+    # "so glad you enjoyed it" would answer something the customer did not say. The neutral reply, no case
+    only_thanks = chosen.intent is Intent.PRAISE and not _beyond_thanks(chosen)
+    said += ["thanks alone: the neutral reply, not the praise template"] if only_thanks else []
+    return _Weighed(chosen, confidence, False, said, quiet_praise=banter or masked or only_thanks)
 
 
 def _laugh_only_the_model_praises(text: str, verdict: _Verdict, chosen: _Verdict, words: list[str]) -> bool:
@@ -1225,9 +1254,16 @@ def _not_a_message(interaction: Interaction) -> Decision | None:
     return None
 
 
+_TO_A_FRIEND_WORDS = 20
+
+
 def _only_tags_others(address: Addressing, found: Classification) -> bool:
-    # "@sam look at this": a customer showing a friend, not talking to us; a reply would be noise
-    return found.intent is Intent.OTHER and only_others(address) and len(address.text.split()) <= 8
+    # "@sam look at this": a customer showing a friend, not talking to us; a reply would be noise. So is praise only
+    # the model reads there ("@tom_h this is your sign to finally buy a proper coat"): no kind word to us to thank
+    words = len(address.text.split())
+    if found.intent is Intent.PRAISE and not any(r.startswith("praise: ") for r in found.reasons):
+        return only_others(address) and words <= _TO_A_FRIEND_WORDS
+    return found.intent is Intent.OTHER and only_others(address) and words <= 8
 
 
 # What a fake voucher, gift card or giveaway offers when it borrows a brand's name to catch its customers
