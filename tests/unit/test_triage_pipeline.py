@@ -100,8 +100,7 @@ def test_abuse_on_the_models_word_alone_is_judged_by_the_record_but_never_counte
     assert ledger.standing(author, 1_002.0, policy.thresholds.abuse_window_hours * 3600)[0] == 1
     # and however many such messages come, they never flag the author
     more = [
-        comment("whoever packed this wants sacking", external_id=f"m{i}", received_at=1_002.0 + i)
-        for i in range(5)
+        comment("whoever packed this wants sacking", external_id=f"m{i}", received_at=1_002.0 + i) for i in range(5)
     ]
     ingest(more, store, RecordingDispatcher(), ledger=ledger, policy=policy)
     assert not ledger.is_flagged(author)
