@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ackline.domain import lexicon as lx
 from ackline.domain.addressing import (
@@ -319,10 +319,14 @@ def _unmasked(cleaned: str) -> str:
         masked = match.group(0)
         if masked[-1] in "!" and masked[:-1].isalpha():
             return masked  # "wow!" is not a starred word
-        shape = re.compile("".join(c if c.isalpha() else "[a-z]" for c in masked))
-        return next((w for w in _MASKABLE if shape.fullmatch(w)), masked)
+        return next((w for w in _MASKABLE if _stands_for(masked, w)), masked)
 
     return _MASKED.sub(word, cleaned) if any(c in cleaned for c in "*#@$!%") else cleaned
+
+
+def _stands_for(masked: str, word: str) -> bool:
+    """ "sh*t" stands for "shit": as long, and every letter shown is the word's letter there."""
+    return len(masked) == len(word) and all(m == w or not m.isalpha() for m, w in zip(masked, word, strict=True))
 
 
 def _only_named_sue(text: str) -> bool:
@@ -479,8 +483,9 @@ def _plain_words(words: list[str], cues: list[Cue]) -> set[int]:
     plain = {
         i for c in cues if c.category in {"praise", "praise_idiom", "no_problem_idiom"} for i in range(c.start, c.end)
     }
-    greetings, fillers, _ = _small_talk_phrases()
-    small = {w for p in greetings | fillers for w in p.split(" ")} - {w for p in lx.THREAD_CLOSINGS for w in p.split()}
+    phrases = _small_talk_phrases()
+    small = {w for p in phrases.greetings | phrases.fillers for w in p.split(" ")}
+    small -= {w for p in phrases.thread_closings for w in p.split(" ")}
     plain |= {i for i, w in enumerate(words) if w in lx.BESIDE_A_FIX or w in small}
     plain |= {i + 1 for i, w in enumerate(words[:-1]) if w in lx.THANKS}
     return plain
@@ -740,8 +745,7 @@ def _praise_doubts(text: str, signals: _Signals, sentiment: float, language: str
     doubts += [f"sarcasm cue: {e}" for e in sorted(signals.emoji & lx.ABUSE_EMOJI)]
     # thanks and a laugh, and no other kind word: "lol cheers, the driver threw it over the fence" is as often a
     # sneer as a thank-you, and a problem in words the lexicon lacks may follow
-    praised = signals.phrases("praise")
-    if praised and all(p in lx.THANKS for p in praised) and _laughing_at_all(text, signals.words):
+    if _only_thanks(signals.phrases("praise")) and _laughing_at_all(text, signals.words):
         doubts.append("sarcasm cue: a laugh beside thanks")
     if not_held := _FIX_NOT_HELD.search(clean(text)):
         doubts.append(f"problem cue: a fix that did not hold ({not_held.group(0).lower()})")
@@ -872,8 +876,12 @@ def _beyond_thanks(chosen: _Verdict) -> bool:
     at all. Thanks alone, where the thanks-fit head hesitates, is how sarcasm the lexicon lacks shows ("thank you
     for charging me twice", "teşekkürler, hala bekliyorum", "muito obrigado pelo pacote vazio"): a case, not a
     neutral reply left at that."""
-    praised = [r.removeprefix("praise: ") for r in chosen.reasons if r.startswith("praise: ")]
-    return not praised or any(p not in lx.THANKS for p in praised)
+    return not _only_thanks([r.removeprefix("praise: ") for r in chosen.reasons if r.startswith("praise: ")])
+
+
+def _only_thanks(praised: list[str]) -> bool:
+    """Kind words, every one of them thanks ("cheers", "thank you"): no compliment yet."""
+    return bool(praised) and all(p in lx.THANKS for p in praised)
 
 
 def _reports_a_fix(text: str, signals: _Signals) -> bool:
@@ -1075,17 +1083,30 @@ def _adopt(verdict: _Verdict, seen: Prediction, signals: _Signals, sentiment: fl
     return _Verdict(seen.intent, _MODEL_SEVERITY.get(seen.intent, Severity.LOW), reasons, topic=topic)
 
 
-@lru_cache(maxsize=1)
-def _small_talk_phrases() -> tuple[frozenset[str], frozenset[str], int]:
-    greetings = frozenset(phrase_key(p) for p in (*lx.SMALL_TALK, *lx.THREAD_CLOSINGS))
-    fillers = frozenset(phrase_key(p) for p in lx.SMALL_TALK_FILLERS)
-    return greetings, fillers, max(len(k.split(" ")) for k in greetings | fillers)
+class _SmallTalk(NamedTuple):
+    """The lexicon's small-talk phrases as phrase keys, built once."""
+
+    greetings: frozenset[str]  # greetings, thanks and thread closings: what small talk says
+    fillers: frozenset[str]  # words that may stand beside them ("so", "very", "team")
+    longest: int  # the most words in any of them
+    closings: frozenset[str]  # thread closings and farewells ("got it", "have a nice day"): a reply in a conversation
+    thread_closings: frozenset[str]  # the closings said only inside a thread ("got it", "no worries")
 
 
 @lru_cache(maxsize=1)
-def _closings() -> frozenset[str]:
-    """The thread closings and farewells ("got it", "fair enough", "have a nice day"): a reply in a conversation."""
-    return frozenset(phrase_key(p) for p in (*lx.THREAD_CLOSINGS, *lx.FAREWELLS))
+def _small_talk_phrases() -> _SmallTalk:
+    def keys(*phrases: str) -> frozenset[str]:
+        return frozenset(phrase_key(p) for p in phrases)
+
+    greetings = keys(*lx.SMALL_TALK, *lx.THREAD_CLOSINGS)
+    fillers = keys(*lx.SMALL_TALK_FILLERS)
+    return _SmallTalk(
+        greetings=greetings,
+        fillers=fillers,
+        longest=max(len(k.split(" ")) for k in greetings | fillers),
+        closings=keys(*lx.THREAD_CLOSINGS, *lx.FAREWELLS),
+        thread_closings=keys(*lx.THREAD_CLOSINGS),
+    )
 
 
 def _unfriendly_emoji(text: str) -> bool:
@@ -1116,7 +1137,8 @@ def _small_talk(text: str, brand: str = "", kind: Kind | None = None) -> bool:
         return False
     if _unfriendly_emoji(text):
         return False  # "thanks 🙄" is no thank-you, nor "got it 😡"
-    greetings, fillers, longest = _small_talk_phrases()
+    phrases = _small_talk_phrases()
+    greetings, fillers, longest = phrases.greetings, phrases.fillers, phrases.longest
     # the brand's own name beside a greeting ("morning acme ☀️", "happy friday acme team") is who is greeted
     named = {w for w in tokens(clean(brand)) if len(w) > 2}
     words = [w for w in tokens(clean(text)) if w not in named]
@@ -1130,17 +1152,12 @@ def _small_talk(text: str, brand: str = "", kind: Kind | None = None) -> bool:
                 break
         else:
             return False
-    closing = [p for p in said if p in _closings()]
-    in_thread = bool(set(closing) & _thread_closings())
+    closing = [p for p in said if p in phrases.closings]
+    in_thread = bool(set(closing) & phrases.thread_closings)
     if closing and (_curt(text, in_thread) or (in_thread and kind is not Kind.MESSAGE)):
         return False
     # "hello hello hello", "hi hi": calling out to an inbox nobody answers, not a greeting
     return bool(said) and len(set(said)) == len(said)
-
-
-@lru_cache(maxsize=1)
-def _thread_closings() -> frozenset[str]:
-    return frozenset(phrase_key(p) for p in lx.THREAD_CLOSINGS)
 
 
 def classify(
