@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ackline.domain.model import Interaction, Kind, Platform
+from ackline.domain.model import Decision, Interaction, Kind, Platform
 
 
 def comment(text: str = "Love this!", **overrides: Any) -> Interaction:
@@ -21,3 +21,11 @@ def comment(text: str = "Love this!", **overrides: Any) -> Interaction:
         "received_at": 1_001.0,
     }
     return Interaction(**(fields | overrides))
+
+
+SMALL_TALK_REASON = "small talk: a greeting or thanks, nothing asked"  # the reason triage gives for small talk
+
+
+def assert_a_case_not_thanked(decision: Decision) -> None:
+    """The customer reaches a person, and the public reply is anything but the praise template."""
+    assert decision.escalate and decision.reply_template != "praise", decision.reasons

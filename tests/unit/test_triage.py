@@ -5,7 +5,7 @@ import pytest
 from ackline.domain.decide import decide
 from ackline.domain.model import Action, Intent, Kind, Platform, Priority, Severity, Visibility
 from ackline.domain.triage import AuthorStanding, classify, triage
-from tests.unit.builders import comment
+from tests.unit.builders import assert_a_case_not_thanked, comment
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def test_a_turn_in_any_covered_language_stops_a_thank_you(text):
 )
 def test_problem_words_near_the_new_idioms_and_suggestions_still_open_a_case(text):
     decision = triage(comment(text))
-    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+    assert_a_case_not_thanked(decision)
 
 
 def test_an_abuse_emoji_beside_kind_words_is_not_abuse():

@@ -7,7 +7,7 @@ from ackline.domain.decide import decide
 from ackline.domain.model import Action, Intent, Kind
 from ackline.domain.policy import default_policy
 from ackline.domain.triage import classify, triage
-from tests.unit.builders import comment
+from tests.unit.builders import SMALL_TALK_REASON, assert_a_case_not_thanked, comment
 from tests.unit.test_triage_needless import _flat_model, _hesitant_model, _multilingual_policy
 
 
@@ -32,7 +32,7 @@ def test_sue_as_a_colleagues_name_is_still_a_name():
 )
 def test_a_fix_masks_only_the_problem_in_its_own_clause(text):
     decision = decide(comment(text), default_policy())
-    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+    assert_a_case_not_thanked(decision)
 
 
 def test_a_customer_quoting_the_scam_that_took_their_card_is_a_person_not_spam():
@@ -57,7 +57,7 @@ def test_a_laugh_beside_a_mishap_is_not_banter(text):
 
 def test_thanks_for_a_charge_is_never_left_without_a_case():
     decision = decide(comment("thank you for charging me twice"), default_policy())
-    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+    assert_a_case_not_thanked(decision)
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_a_fix_followed_by_a_new_problem_keeps_its_problem_word(text):
     found = classify(text, model=_flat_model(praise_min=0.7, escalate_min=0.6, intent_min=1.1))
     assert found.intent in {Intent.COMPLAINT, Intent.CRISIS}, found.reasons
     decision = triage(comment(text), default_policy())
-    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+    assert_a_case_not_thanked(decision)
 
 
 def test_a_problem_read_as_put_right_is_never_thanked_with_the_praise_template():
@@ -137,7 +137,7 @@ FIX_UNDONE_ELSEWHERE = [
 @pytest.mark.parametrize("text", FIX_UNDONE_ELSEWHERE)
 def test_a_fix_report_limited_or_undone_keeps_its_case(text):
     decision = triage(dm(text), _multilingual_policy(), model=_hesitant_model(thanks_fit=0.4))
-    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+    assert_a_case_not_thanked(decision)
 
 
 @pytest.mark.parametrize(
@@ -161,19 +161,19 @@ NOT_SMALL_TALK_AFTER_ALL = [
 def test_a_closing_with_an_unfriendly_emoji_or_said_curtly_is_not_small_talk(text):
     decision = triage(dm(text), _multilingual_policy())
     assert decision.escalate, decision.reasons
-    assert "small talk: a greeting or thanks, nothing asked" not in decision.reasons
+    assert SMALL_TALK_REASON not in decision.reasons
 
 
 @pytest.mark.parametrize("text", ["no problem", "testing", "got it"])
 def test_a_thread_closing_is_small_talk_only_in_a_private_message(text):
-    assert "small talk: a greeting or thanks, nothing asked" not in triage(comment(text), default_policy()).reasons
-    assert "small talk: a greeting or thanks, nothing asked" in triage(dm(text), default_policy()).reasons
+    assert SMALL_TALK_REASON not in triage(comment(text), default_policy()).reasons
+    assert SMALL_TALK_REASON in triage(dm(text), default_policy()).reasons
 
 
 @pytest.mark.parametrize("text", ["thanks 🙏", "merry christmas 🎄", "got it 👍", "have a great weekend!!"])
 def test_small_talk_with_a_friendly_emoji_still_needs_no_case(text):
     decision = triage(dm(text), _multilingual_policy())
-    assert not decision.escalate and "small talk: a greeting or thanks, nothing asked" in decision.reasons
+    assert not decision.escalate and SMALL_TALK_REASON in decision.reasons
 
 
 # "how do I <verb> my <thing>": never a way out, this customer's own case or a hazard
@@ -205,7 +205,7 @@ def test_a_way_out_an_own_case_or_a_hazard_is_not_a_help_pages_question(text):
 )
 def test_a_kind_goodbye_or_a_belittled_refund_reaches_a_person(text):
     decision = triage(comment(text), default_policy())
-    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+    assert_a_case_not_thanked(decision)
 
 
 def test_an_abusive_emoji_beside_kind_words_is_never_thanked():
@@ -225,7 +225,7 @@ def test_thanks_beside_a_laugh_is_never_thanked_back(text):
 
 def test_thanks_a_laugh_and_a_mishap_reach_a_person():
     decision = decide(dm("lol cheers, the driver threw it over the fence"), default_policy())
-    assert decision.escalate and decision.reply_template != "praise", decision.reasons
+    assert_a_case_not_thanked(decision)
 
 
 def test_kind_words_and_a_laugh_are_still_thanked():
