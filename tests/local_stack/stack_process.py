@@ -76,8 +76,10 @@ class StackProcess:
     def client(self, service: str):  # type: ignore[no-untyped-def]
         return boto3.client(service, endpoint_url=self.moto, region_name="us-east-1")
 
-    def terminate(self, timeout: float = 60) -> int:
-        """SIGTERM (Ctrl-C's sibling) and wait for a clean exit."""
+    def terminate(self, timeout: float = 180) -> int:
+        """SIGTERM (Ctrl-C's sibling) and wait for a clean exit. A clean stop lets each queue consumer finish the
+        batch in hand for up to its function's timeout, as Lambda would: after the soak's backlog, on a loaded machine,
+        that took over a minute here (the test failed at 60 s while the stack was still finishing its batches)."""
         self.process.send_signal(signal.SIGTERM)
         try:
             return self.process.wait(timeout=timeout)
