@@ -163,3 +163,46 @@ def test_a_general_question_is_pointed_to_the_help_pages_and_an_own_case_questio
     del raw["templates"]["general_question"]
     without = triage(comment("Do you offer gift wrapping at Christmas?"), parse_policy(raw), model=relaxed)
     assert without.escalate and without.reply_template == "question"
+
+
+# threats to staff, in the threatener's own words, reach a person by rule whatever the model reads ...
+THREATS = [
+    "I know where you live",
+    "watch your back, I'll find you",
+    "you will regret this",
+    "I'm going to kill you if this happens again",
+    "I'll burn your store down",
+]
+# ... never a joke to a friend, a figure of speech, or a threat the customer reports
+NOT_THREATS = ["@lils_world this is gonna kill you 😂😂", "I will kill for this cake recipe"]
+
+
+@pytest.mark.parametrize("text", THREATS)
+def test_a_threat_to_staff_reaches_a_person_by_rule(text):
+    decision = triage(comment(text), default_policy())
+    # arson is a safety word too: the crisis holding statement and P1 then, a person either way
+    assert decision.intent in {Intent.ABUSE, Intent.CRISIS} and decision.escalate, decision.reasons
+    assert any(r.startswith(("abusive language: ", "safety: ")) for r in decision.reasons)
+
+
+@pytest.mark.parametrize("text", NOT_THREATS)
+def test_a_joke_or_a_figure_of_speech_is_no_threat(text):
+    assert classify(text).intent is not Intent.ABUSE
+
+
+def test_a_threat_a_customer_reports_is_not_their_abuse():
+    decision = triage(comment("the driver said he'd punch me if I complained"), default_policy())
+    assert decision.intent is not Intent.ABUSE and not decision.flag_author and decision.escalate, decision.reasons
+
+
+def test_a_hated_experience_beside_kind_words_is_a_complaint_with_a_case():
+    decision = triage(comment("loved the store, hated the way the guard followed me around"), default_policy())
+    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
+    # the present tense is a figure of speech beside praise, not a problem
+    assert classify("My wallet hates you but my living room looks amazing").intent is Intent.PRAISE
+
+
+@pytest.mark.parametrize("text", ["ta", "ok ta", "ta very much"])
+def test_ta_is_thanks(text):
+    decision = triage(comment(text), default_policy())
+    assert "small talk: a greeting or thanks, nothing asked" in decision.reasons and not decision.escalate

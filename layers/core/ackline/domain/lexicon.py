@@ -428,6 +428,13 @@ ABUSE = (
     # "wankers": one edit from "wanders" and "walkers" for the typo tolerance, which reads every 7+ letter word
     *("scumbag", "scumbags", "twat", "twats", "bastards", "thick as shit", "dickhead", "dickheads", "wanker"),
     *("tosser", "tossers", "are scum", "absolute scum", "bunch of scum"),  # never a bare "scum": limescale in a kettle
+    # threats to staff, in the threatener's own words: a person sees them every time, whatever the model reads ("I'll"
+    # is spelled "i will"); never "will kill for" (a cake recipe), "this is gonna kill you 😂" (a joke to a friend), nor
+    # a threat reported ("the driver said he'd punch me")
+    *("i know where you live", "know where you work", "watch your back", "you will regret this", "i will find you"),
+    *("coming for you", "i will hurt you", "going to hurt you", "gonna hurt you", "i will kill you"),
+    *("i am going to kill you", "i am gonna kill you", "i will burn your", "burn your store down"),
+    "i will beat you up",
 )
 ABUSE_EMOJI = frozenset({"🖕", "🤮", "💩"})
 # abuse whatever else the message says (🤮 and 💩 can be play: "the kids love the 💩 plushie")
@@ -763,6 +770,9 @@ COMPLAINT_WEAK = (
     "not okay",
     "sort this",
     "not again",
+    # "loved the store, hated being followed around": a hated experience is a problem however kind the rest; the
+    # present tense is left out ("my wallet hates you but my living room looks amazing", "I hate that I love it")
+    *("hated", "hate it when", "hate having to", "i hate the"),
     # one-word outrage in the policy's other languages ("Qué vergüenza.", "Rezalet!"): short enough that the
     # model has little to read, and a public "disgrace" must not get "we're here if you need anything"
     *("schandalig", "belachelijk", "schande", "frechheit", "lächerlich", "unverschämt", "honte", "scandaleux"),
@@ -1335,7 +1345,7 @@ SMALL_TALK = (
     *("hello", "hi", "hiya", "hey", "heya", "hi there", "hello there", "hey there", "good morning"),
     *("good afternoon", "good evening", "morning", "evening", "greetings"),
     *("thanks", "thank you", "thank u", "thanks so much", "thank you so much", "thanks very much", "thx", "ty"),
-    *("thnx", "thanx"),
+    *("thnx", "thanx", "ta", "ta very much", "ta muchly"),
     *("cheers", "many thanks", "much appreciated", "appreciate it"),
     *("hallo", "guten morgen", "guten tag", "moin", "danke", "danke schön", "vielen dank"),
     *("bonjour", "bonsoir", "salut", "coucou", "merci", "merci beaucoup"),
