@@ -165,44 +165,61 @@ def test_a_general_question_is_pointed_to_the_help_pages_and_an_own_case_questio
     assert without.escalate and without.reply_template == "question"
 
 
-# threats to staff, in the threatener's own words, reach a person by rule whatever the model reads ...
+# a threat to staff in the threatener's own words always reaches a person, never thanked or let go ...
 THREATS = [
-    "I know where you live",
     "watch your back, I'll find you",
     "you will regret this",
     "I'm going to kill you if this happens again",
-    "I'll burn your store down",
+    "@mike I will kill you if you eat my last brownie 😂",  # a joke to a friend costs a glance, no more
 ]
-# ... never a joke to a friend, a figure of speech, or a threat the customer reports
-NOT_THREATS = ["@lils_world this is gonna kill you 😂😂", "I will kill for this cake recipe"]
+# ... but it is a doubt, not abuse: fans hype, friends joke, and customers report what they were told
+NOT_ABUSE = [
+    "watch your back Nike, Acme is coming for you 🔥",
+    "@mike I will kill you if you eat my last brownie 😂",
+    'My ex keeps messaging "I will find you" through your app, how do I block him?',
+    "The driver said I will find you if you leave a bad review",
+]
 
 
 @pytest.mark.parametrize("text", THREATS)
-def test_a_threat_to_staff_reaches_a_person_by_rule(text):
+def test_a_threat_to_staff_reaches_a_person_with_the_neutral_reply(text):
     decision = triage(comment(text), default_policy())
-    # arson is a safety word too: the crisis holding statement and P1 then, a person either way
-    assert decision.intent in {Intent.ABUSE, Intent.CRISIS} and decision.escalate, decision.reasons
-    assert any(r.startswith(("abusive language: ", "safety: ")) for r in decision.reasons)
+    assert decision.escalate and decision.reply_template == "unsure", decision.reasons
+    assert any(r.startswith("unsure: threat cue: ") for r in decision.reasons)
 
 
-@pytest.mark.parametrize("text", NOT_THREATS)
-def test_a_joke_or_a_figure_of_speech_is_no_threat(text):
-    assert classify(text).intent is not Intent.ABUSE
-
-
-def test_a_threat_a_customer_reports_is_not_their_abuse():
-    decision = triage(comment("the driver said he'd punch me if I complained"), default_policy())
+@pytest.mark.parametrize("text", NOT_ABUSE)
+def test_a_threat_reported_joked_or_hyped_is_never_the_authors_abuse(text):
+    decision = triage(comment(text), default_policy())
     assert decision.intent is not Intent.ABUSE and not decision.flag_author and decision.escalate, decision.reasons
 
 
-def test_a_hated_experience_beside_kind_words_is_a_complaint_with_a_case():
-    decision = triage(comment("loved the store, hated the way the guard followed me around"), default_policy())
-    assert decision.intent is Intent.COMPLAINT and decision.escalate, decision.reasons
-    # the present tense is a figure of speech beside praise, not a problem
-    assert classify("My wallet hates you but my living room looks amazing").intent is Intent.PRAISE
+def test_a_threat_reported_beside_a_safety_word_stays_a_crisis():
+    text = 'One of your staff shouted "I\'m going to kill you" at my son in the car park'
+    decision = triage(comment(text), default_policy())
+    assert decision.intent is Intent.CRISIS and decision.priority is Priority.P1, decision.reasons
+
+
+@pytest.mark.parametrize(
+    "text", ["loved the store, hated the way the guard followed me around", "Loved the food, hated the 50 minute wait"]
+)
+def test_a_hated_experience_beside_kind_words_is_never_thanked_and_reaches_a_person(text):
+    decision = triage(comment(text), default_policy())
+    assert decision.escalate and decision.reply_template == "unsure", decision.reasons
+
+
+def test_a_hated_past_beside_praise_gets_no_apology():
+    # "I hated coffee until I tried yours" is a fan: the neutral acknowledgement, never "we're sorry"
+    decision = triage(comment("I hated coffee until I tried yours ☕❤️"), default_policy())
+    assert decision.intent is not Intent.COMPLAINT and decision.reply_template == "unsure", decision.reasons
 
 
 @pytest.mark.parametrize("text", ["ta", "ok ta", "ta very much"])
 def test_ta_is_thanks(text):
     decision = triage(comment(text), default_policy())
     assert "small talk: a greeting or thanks, nothing asked" in decision.reasons and not decision.escalate
+
+
+@pytest.mark.parametrize("text", ["ta bom", "ta chegando?", "no ta funcionando"])
+def test_ta_in_portuguese_and_spanish_is_no_thanks(text):
+    assert "small talk: a greeting or thanks, nothing asked" not in triage(comment(text), default_policy()).reasons

@@ -428,13 +428,6 @@ ABUSE = (
     # "wankers": one edit from "wanders" and "walkers" for the typo tolerance, which reads every 7+ letter word
     *("scumbag", "scumbags", "twat", "twats", "bastards", "thick as shit", "dickhead", "dickheads", "wanker"),
     *("tosser", "tossers", "are scum", "absolute scum", "bunch of scum"),  # never a bare "scum": limescale in a kettle
-    # threats to staff, in the threatener's own words: a person sees them every time, whatever the model reads ("I'll"
-    # is spelled "i will"); never "will kill for" (a cake recipe), "this is gonna kill you 😂" (a joke to a friend), nor
-    # a threat reported ("the driver said he'd punch me")
-    *("i know where you live", "know where you work", "watch your back", "you will regret this", "i will find you"),
-    *("coming for you", "i will hurt you", "going to hurt you", "gonna hurt you", "i will kill you"),
-    *("i am going to kill you", "i am gonna kill you", "i will burn your", "burn your store down"),
-    "i will beat you up",
 )
 ABUSE_EMOJI = frozenset({"🖕", "🤮", "💩"})
 # abuse whatever else the message says (🤮 and 💩 can be play: "the kids love the 💩 plushie")
@@ -770,9 +763,6 @@ COMPLAINT_WEAK = (
     "not okay",
     "sort this",
     "not again",
-    # "loved the store, hated being followed around": a hated experience is a problem however kind the rest; the
-    # present tense is left out ("my wallet hates you but my living room looks amazing", "I hate that I love it")
-    *("hated", "hate it when", "hate having to", "i hate the"),
     # one-word outrage in the policy's other languages ("Qué vergüenza.", "Rezalet!"): short enough that the
     # model has little to read, and a public "disgrace" must not get "we're here if you need anything"
     *("schandalig", "belachelijk", "schande", "frechheit", "lächerlich", "unverschämt", "honte", "scandaleux"),
@@ -789,6 +779,18 @@ COMPLAINT_WEAK = (
     *("gecikme", "försening", "forsinkelse", "colis vide", "caja vacía", "caixa vazia", "pacco vuoto"),
     *("leeres paket", "lege doos", "pusta paczka", "boş kutu"),
 )
+
+# Threats to staff in the threatener's own words ("I'll" is spelled "i will", "I'm" "i am"), and a hated experience
+# ("loved the store, hated being followed around"): never a reading on their own — friends joke ("@mike I will kill
+# you if you eat my last brownie 😂"), fans hype ("watch your back Nike"), customers report what they were told ("the
+# driver said I will find you"), and "I hated coffee until I tried yours" is praise — but never thanked or let go
+# either: the neutral acknowledgement and a person (triage: a threat or dislike cue is a doubt, whatever else reads).
+THREATS = (
+    *("i know where you live", "watch your back", "you will regret this", "i will find you", "i will kill you"),
+    *("i am going to kill you", "i am gonna kill you", "i will beat you up", "burn your store down"),
+    *("i will smash your face", "i will make you regret"),
+)
+DISLIKES = ("hated", "hate it when", "hate having to", "i hate the")
 
 # Sarcasm markers: praise words next to these do not count as praise.
 # delight at paying ("love paying £40 a month for ..."): said to a brand, the sneer of a customer it failed

@@ -111,6 +111,8 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "spam_strong": lx.SPAM_STRONG,
     "spam": lx.SPAM_WEAK,
     "follow_up": lx.FOLLOW_UP,
+    "threat": lx.THREATS,
+    "dislike": lx.DISLIKES,
 }
 _IDIOMS = frozenset({"abuse_idiom", "praise_idiom", "harmless_idiom", "no_problem_idiom"})
 # "love the menu but the wait was 45 minutes": praise before a turn is not confidently praise
@@ -808,6 +810,8 @@ def _weigh(
         doubts.append(f"a person may be needed ({seen.escalate:.2f})")
     # "I've DMed you": waiting for us elsewhere, whatever else the message says (never thanked, never left)
     doubts += [f"follow-up cue: {p}" for p in signals.phrases("follow_up")]
+    # a threat or a hated experience: too often a joke, hype or praise to decide on, never to thank or let go
+    doubts += [f"{c} cue: {p}" for c in ("threat", "dislike") for p in signals.phrases(c)]
     doubts += _leaning(chosen, seen, intent_min, escalate_min)
     if doubts and _laughing_it_off(text, verdict, chosen, doubts, signals, seen):
         said.append("a laugh and no cue of a problem: banter, answered without a case")
@@ -1010,7 +1014,7 @@ def _banter_read_as_abuse(seen: Prediction, escalate_min: float) -> bool:
 
 def _general_question(text: str, signals: _Signals, seen: Prediction, general_max: float) -> bool:
     """Generic information ("do you do gift wrapping?"), not this customer's order, account or problem."""
-    problem = signals.phrases("complaint") + signals.phrases("unhappy") + signals.phrases("sarcasm")
+    problem = [p for c in ("complaint", "unhappy", "sarcasm", "threat", "dislike") for p in signals.phrases(c)]
     # a link is something particular to look at ("is this offer real? acme-gifts.com"), not the help pages' topic
     own = _names_own_case(signals.words) or bool(_REFERENCE.search(text) or _URL.search(text))
     # a bare "and?" or "so??", or a short "hello? anyone?", is a thread follow-up, not a question about the brand;
