@@ -1217,6 +1217,27 @@ def classify(
     )
 
 
+def rule_cues(text: str) -> frozenset[str]:
+    """What the rules read in a message, without the model: every cue category found (complaint, praise, sarcasm,
+    safety, ...) and the shapes the rules weigh — a problem put right, a sarcastic or abusive emoji, the customer's own
+    case, a laugh, a word in quotes, a turn, a reference. Candidate features for the model (`ackline_triage.
+    head_variants` measures what they would add: "fantastic service as always" is praise in words the model alone
+    reads as sarcasm, since sarcasm in the corpus so often says "as always")."""
+    signals = _signals(text)
+    words = signals.words
+    shapes = {
+        "put_right": bool(signals.put_right),
+        "sarcasm_emoji": bool(signals.emoji & lx.SARCASM_EMOJI),
+        "abuse_emoji": bool(signals.emoji & lx.ABUSE_EMOJI),
+        "own_case": _names_own_case(words),
+        "laugh": _laughing_at_all(text, words),
+        "quotes": bool(_SCARE_QUOTES.search(text)),
+        "contrast": bool(_CONTRAST.intersection(words)),
+        "reference": bool(_REFERENCE.search(text)),
+    }
+    return frozenset({c.category for c in signals.cues} | {name for name, seen in shapes.items() if seen})
+
+
 def _only_laughing(text: str, words: list[str]) -> bool:
     """A laugh with nothing particular beside it: no order, bill or parcel, no amount, reference or quoted word."""
     if (lx.OWN_CASE_NOUNS | lx.SERVICE_NOUNS).intersection(words) or _AMOUNT.search(text) or _REFERENCE.search(text):
