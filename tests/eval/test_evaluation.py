@@ -14,11 +14,12 @@ from ackline_triage.corpus import INDEPENDENT, load, split_of
 from ackline_triage.evaluate import evaluate
 
 ESCALATION_RECALL = 0.98
-# Issue 7's target the engine does NOT meet yet (make eval prints it): on the test split, needless cases 33.5%
-# measured (target 15%) on 1,053 messages, after the corpus grew by 1,000 messages and the model was refitted (34.9%
-# on the 872 the split held before). Until it is met the suite guards today's level so nothing regresses, and says so
-# here rather than pretending the target holds. Tone-deaf replies: none on test (the target), guarded at none.
-NEEDLESS_TARGET, NEEDLESS_TODAY = 0.15, 0.35
+# Issue 7's target the engine does NOT meet yet (make eval prints it): on the test split, needless cases 31.7%
+# measured (target 15%) on 1,053 messages, after the model learned to read the rules' cues (33.5% before; 34.9% on
+# the 872 the split held before the corpus grew). Until it is met the suite guards today's level so nothing regresses,
+# and says so here rather than pretending the target holds. Tone-deaf replies: none on test (the target), guarded at
+# none.
+NEEDLESS_TARGET, NEEDLESS_TODAY = 0.15, 0.34
 TONE_DEAF_TARGET = 0
 
 
@@ -62,6 +63,6 @@ def test_on_the_test_split_no_praise_reply_goes_to_a_message_it_does_not_fit(tes
 def test_dev_floors(dev_report):
     assert dev_report.escalation_recall >= 0.95
     # in-sample now (the model is fitted on dev): a guard against a rule regression
-    assert dev_report.needless_rate <= 0.14  # 12.5% measured (in-sample)
+    assert dev_report.needless_rate <= 0.14  # 13.6% measured (in-sample)
     assert dev_report.tone_deaf == 0
     assert dev_report.macro_f1 >= 0.6

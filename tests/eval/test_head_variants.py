@@ -1,10 +1,11 @@
-"""The head-variant tool's features: each variant adds exactly what it names to the runtime's, nothing for the shipped
-one (the fitting itself is run by hand: minutes per variant)."""
+"""The head-variant tool's features: the shipped variant is exactly what the runtime model reads, the others take
+away what they name (the fitting itself is run by hand: minutes per variant)."""
 
 from ackline.domain.model import Intent, Kind, Platform
+from ackline.domain.triage import rule_cues
 from ackline.domain.triage_model import features
 from ackline_triage.corpus import Example
-from ackline_triage.head_variants import VARIANTS, Variant, buckets, extra_features
+from ackline_triage.head_variants import VARIANTS, buckets
 
 
 def _example(text: str) -> Example:
@@ -25,15 +26,12 @@ def _example(text: str) -> Example:
 TEXT = "Fantastic service as always, my parcel never arrived"
 
 
-def test_the_shipped_variant_is_the_runtime_features_alone():
-    shipped = VARIANTS[0]
-    assert extra_features(TEXT, shipped) == [] and buckets(_example(TEXT), shipped) == features(TEXT, "comment")
+def test_the_shipped_variant_reads_what_the_runtime_model_reads():
+    shipped = next(v for v in VARIANTS if v.name == "shipped")
+    assert buckets(_example(TEXT), shipped) == features(TEXT, "comment", rule_cues(TEXT))
 
 
-def test_each_variant_adds_what_it_names():
-    assert "skip:service always" in extra_features(TEXT, Variant("s", skip_bigrams=True))
-    assert extra_features(TEXT, Variant("b", length_band=True)) == ["band:7"]
-    cues = extra_features(TEXT, Variant("c", rule_cues=True))
-    assert {"cue:praise", "cue:sarcasm", "cue:complaint"} <= set(cues)
-    richest = buckets(_example(TEXT), VARIANTS[-1])
-    assert features(TEXT, "comment") < richest
+def test_without_cues_the_rules_reading_is_not_among_the_features():
+    assert {"praise", "sarcasm", "complaint"} <= rule_cues(TEXT)
+    without = next(v for v in VARIANTS if v.name == "without-cues")
+    assert buckets(_example(TEXT), without) == features(TEXT, "comment") < features(TEXT, "comment", rule_cues(TEXT))

@@ -205,7 +205,7 @@ def test_a_threat_reported_beside_a_safety_word_stays_a_crisis():
 )
 def test_a_hated_experience_beside_kind_words_is_never_thanked_and_reaches_a_person(text):
     decision = triage(comment(text), default_policy())
-    assert decision.escalate and decision.reply_template == "unsure", decision.reasons
+    assert decision.escalate and decision.reply_template in {"unsure", "complaint"}, decision.reasons
 
 
 def test_a_hated_past_beside_praise_gets_no_apology():

@@ -9,6 +9,7 @@ from ackline.domain.model import Intent
 from ackline.domain.triage_model import (
     BUCKETS,
     EXTRA_HEADS,
+    FORMAT,
     MODEL_RESOURCE,
     decode,
     encode,
@@ -70,7 +71,7 @@ def test_a_model_file_of_another_format_is_refused():
     with pytest.raises(ValueError, match="format"):
         decode({"format": 99, "buckets": BUCKETS})
     with pytest.raises(ValueError, match="heads"):
-        decode({"format": 2, "buckets": BUCKETS, "intents": ["praise"], "extra_heads": ["escalate"]})
+        decode({"format": FORMAT, "buckets": BUCKETS, "intents": ["praise"], "extra_heads": ["escalate"]})
 
 
 def test_the_shipped_model_is_small_loads_once_and_knows_every_intent():

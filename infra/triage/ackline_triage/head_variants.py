@@ -1,82 +1,60 @@
-"""How much a candidate change to the model's features or fitting would move its heads, out of fold.
+"""What each part of the model's fitting and features adds to its heads, out of fold, and what a candidate would.
 
     .venv/bin/python -m ackline_triage.head_variants [--variant NAME ...]
 
 Changing what the runtime model reads means a new model format and a refit, and the whole engine's threshold search
-takes a quarter of an hour; this answers the first question in a few minutes: would the heads be better? Each
-variant adds to the shipped fitting (`train_triage`: the runtime's `features`, binary and L2-normalised, logistic
-regressions at the shipped model's strength, buckets seen in fewer than MIN_DF messages dropped):
+takes a quarter of an hour; this answers the first question in a few minutes: would the heads be better? The
+shipped fitting (`train_triage`): the runtime's `features` (words, bigrams and skip-bigrams, byte grams, flags and a
+length band, and what the rules read, `triage.rule_cues`), binary and L2-normalised, logistic regressions at the
+shipped strength, the escalation and question heads as NB-LR (Wang and Manning, 2012: each bucket scaled by its
+smoothed log-count ratio between the yes and the no messages before the regression; the scale folds back into plain
+weights at runtime). The variants take one part away:
 
-- `nb`: the yes/no heads as NB-LR (Wang and Manning, 2012): each bucket scaled by its smoothed log-count ratio
-  between the yes and the no messages before the regression (the scale folds back into plain weights at runtime);
-- `skip`: skip-bigrams, a word and the one after next ("thanks for absolutely nothing" keeps "thanks ... nothing");
-- `band`: a coarse length band (a one-line remark, a sentence, a paragraph, a story);
-- `cues`: what the rules read (`triage.rule_cues`: cue categories and shapes) as features.
+- `without-nb`: every yes/no head a plain regression;
+- `without-cues`: no rule cues among the features;
+- `without-both`.
 
 Every figure is out of fold on train+dev with `train_triage`'s folds (each message scored by a model that never saw
 it): ROC AUC of the escalation, thanks-fit and question heads, the share of messages needing nobody that the
 escalation head alone sends to a person at the score keeping 97% of those who need one, and intent accuracy. The
-whole engine's figures need the variant built into the runtime (`triage_model.features`) and `make train`; the
-README says what that gave for the last variant. The test split is never read.
+whole engine's figures need `make train` and `make oof`. The test split is never read.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ackline.domain.model import Intent
-from ackline.domain.text import clean, tokens
 from ackline.domain.triage import rule_cues
-from ackline.domain.triage_model import BUCKETS, features, triage_model
+from ackline.domain.triage_model import features, triage_model
 from ackline_triage import train_triage
 from ackline_triage.corpus import Example
 from ackline_triage.oof import pool
-
-NB_ALPHA = 1.0  # add-one smoothing of the log-count ratios
-_EXTRA = zlib.crc32(b"v:")  # the variants' own hash family, apart from the runtime's
 
 
 @dataclass(frozen=True)
 class Variant:
     name: str
-    naive_bayes: bool = False
-    skip_bigrams: bool = False
-    length_band: bool = False
-    rule_cues: bool = False
+    naive_bayes: bool = True  # the escalation and question heads as NB-LR (the thanks-fit head never is)
+    rule_cues: bool = True
 
 
 VARIANTS = (
     Variant("shipped"),
-    Variant("nb", naive_bayes=True),
-    Variant("nb+skip", naive_bayes=True, skip_bigrams=True),
-    Variant("nb+skip+band", naive_bayes=True, skip_bigrams=True, length_band=True),
-    Variant("nb+skip+band+cues", naive_bayes=True, skip_bigrams=True, length_band=True, rule_cues=True),
+    Variant("without-nb", naive_bayes=False),
+    Variant("without-cues", rule_cues=False),
+    Variant("without-both", naive_bayes=False, rule_cues=False),
 )
 
 
-def extra_features(text: str, variant: Variant) -> list[str]:
-    """The variant's features beyond the runtime's (as names; hashed by `buckets`)."""
-    words = tokens(clean(text))
-    extra: list[str] = []
-    if variant.skip_bigrams:
-        extra += [f"skip:{a} {b}" for a, b in zip(words, words[2:], strict=False)]
-    if variant.length_band:
-        count = len(words)
-        extra.append("band:" + ("4" if count <= 6 else "7" if count <= 12 else "13" if count <= 25 else "26"))
-    if variant.rule_cues:
-        extra += [f"cue:{c}" for c in sorted(rule_cues(text))]
-    return extra
-
-
 def buckets(example: Example, variant: Variant) -> set[int]:
-    found = features(example.text, example.kind.value)
-    found.update(zlib.crc32(f.encode("utf-8"), _EXTRA) % BUCKETS for f in extra_features(example.text, variant))
-    return found
+    """The runtime's features of the example, with the rules' cues or without."""
+    cues = rule_cues(example.text) if variant.rule_cues else ()
+    return features(example.text, example.kind.value, cues)
 
 
 def _matrix(rows: Sequence[set[int]], columns: dict[int, int]) -> Any:
@@ -94,19 +72,11 @@ def _matrix(rows: Sequence[set[int]], columns: dict[int, int]) -> Any:
 
 
 def _yes_no(x: Any, y: Sequence[bool], c: float, naive_bayes: bool) -> Callable[[Any], Any]:
-    """A fitted yes/no head, as a function from a matrix to probabilities."""
+    """A yes/no head fitted as `make train` fits it, as a function from a matrix to probabilities."""
     import numpy as np
-    from scipy.sparse import diags
 
-    labels = np.asarray(y, dtype=bool)
-    scale = np.ones(x.shape[1])
-    if naive_bayes:
-        present = (x > 0).astype(float)
-        yes = NB_ALPHA + present[labels].sum(axis=0).A1
-        no = NB_ALPHA + present[~labels].sum(axis=0).A1
-        scale = np.log((yes / yes.sum()) / (no / no.sum()))
-    clf = train_triage._fit(x @ diags(scale), list(labels), c)
-    return lambda m: clf.predict_proba(m @ diags(scale))[:, 1]
+    weights, intercept = train_triage._fit_yes_no(x, y, c, naive_bayes)
+    return lambda m: 1.0 / (1.0 + np.exp(-(m @ weights + intercept)))
 
 
 def scores(examples: Sequence[Example], variant: Variant, c: float) -> dict[str, float]:
@@ -129,8 +99,11 @@ def scores(examples: Sequence[Example], variant: Variant, c: float) -> dict[str,
         x_train, x_held = _matrix([rows[i] for i in train], columns), _matrix([rows[i] for i in held], columns)
         intents = train_triage._fit(x_train, [examples[i].intent.value for i in train], c)
         intent_right += sum(p == examples[i].intent.value for p, i in zip(intents.predict(x_held), held, strict=True))
-        for head, label in ((escalate, "should_escalate"), (praise_ok, "praise_ok")):
-            fitted = _yes_no(x_train, [getattr(examples[i], label) for i in train], c, variant.naive_bayes)
+        for head, label, naive_bayes in (
+            (escalate, "should_escalate", variant.naive_bayes),
+            (praise_ok, "praise_ok", False),
+        ):
+            fitted = _yes_no(x_train, [getattr(examples[i], label) for i in train], c, naive_bayes)
             head.update(zip(held, fitted(x_held), strict=True))
         asked = [i for i in train if examples[i].intent is Intent.QUESTION]
         fitted = _yes_no(

@@ -3,8 +3,8 @@
     .venv/bin/python -m ackline_triage.train_triage [--out PATH] [--c C ...] [--heads-only]
 
 Logistic regressions over the very features the runtime computes (`triage_model.features`, binary and
-L2-normalised): a multinomial one over the intents, yes/no heads on the labels `should_escalate` and
-`praise_ok`, and a `should_escalate` head fitted on the questions alone. Train and dev are pooled
+L2-normalised): a multinomial one over the intents, yes/no heads (NB-LR, `_fit_yes_no`) on the labels
+`should_escalate` and `praise_ok`, and a `should_escalate` head fitted on the questions alone. Train and dev are pooled
 and cut into FOLDS folds by a hash of the text; for each regularisation strength in C_GRID one model per fold
 is fitted on the other folds, and the decision thresholds (how sure the model must be before a praise reply,
 before it overrides the rules, from what probability a person is asked to look, and below what probability a
@@ -31,17 +31,20 @@ from pathlib import Path
 from typing import Any
 
 from ackline.domain.model import Intent
+from ackline.domain.triage import rule_cues
 from ackline.domain.triage_model import MODEL_RESOURCE, TriageModel, decode, encode, features, triage_model
 from ackline_triage.corpus import Example, load, of_split
 from ackline_triage.evaluate import Report, corpus_policy, run, score
 
 MIN_DF = 2  # a bucket seen in one training message only is noise, and weight that ships for nothing
-C_GRID = (10.0, 30.0)  # 100 lost on held-out cost at 1,700 and at 2,600 messages
+# 100 lost on held-out cost at 1,700 and 2,600 messages; at 4,300 both 10 and 100 did worse on the heads than 30
+C_GRID = (30.0,)
 QUESTION_C = 30.0  # the question head: its dev ROC AUC was 0.92-0.94 for C in 3..30 (the all-messages head: 0.80)
+NB_ALPHA = 1.0  # the add-one smoothing of the yes/no heads' log-count ratios (`_fit_yes_no`)
 MISS_BUDGET = 0.015  # held-out misses allowed before any needless case is traded away (the test target: recall 0.98)
 MISS_COST = 5  # within that budget, a person needed and not given one weighs as much as this many needless cases
 GRID = {
-    "praise_min": (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    "praise_min": (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97),  # room above 0.9 for a surer thanks-fit head
     "escalate_min": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
     "intent_min": (0.4, 0.5, 0.6, 0.7, 0.8),
     "general_max": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5),
@@ -60,7 +63,7 @@ def _matrix(examples: Sequence[Example], columns: dict[int, int] | None = None) 
 
     rows, cols, values = [], [], []
     for row, example in enumerate(examples):
-        present = features(example.text, example.kind.value)
+        present = features(example.text, example.kind.value, rule_cues(example.text))
         weight = 1.0 / math.sqrt(len(present)) if present else 0.0
         for bucket in present:
             column = bucket if columns is None else columns.get(bucket)
@@ -78,6 +81,27 @@ def _fit(x: Any, y: Sequence[Any], c: float) -> Any:
     return LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
 
 
+def _fit_yes_no(x: Any, y: Sequence[bool], c: float, naive_bayes: bool = True) -> tuple[Any, float]:
+    """A yes/no head as NB-LR (Wang and Manning, 2012): each bucket scaled by its smoothed log-count ratio between
+    the yes and the no messages before the regression, and the scale folded back into the weights, so the runtime
+    reads plain weights. On the corpus out of fold it lifted the escalation head's ROC AUC from 0.927 to 0.941 (the
+    needless share at 97% recall from 0.41 to 0.35): the ratio is prior knowledge of which buckets lean which way,
+    which the regularised regression alone learns slowly from a few thousand messages. Returns the weights and the
+    intercept."""
+    import numpy as np
+    from scipy.sparse import diags
+
+    labels = np.asarray(y, dtype=bool)
+    ratio = np.ones(x.shape[1])
+    if naive_bayes:
+        present = (x > 0).astype(float)
+        yes = NB_ALPHA + present[labels].sum(axis=0).A1
+        no = NB_ALPHA + present[~labels].sum(axis=0).A1
+        ratio = np.log((yes / yes.sum()) / (no / no.sum()))
+    clf = _fit(x @ diags(ratio), list(labels), c)
+    return clf.coef_[0] * ratio, float(clf.intercept_[0])
+
+
 def fit(train: Sequence[Example], c: float) -> TriageModel:
     """The heads fitted on `train` at regularisation strength `c` (no thresholds: they are picked apart)."""
     full = _matrix(train)
@@ -90,14 +114,17 @@ def fit(train: Sequence[Example], c: float) -> TriageModel:
     order = [list(intent_clf.classes_).index(i.value) for i in intents]
     heads = [intent_clf.coef_[k] for k in order]
     bias = [float(intent_clf.intercept_[k]) for k in order]
-    for label in ("should_escalate", "praise_ok"):
-        clf = _fit(x_train, [getattr(e, label) for e in train], c)
-        heads.append(clf.coef_[0])
-        bias.append(float(clf.intercept_[0]))
     questions = [at for at, e in enumerate(train) if e.intent is Intent.QUESTION]
-    clf = _fit(x_train[questions], [train[at].should_escalate for at in questions], QUESTION_C)
-    heads.append(clf.coef_[0])
-    bias.append(float(clf.intercept_[0]))
+    for x, y, strength, naive_bayes in (
+        (x_train, [e.should_escalate for e in train], c, True),
+        # the thanks-fit head stays a plain regression: as NB-LR it read short praise ("Love it!") less surely while
+        # reading sarcasm no better, so the threshold that keeps tone-deaf replies out left plain praise unthanked
+        (x_train, [e.praise_ok for e in train], c, False),
+        (x_train[questions], [train[at].should_escalate for at in questions], QUESTION_C, True),
+    ):
+        weights, intercept = _fit_yes_no(x, y, strength, naive_bayes)
+        heads.append(weights)
+        bias.append(intercept)
     rows = {bucket: [float(h[at]) for h in heads] for bucket, at in columns.items()}
     about = {"examples": len(train), "buckets_kept": len(rows), "C": c}
     return decode_blob(encode(intents, bias, rows, {}, about))
@@ -128,7 +155,7 @@ def head_figures(folds: Sequence[tuple[TriageModel, Sequence[Example]]]) -> dict
     the whole engine's threshold search (`pick_thresholds`) takes several."""
     from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
-    seen = [(e, model.predict(e.text, e.kind.value)) for model, held in folds for e in held]
+    seen = [(e, model.predict(e.text, e.kind.value, rule_cues(e.text))) for model, held in folds for e in held]
     questions = [(e, p) for e, p in seen if e.intent is Intent.QUESTION]
     due = sorted(p.escalate for e, p in seen if e.should_escalate)
     at = due[math.floor(0.03 * len(due))]

@@ -793,12 +793,15 @@ def _weigh(
     # the model reads slang the sentiment lexicon takes literally ("this drop is sick", "I'm deceased"); when it
     # is sure of praise, only a cue (problem, sarcasm, request, turn) or its own thanks-fit head can veto
     sure_praise = seen.intent is Intent.PRAISE and seen.probability >= intent_min
-    if chosen.intent is Intent.PRAISE:
+    # kind words the model reads as nothing in particular keep their doubts: "thanks for the help I guess" is not let go
+    # because the model reads "other" where the rules read thanks
+    kind_words_set_aside = verdict.intent is Intent.PRAISE and chosen.intent is Intent.OTHER
+    if chosen.intent is Intent.PRAISE or kind_words_set_aside:
         # the reply that goes viral: thanks only when sure, on the model's word and the rules' together
         doubts = _praise_doubts(text, signals, sentiment, language, policy)
-        if sure_praise:
+        if sure_praise or kind_words_set_aside:  # (a sentiment score doubts a thank-you, and none is sent here)
             doubts = [d for d in doubts if d != "negative sentiment"]
-        if seen.praise_ok < praise_min:
+        if chosen.intent is Intent.PRAISE and seen.praise_ok < praise_min:
             doubts.append(f"not confidently positive (thanks fit {seen.praise_ok:.2f} < {praise_min:.2f})")
     # a suggestion the rules and the model both read as one needs a clearer sign of a person than anything else
     needs_person_min = (
@@ -1192,7 +1195,7 @@ def classify(
             reasons=("small talk: a greeting or thanks, nothing asked", f"sentiment {sentiment:+.2f}"),
             small_talk=True,
         )
-    seen = model.predict(text, kind.value if kind else "")
+    seen = model.predict(text, kind.value if kind else "", rule_cues(text, signals))
     weighed = _weigh(text, rules, signals, sentiment, seen, model, policy, language)
     verdict = weighed.verdict
     banter = verdict.intent is Intent.OTHER and not weighed.unsure and _only_laughing(text, signals.words)
@@ -1217,13 +1220,13 @@ def classify(
     )
 
 
-def rule_cues(text: str) -> frozenset[str]:
+def rule_cues(text: str, signals: _Signals | None = None) -> frozenset[str]:
     """What the rules read in a message, without the model: every cue category found (complaint, praise, sarcasm,
     safety, ...) and the shapes the rules weigh — a problem put right, a sarcastic or abusive emoji, the customer's own
     case, a laugh, a word in quotes, a turn, a reference. Candidate features for the model (`ackline_triage.
     head_variants` measures what they would add: "fantastic service as always" is praise in words the model alone
     reads as sarcasm, since sarcasm in the corpus so often says "as always")."""
-    signals = _signals(text)
+    signals = signals or _signals(text)
     words = signals.words
     shapes = {
         "put_right": bool(signals.put_right),

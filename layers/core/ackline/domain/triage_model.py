@@ -27,6 +27,7 @@ import re
 import unicodedata
 import zlib
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -37,7 +38,7 @@ from ackline.domain.model import Intent
 from ackline.domain.text import clean, tokens
 
 MODEL_RESOURCE = "domain/triage_model.json.gz"
-FORMAT = 2
+FORMAT = 3
 # The yes/no heads after the intents: a person is needed; a thank-you would fit; and, for questions only (it is
 # trained on the questions alone, where it separates "their order" from "general information" far better than
 # the all-messages head), this question needs a person.
@@ -58,7 +59,7 @@ def _seed(family: str) -> int:
 
 # One crc32 starting value per feature family: crc32(gram, seed) == crc32(family + gram), so a word "ok" and
 # a character gram "ok" land in different buckets without building a prefixed string for every gram.
-_WORD, _BIGRAM, _CHAR3, _CHAR4, _FLAG = (_seed(f) for f in ("w:", "b:", "c3:", "c4:", "f:"))
+_WORD, _BIGRAM, _SKIP, _CHAR3, _CHAR4, _FLAG = (_seed(f) for f in ("w:", "b:", "k:", "c3:", "c4:", "f:"))
 _MASK = BUCKETS - 1
 
 
@@ -79,17 +80,18 @@ def _flags(cleaned: str) -> list[str]:
     return flags
 
 
-def features(text: str, kind: str = "") -> set[int]:
+def features(text: str, kind: str = "", cues: Iterable[str] = ()) -> set[int]:
     """Hashed feature buckets of one message (binary: each once). The training command uses this very function.
 
     Families: flags (public comment or private message when `kind` is given, a link, a mention, "?", "??",
     "!"), symbols and emoji, words (as `text.tokens` spells
-    them: "doesn't" is "does not"), word bigrams, the first word, a length marker for one- to three-word
-    messages, and byte 3- and 4-grams of each word with its boundaries (typos, slang, inflections; bytes
+    them: "doesn't" is "does not"), word bigrams and skip-bigrams (a word and the one after next), the first
+    word, a length marker for one- to three-word messages and a coarse length band, what the rules read (`cues`:
+    `triage.model_cues`), and byte 3- and 4-grams of each word with its boundaries (typos, slang, inflections; bytes
     rather than characters so the cost stays one slice and one crc32 per gram).
     """
     cleaned = _ENTITY.sub(" ", clean(text))
-    flags = _flags(cleaned) + ([f"kind:{kind}"] if kind else [])
+    flags = _flags(cleaned) + ([f"kind:{kind}"] if kind else []) + [f"cue:{c}" for c in cues]
     cleaned = _HASHTAG.sub(r" \1 ", _MENTION.sub(" ", _URL.sub(" ", cleaned)))
     flags += [f"e{c}" for c in set(cleaned) if not c.isalnum() and _is_symbol(c)]
     words = tokens(_DIGITS.sub("0", cleaned))
@@ -101,12 +103,22 @@ def features(text: str, kind: str = "") -> set[int]:
         flags.append(f"len{len(words)}")
     if words:
         flags.append(f"s:{words[0]}")
+    flags.append(_length_band(len(words)))
     crc = zlib.crc32
     out = {crc(f.encode("utf-8"), _FLAG) & _MASK for f in flags}
     out.update(crc(f"{a} {b}".encode(), _BIGRAM) & _MASK for a, b in pairwise(words))
+    # a word and the one after next: "as always", "as usual, late" and "thanks for nothing" keep their pairing
+    # whatever word falls between ("thanks for absolutely nothing")
+    out.update(crc(f"{a} {b}".encode(), _SKIP) & _MASK for a, b in zip(words, words[2:], strict=False))
     for word in set(words):
         out.update(_word_buckets(word))
     return out
+
+
+def _length_band(count: int) -> str:
+    """How long the message is, coarsely: a one-line remark, a sentence, a paragraph, a story (a story of what
+    went wrong is more often a case than a one-line remark)."""
+    return "b4" if count <= 6 else "b7" if count <= 12 else "b13" if count <= 25 else "b26"
 
 
 @lru_cache(maxsize=32768)
@@ -139,9 +151,11 @@ class TriageModel:
     thresholds: dict[str, float]
     about: dict[str, Any]
 
-    def predict(self, text: str, kind: str = "") -> Prediction:
-        """`kind`: "comment" or "message" where known (a direct message nobody can place still needs a person)."""
-        present = features(text, kind)
+    def predict(self, text: str, kind: str = "", cues: Iterable[str] = ()) -> Prediction:
+        """`kind`: "comment" or "message" where known (a direct message nobody can place still needs a person);
+        `cues`: what the rules read in it (`triage.model_cues`), which the model was trained to weigh beside the
+        words."""
+        present = features(text, kind, cues)
         rows = self.rows
         found = [rows[b] for b in present if b in rows]
         norm = 1.0 / math.sqrt(len(present)) if present else 0.0
