@@ -14,7 +14,7 @@ from ackline.domain.policy_checks import parse_policy
 from ackline.domain.replies import compose_reply
 from ackline.domain.triage import classify, triage
 from ackline.domain.triage_model import EXTRA_HEADS, triage_model
-from tests.unit.builders import comment
+from tests.unit.builders import SMALL_TALK_REASON, comment
 
 PLAIN_PROBLEMS = [
     "the broadband keeps dropping out every night",
@@ -217,9 +217,9 @@ def test_a_hated_past_beside_praise_gets_no_apology():
 @pytest.mark.parametrize("text", ["ta", "ok ta", "ta very much"])
 def test_ta_is_thanks(text):
     decision = triage(comment(text), default_policy())
-    assert "small talk: a greeting or thanks, nothing asked" in decision.reasons and not decision.escalate
+    assert SMALL_TALK_REASON in decision.reasons and not decision.escalate
 
 
 @pytest.mark.parametrize("text", ["ta bom", "ta chegando?", "no ta funcionando"])
 def test_ta_in_portuguese_and_spanish_is_no_thanks(text):
-    assert "small talk: a greeting or thanks, nothing asked" not in triage(comment(text), default_policy()).reasons
+    assert SMALL_TALK_REASON not in triage(comment(text), default_policy()).reasons

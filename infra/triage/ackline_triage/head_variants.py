@@ -23,7 +23,6 @@ whole engine's figures need `make train` and `make oof`. The test split is never
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,20 +56,6 @@ def buckets(example: Example, variant: Variant) -> set[int]:
     return features(example.text, example.kind.value, cues)
 
 
-def _matrix(rows: Sequence[set[int]], columns: dict[int, int]) -> Any:
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
-
-    at, cols, values = [], [], []
-    for row, present in enumerate(rows):
-        weight = 1.0 / math.sqrt(len(present)) if present else 0.0
-        for bucket in present:
-            if (column := columns.get(bucket)) is not None:
-                at.append(row)
-                cols.append(column)
-                values.append(weight)
-    return csr_matrix((values, (at, cols)), shape=(len(rows), len(columns)))
-
-
 def _yes_no(x: Any, y: Sequence[bool], c: float, naive_bayes: bool) -> Callable[[Any], Any]:
     """A yes/no head fitted as `make train` fits it, as a function from a matrix to probabilities."""
     import numpy as np
@@ -80,51 +65,45 @@ def _yes_no(x: Any, y: Sequence[bool], c: float, naive_bayes: bool) -> Callable[
 
 
 def scores(examples: Sequence[Example], variant: Variant, c: float) -> dict[str, float]:
-    """The variant's heads out of fold over `examples` (train+dev)."""
-    from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
-
+    """The variant's heads out of fold over `examples` (train+dev), fitted as `make train` fits them."""
     rows = [buckets(e, variant) for e in examples]
     escalate: dict[int, float] = {}
     praise_ok: dict[int, float] = {}
     question: dict[int, float] = {}
-    intent_right = 0
+    intent_right: dict[int, bool] = {}
     for fold in range(train_triage.FOLDS):
         train = [i for i, e in enumerate(examples) if train_triage.fold_of(e) != fold]
         held = [i for i, e in enumerate(examples) if train_triage.fold_of(e) == fold]
-        seen: dict[int, int] = {}
-        for i in train:
-            for bucket in rows[i]:
-                seen[bucket] = seen.get(bucket, 0) + 1
-        columns = {b: at for at, b in enumerate(b for b, n in seen.items() if n >= train_triage.MIN_DF)}
-        x_train, x_held = _matrix([rows[i] for i in train], columns), _matrix([rows[i] for i in held], columns)
+        columns = train_triage.kept_columns([rows[i] for i in train])
+        x_train = train_triage.matrix([rows[i] for i in train], columns)
+        x_held = train_triage.matrix([rows[i] for i in held], columns)
         intents = train_triage._fit(x_train, [examples[i].intent.value for i in train], c)
-        intent_right += sum(p == examples[i].intent.value for p, i in zip(intents.predict(x_held), held, strict=True))
+        intent_right.update(
+            (i, p == examples[i].intent.value) for i, p in zip(held, intents.predict(x_held), strict=True)
+        )
         for head, label, naive_bayes in (
             (escalate, "should_escalate", variant.naive_bayes),
             (praise_ok, "praise_ok", False),
         ):
             fitted = _yes_no(x_train, [getattr(examples[i], label) for i in train], c, naive_bayes)
             head.update(zip(held, fitted(x_held), strict=True))
-        asked = [i for i in train if examples[i].intent is Intent.QUESTION]
+        asked = [at for at, i in enumerate(train) if examples[i].intent is Intent.QUESTION]
         fitted = _yes_no(
-            x_train[[train.index(i) for i in asked]],
-            [examples[i].should_escalate for i in asked],
+            x_train[asked],
+            [examples[train[at]].should_escalate for at in asked],
             train_triage.QUESTION_C,
             variant.naive_bayes,
         )
-        held_questions = [i for i in held if examples[i].intent is Intent.QUESTION]
-        question.update(zip(held_questions, fitted(x_held[[held.index(i) for i in held_questions]]), strict=True))
-    due = sorted(escalate[i] for i, e in enumerate(examples) if e.should_escalate)
-    cut = due[math.floor(0.03 * len(due))]
-    not_due = [escalate[i] for i, e in enumerate(examples) if not e.should_escalate]
+        held_questions = [at for at, i in enumerate(held) if examples[i].intent is Intent.QUESTION]
+        question.update(zip((held[at] for at in held_questions), fitted(x_held[held_questions]), strict=True))
     everyone = range(len(examples))
-    return {
-        "escalate_auc": roc_auc_score([examples[i].should_escalate for i in everyone], [escalate[i] for i in everyone]),
-        "praise_ok_auc": roc_auc_score([examples[i].praise_ok for i in everyone], [praise_ok[i] for i in everyone]),
-        "question_auc": roc_auc_score([examples[i].should_escalate for i in question], [question[i] for i in question]),
-        "escalate_needless_at_97": sum(s >= cut for s in not_due) / len(not_due),
-        "intent_accuracy": intent_right / len(examples),
-    }
+    return train_triage.head_scores(
+        examples,
+        escalate=[escalate[i] for i in everyone],
+        praise_ok=[praise_ok[i] for i in everyone],
+        question=question,
+        intent_right=[intent_right[i] for i in everyone],
+    )
 
 
 def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) -> int:

@@ -3,8 +3,9 @@
     .venv/bin/python -m ackline_triage.train_triage [--out PATH] [--c C ...] [--heads-only]
 
 Logistic regressions over the very features the runtime computes (`triage_model.features`, binary and
-L2-normalised): a multinomial one over the intents, yes/no heads (NB-LR, `_fit_yes_no`) on the labels
-`should_escalate` and `praise_ok`, and a `should_escalate` head fitted on the questions alone. Train and dev are pooled
+L2-normalised, with the rules' cues, `buckets`): a multinomial one over the intents, yes/no heads on the labels
+`should_escalate` (NB-LR, `_fit_yes_no`) and `praise_ok` (a plain regression), and a `should_escalate` head fitted on
+the questions alone (NB-LR). Train and dev are pooled
 and cut into FOLDS folds by a hash of the text; for each regularisation strength in C_GRID one model per fold
 is fitted on the other folds, and the decision thresholds (how sure the model must be before a praise reply,
 before it overrides the rules, from what probability a person is asked to look, and below what probability a
@@ -25,6 +26,7 @@ import dataclasses
 import hashlib
 import math
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -58,21 +60,31 @@ PASSES = 3
 FOLDS = 5
 
 
-def _matrix(examples: Sequence[Example], columns: dict[int, int] | None = None) -> Any:
+def buckets(example: Example) -> set[int]:
+    """What the runtime model reads of an example: its features and the rules' cues (as `triage.classify` passes)."""
+    return features(example.text, example.kind.value, rule_cues(example.text))
+
+
+def kept_columns(rows: Sequence[set[int]]) -> dict[int, int]:
+    """A column per bucket seen in at least MIN_DF of the rows, in bucket order."""
+    seen = Counter(bucket for row in rows for bucket in row)
+    return {bucket: at for at, bucket in enumerate(sorted(b for b, n in seen.items() if n >= MIN_DF))}
+
+
+def matrix(rows: Sequence[set[int]], columns: dict[int, int]) -> Any:
+    """The rows' buckets as the regressions read them: binary, L2-normalised over all of a row's buckets (as
+    `TriageModel.predict` normalises), in `columns` only."""
     from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 
-    rows, cols, values = [], [], []
-    for row, example in enumerate(examples):
-        present = features(example.text, example.kind.value, rule_cues(example.text))
+    at, cols, values = [], [], []
+    for row, present in enumerate(rows):
         weight = 1.0 / math.sqrt(len(present)) if present else 0.0
         for bucket in present:
-            column = bucket if columns is None else columns.get(bucket)
-            if column is not None:
-                rows.append(row)
+            if (column := columns.get(bucket)) is not None:
+                at.append(row)
                 cols.append(column)
                 values.append(weight)
-    width = len(columns) if columns is not None else 1 << 18
-    return csr_matrix((values, (rows, cols)), shape=(len(examples), width))
+    return csr_matrix((values, (at, cols)), shape=(len(rows), len(columns)))
 
 
 def _fit(x: Any, y: Sequence[Any], c: float) -> Any:
@@ -82,12 +94,12 @@ def _fit(x: Any, y: Sequence[Any], c: float) -> Any:
 
 
 def _fit_yes_no(x: Any, y: Sequence[bool], c: float, naive_bayes: bool = True) -> tuple[Any, float]:
-    """A yes/no head as NB-LR (Wang and Manning, 2012): each bucket scaled by its smoothed log-count ratio between
-    the yes and the no messages before the regression, and the scale folded back into the weights, so the runtime
-    reads plain weights. On the corpus out of fold it lifted the escalation head's ROC AUC from 0.927 to 0.941 (the
-    needless share at 97% recall from 0.41 to 0.35): the ratio is prior knowledge of which buckets lean which way,
-    which the regularised regression alone learns slowly from a few thousand messages. Returns the weights and the
-    intercept."""
+    """A yes/no head, as NB-LR (Wang and Manning, 2012) unless `naive_bayes` is off: each bucket scaled by its
+    smoothed log-count ratio between the yes and the no messages before the regression, and the scale folded back
+    into the weights, so the runtime reads plain weights. Out of fold on the corpus it lifted the escalation head's
+    ROC AUC from 0.927 to 0.941 (the needless share at 97% recall from 0.41 to 0.35): the ratio is prior knowledge of
+    which buckets lean which way, which the regularised regression alone learns slowly from a few thousand messages.
+    Returns the weights and the intercept."""
     import numpy as np
     from scipy.sparse import diags
 
@@ -104,11 +116,9 @@ def _fit_yes_no(x: Any, y: Sequence[bool], c: float, naive_bayes: bool = True) -
 
 def fit(train: Sequence[Example], c: float) -> TriageModel:
     """The heads fitted on `train` at regularisation strength `c` (no thresholds: they are picked apart)."""
-    full = _matrix(train)
-    df = (full > 0).sum(axis=0).A1
-    kept = [int(b) for b in df.nonzero()[0] if df[b] >= MIN_DF]
-    columns = {bucket: at for at, bucket in enumerate(kept)}
-    x_train = _matrix(train, columns)
+    present = [buckets(e) for e in train]
+    columns = kept_columns(present)
+    x_train = matrix(present, columns)
     intents = tuple(i for i in Intent if any(e.intent is i for e in train))
     intent_clf = _fit(x_train, [e.intent.value for e in train], c)
     order = [list(intent_clf.classes_).index(i.value) for i in intents]
@@ -153,21 +163,35 @@ def head_figures(folds: Sequence[tuple[TriageModel, Sequence[Example]]]) -> dict
     head (questions only), and the share of messages needing nobody that the escalation head alone would send to a
     person at the score that keeps 97% of those who need one. A minute's comparison of features or fitting, where
     the whole engine's threshold search (`pick_thresholds`) takes several."""
+    seen = [(e, model.predict(e.text, e.kind.value, rule_cues(e.text))) for model, held in folds for e in held]
+    return head_scores(
+        [e for e, _ in seen],
+        escalate=[p.escalate for _, p in seen],
+        praise_ok=[p.praise_ok for _, p in seen],
+        question={at: p.question_escalate for at, (e, p) in enumerate(seen) if e.intent is Intent.QUESTION},
+        intent_right=[p.intent is e.intent for e, p in seen],
+    )
+
+
+def head_scores(
+    examples: Sequence[Example],
+    escalate: Sequence[float],
+    praise_ok: Sequence[float],
+    question: dict[int, float],
+    intent_right: Sequence[bool],
+) -> dict[str, float]:
+    """The heads' figures from held-out scores, one per example (`question`: by position, questions only)."""
     from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
-    seen = [(e, model.predict(e.text, e.kind.value, rule_cues(e.text))) for model, held in folds for e in held]
-    questions = [(e, p) for e, p in seen if e.intent is Intent.QUESTION]
-    due = sorted(p.escalate for e, p in seen if e.should_escalate)
+    due = sorted(s for e, s in zip(examples, escalate, strict=True) if e.should_escalate)
     at = due[math.floor(0.03 * len(due))]
-    not_due = [p.escalate for e, p in seen if not e.should_escalate]
+    not_due = [s for e, s in zip(examples, escalate, strict=True) if not e.should_escalate]
     return {
-        "escalate_auc": roc_auc_score([e.should_escalate for e, _ in seen], [p.escalate for _, p in seen]),
-        "praise_ok_auc": roc_auc_score([e.praise_ok for e, _ in seen], [p.praise_ok for _, p in seen]),
-        "question_auc": roc_auc_score(
-            [e.should_escalate for e, _ in questions], [p.question_escalate for _, p in questions]
-        ),
+        "escalate_auc": roc_auc_score([e.should_escalate for e in examples], list(escalate)),
+        "praise_ok_auc": roc_auc_score([e.praise_ok for e in examples], list(praise_ok)),
+        "question_auc": roc_auc_score([examples[i].should_escalate for i in question], list(question.values())),
         "escalate_needless_at_97": sum(s >= at for s in not_due) / len(not_due),
-        "intent_accuracy": sum(p.intent is e.intent for e, p in seen) / len(seen),
+        "intent_accuracy": sum(intent_right) / len(examples),
     }
 
 

@@ -115,6 +115,9 @@ _CATEGORIES: dict[str, Iterable[str]] = {
     "dislike": lx.DISLIKES,
 }
 _IDIOMS = frozenset({"abuse_idiom", "praise_idiom", "harmless_idiom", "no_problem_idiom"})
+# cues that decide nothing on their own (a joke, hype, a fan's past) but are never thanked or let go: a doubt wherever
+# the engine would otherwise answer without a person, and never a help-pages question
+_NEVER_LET_GO = ("threat", "dislike")
 # "love the menu but the wait was 45 minutes": praise before a turn is not confidently praise
 _CONTRAST = frozenset(
     {
@@ -814,7 +817,7 @@ def _weigh(
     # "I've DMed you": waiting for us elsewhere, whatever else the message says (never thanked, never left)
     doubts += [f"follow-up cue: {p}" for p in signals.phrases("follow_up")]
     # a threat or a hated experience: too often a joke, hype or praise to decide on, never to thank or let go
-    doubts += [f"{c} cue: {p}" for c in ("threat", "dislike") for p in signals.phrases(c)]
+    doubts += [f"{c} cue: {p}" for c in _NEVER_LET_GO for p in signals.phrases(c)]
     doubts += _leaning(chosen, seen, intent_min, escalate_min)
     if doubts and _laughing_it_off(text, verdict, chosen, doubts, signals, seen):
         said.append("a laugh and no cue of a problem: banter, answered without a case")
@@ -1017,7 +1020,7 @@ def _banter_read_as_abuse(seen: Prediction, escalate_min: float) -> bool:
 
 def _general_question(text: str, signals: _Signals, seen: Prediction, general_max: float) -> bool:
     """Generic information ("do you do gift wrapping?"), not this customer's order, account or problem."""
-    problem = [p for c in ("complaint", "unhappy", "sarcasm", "threat", "dislike") for p in signals.phrases(c)]
+    problem = [p for c in ("complaint", "unhappy", "sarcasm", *_NEVER_LET_GO) for p in signals.phrases(c)]
     # a link is something particular to look at ("is this offer real? acme-gifts.com"), not the help pages' topic
     own = _names_own_case(signals.words) or bool(_REFERENCE.search(text) or _URL.search(text))
     # a bare "and?" or "so??", or a short "hello? anyone?", is a thread follow-up, not a question about the brand;
@@ -1038,24 +1041,35 @@ def _how_to(words: list[str]) -> set[int]:
     each "my" that is the object of a procedure verb right after the frame: "how do I get my money back" is this
     customer's case (no procedure), "can I change the name before I give it to my sister" is not that frame's "my",
     and an order, account, refund, booking, bill, parcel or ticket still makes it the customer's own."""
+    if "my" not in words:
+        return set()
     joined = f" {' '.join(words)} "
     found = set()
-    for frame in lx.HOW_TO_FRAMES:
-        for verb in lx.HOW_TO_VERBS:
-            for match in re.finditer(f" {frame} {verb} my ", joined):
-                at = joined[: match.end() - 1].count(" ") - 1
-                # "how do I check my claim", "how do I find my package", "how do I turn on my gas": their own case
-                if not lx.HOW_TO_OWN_OBJECTS.intersection(words[at + 1 : at + 3]):
-                    found.add(at)
+    for match in _how_to_pattern().finditer(joined):
+        at = joined[: match.end(1) - 1].count(" ") - 1
+        # "how do I check my claim", "how do I find my package", "how do I turn on my gas": their own case
+        if not lx.HOW_TO_OWN_OBJECTS.intersection(words[at + 1 : at + 3]):
+            found.add(at)
     return found
+
+
+@lru_cache(maxsize=1)
+def _how_to_pattern() -> re.Pattern[str]:
+    """Every frame and verb at once, as a lookahead so that no match hides another: " <frame> <verb> my "."""
+    frames = "|".join(re.escape(f) for f in sorted(lx.HOW_TO_FRAMES, key=len, reverse=True))
+    verbs = "|".join(re.escape(v) for v in sorted(lx.HOW_TO_VERBS, key=len, reverse=True))
+    return re.compile(f"(?=( (?:{frames}) (?:{verbs}) my ))")
 
 
 def _names_own_case(words: list[str]) -> bool:
     """A word that makes the question this customer's own case ("my", "order", "pedido"), unless it is an English
     case noun after an indefinite article within two words: "a standing order", "any booking"."""
-    how_to = _how_to(words)
+    how_to: set[int] | None = None  # worked out only once a case word is found (most messages have none)
     for at, word in enumerate(words):
-        if word not in lx.OWN_CASE_WORDS or at in how_to:
+        if word not in lx.OWN_CASE_WORDS:
+            continue
+        how_to = _how_to(words) if how_to is None else how_to
+        if at in how_to:
             continue
         generic = word in lx.OWN_CASE_NOUNS and lx.INDEFINITE_ARTICLES.intersection(words[max(0, at - 2) : at])
         if not generic:
@@ -1223,9 +1237,9 @@ def classify(
 def rule_cues(text: str, signals: _Signals | None = None) -> frozenset[str]:
     """What the rules read in a message, without the model: every cue category found (complaint, praise, sarcasm,
     safety, ...) and the shapes the rules weigh — a problem put right, a sarcastic or abusive emoji, the customer's own
-    case, a laugh, a word in quotes, a turn, a reference. Candidate features for the model (`ackline_triage.
-    head_variants` measures what they would add: "fantastic service as always" is praise in words the model alone
-    reads as sarcasm, since sarcasm in the corpus so often says "as always")."""
+    case, a laugh, a word in quotes, a turn, a reference. The model reads them beside the words (`TriageModel.predict`'s
+    `cues`; `ackline_triage.head_variants` measures what they add): "fantastic service as always" is praise in words
+    the model alone reads as sarcasm, since sarcasm in the corpus so often says "as always"."""
     signals = signals or _signals(text)
     words = signals.words
     shapes = {

@@ -87,7 +87,7 @@ def features(text: str, kind: str = "", cues: Iterable[str] = ()) -> set[int]:
     "!"), symbols and emoji, words (as `text.tokens` spells
     them: "doesn't" is "does not"), word bigrams and skip-bigrams (a word and the one after next), the first
     word, a length marker for one- to three-word messages and a coarse length band, what the rules read (`cues`:
-    `triage.model_cues`), and byte 3- and 4-grams of each word with its boundaries (typos, slang, inflections; bytes
+    `triage.rule_cues`), and byte 3- and 4-grams of each word with its boundaries (typos, slang, inflections; bytes
     rather than characters so the cost stays one slice and one crc32 per gram).
     """
     cleaned = _ENTITY.sub(" ", clean(text))
@@ -153,7 +153,7 @@ class TriageModel:
 
     def predict(self, text: str, kind: str = "", cues: Iterable[str] = ()) -> Prediction:
         """`kind`: "comment" or "message" where known (a direct message nobody can place still needs a person);
-        `cues`: what the rules read in it (`triage.model_cues`), which the model was trained to weigh beside the
+        `cues`: what the rules read in it (`triage.rule_cues`), which the model was trained to weigh beside the
         words."""
         present = features(text, kind, cues)
         rows = self.rows
